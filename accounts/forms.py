@@ -1,0 +1,331 @@
+"""Forms for sign-up, profiles and staff access requests (rendered with crispy-forms)."""
+
+import zoneinfo
+from functools import cache
+
+from allauth.account.forms import SignupForm
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import Organization, Role, School, Skill, WorkAuthorization
+from accounts.services import MAX_SKILLS, clean_skill_names
+from accounts.validators import validate_profile_url, validate_resume
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    zones = sorted(
+        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")
+    )
+    return [(z, z.replace("_", " ")) for z in zones] + [("UTC", "UTC")]
+
+
+class _RoleSignupForm(SignupForm):
+    signup_role: str = ""
+
+    first_name = forms.CharField(
+        max_length=150,
+        label="First name",
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        max_length=150,
+        label="Last name",
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
+        self.fields["email"].label = "E-mail address"
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        for name in ("password1", "password2"):
+            self.fields[name].widget.attrs.pop("placeholder", None)
+        self.fields["password2"].label = "Password (again)"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class StudentSignupForm(_RoleSignupForm):
+    signup_role = Role.STUDENT
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "email"
+        ].help_text = "Your school address works best; career services recognise it."
+
+
+class EmployerSignupForm(_RoleSignupForm):
+    signup_role = Role.EMPLOYER
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Work e-mail address"
+
+
+class AccountDetailsForm(forms.Form):
+    first_name = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices, help_text="Deadlines and sessions are shown in this time zone."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                "About you",
+                Div(
+                    Div("first_name", css_class="col-md-6"),
+                    Div("last_name", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "time_zone",
+            )
+        )
+
+
+def graduation_year_choices():
+    this_year = timezone.now().year
+    # Recent graduates stay eligible: OPT is often used in the year after graduating.
+    return [("", "Choose a year")] + [(y, str(y)) for y in range(this_year - 2, this_year + 8)]
+
+
+class StudentProfileForm(forms.Form):
+    school = forms.ModelChoiceField(
+        queryset=School.objects.filter(is_active=True),
+        empty_label="Choose your school",
+        help_text="Not listed? Ask your career services office to join the platform.",
+    )
+    major = forms.CharField(max_length=120, help_text="Or intended major, if undeclared.")
+    graduation_year = forms.TypedChoiceField(
+        coerce=int, choices=graduation_year_choices, label="Graduation year"
+    )
+    skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Employers see your skills before your name or school.",
+    )
+    other_skills = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Other skills",
+        help_text="Not in the list? Add them here, separated by commas.",
+    )
+    bio = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Short bio",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Up to 1,000 characters: what you like to work on and what you want to learn.",
+    )
+    linkedin_url = forms.URLField(
+        required=False, max_length=300, label="LinkedIn profile", assume_scheme="https"
+    )
+    github_url = forms.URLField(
+        required=False, max_length=300, label="GitHub profile", assume_scheme="https"
+    )
+    portfolio_url = forms.URLField(
+        required=False, max_length=300, label="Portfolio or website", assume_scheme="https"
+    )
+    resume = forms.FileField(
+        required=False,
+        label="Résumé (PDF, at most 5 MB)",
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        help_text="Shared with an employer only after they shortlist you.",
+    )
+    remove_resume = forms.BooleanField(required=False, label="Remove my current résumé")
+    work_authorization = forms.ChoiceField(
+        choices=[("", "Choose one")] + WorkAuthorization.choices,
+        label="Work authorization in the US",
+        help_text=(
+            "F-1 CPT, F-1 OPT and other visas are verified by your school's career services "
+            "before you can be accepted for paid work."
+        ),
+    )
+
+    def __init__(self, *args, has_resume: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_resume:
+            del self.fields["remove_resume"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                "Education",
+                "school",
+                Div(
+                    Div("major", css_class="col-md-8"),
+                    Div("graduation_year", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                "Skills and experience",
+                Field("skills", wrapper_class="skill-grid"),
+                "other_skills",
+                "bio",
+                "linkedin_url",
+                "github_url",
+                "portfolio_url",
+                "resume",
+                *(["remove_resume"] if has_resume else []),
+            ),
+            Fieldset("Eligibility", "work_authorization"),
+        )
+
+    def clean_resume(self):
+        upload = self.cleaned_data.get("resume")
+        if upload:
+            validate_resume(upload)
+        return upload
+
+    def clean_linkedin_url(self):
+        url = self.cleaned_data["linkedin_url"]
+        if url:
+            validate_profile_url(
+                url, hosts=("linkedin.com",), example="https://www.linkedin.com/in/your-name"
+            )
+        return url
+
+    def clean_github_url(self):
+        url = self.cleaned_data["github_url"]
+        if url:
+            validate_profile_url(url, hosts=("github.com",), example="https://github.com/your-name")
+        return url
+
+    def clean(self):
+        cleaned = super().clean()
+        names = [s.name for s in cleaned.get("skills") or []]
+        names += (cleaned.get("other_skills") or "").split(",")
+        try:
+            cleaned["skill_names"] = clean_skill_names(names)
+        except ValidationError as error:
+            self.add_error("other_skills", error)
+            return cleaned
+        if not cleaned["skill_names"]:
+            self.add_error("skills", "Choose at least one skill, or add your own below.")
+        elif len(cleaned["skill_names"]) > MAX_SKILLS:
+            self.add_error("skills", f"Choose at most {MAX_SKILLS} skills.")
+        if cleaned.get("resume") and cleaned.get("remove_resume"):
+            self.add_error(
+                "remove_resume", "Either upload a new résumé or remove the current one, not both."
+            )
+        return cleaned
+
+
+class EmployerProfileForm(forms.Form):
+    job_title = forms.CharField(max_length=120, label="Your job title")
+    name = forms.CharField(max_length=200, label="Organization name")
+    website = forms.URLField(
+        max_length=300, assume_scheme="https", help_text="We use it to verify your organization."
+    )
+    industry = forms.ChoiceField(
+        choices=[("", "Choose an industry")] + Organization.Industry.choices
+    )
+    size = forms.ChoiceField(
+        choices=[("", "Choose a size")] + Organization.Size.choices, label="Organization size"
+    )
+    description = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What your organization does, in a few sentences students will read.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset("Your role", "job_title"),
+            Fieldset(
+                "Organization",
+                "name",
+                "website",
+                Div(
+                    Div("industry", css_class="col-md-6"),
+                    Div("size", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "description",
+            ),
+        )
+
+
+class CareerStaffDetailsForm(forms.Form):
+    job_title = forms.CharField(max_length=120, required=False, label="Your job title")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class StaffAccessRequestForm(forms.Form):
+    first_name = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    email = forms.EmailField(
+        label="Work e-mail address",
+        help_text="Use your school address: we check it against the school's domain.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    school = forms.ModelChoiceField(
+        queryset=School.objects.filter(is_active=True), empty_label="Choose your school"
+    )
+    job_title = forms.CharField(max_length=120, label="Your job title")
+    message = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Anything we should know",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Div(
+                Div("first_name", css_class="col-md-6"),
+                Div("last_name", css_class="col-md-6"),
+                css_class="row",
+            ),
+            "email",
+            "school",
+            "job_title",
+            "message",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        school, email = cleaned.get("school"), cleaned.get("email")
+        if school and email and school.email_domain:
+            domain = email.rsplit("@", 1)[-1].lower()
+            expected = school.email_domain.lower()
+            if domain != expected and not domain.endswith("." + expected):
+                self.add_error(
+                    "email", f"Use your {school.name} address (ending in @{school.email_domain})."
+                )
+        return cleaned

@@ -1,0 +1,251 @@
+"""Demo data for `make run`: schools, skills and one account of each role.
+
+Safe to run again: every row is looked up before it is created, and nothing
+that already exists is changed.
+"""
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import (
+    AuthorizationStatus,
+    CareerStaffProfile,
+    EmployerProfile,
+    Organization,
+    Role,
+    School,
+    Skill,
+    StudentProfile,
+    User,
+    WorkAuthorization,
+)
+from accounts.services import career_staff_group
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+SCHOOLS = [
+    ("Northbridge State University", "NSU", "Columbus", "OH", "northbridge.edu"),
+    ("Lakeshore College", "Lakeshore", "Milwaukee", "WI", "lakeshore.edu"),
+    ("Riverside Institute of Technology", "RIT-South", "Austin", "TX", "riverside-tech.edu"),
+    ("Cascadia University", "Cascadia", "Portland", "OR", "cascadia.edu"),
+    ("Southgate Community College", "Southgate", "Atlanta", "GA", "southgate.edu"),
+    ("Meridian University", "Meridian", "Denver", "CO", "meridian.edu"),
+    ("Eastfield College", "Eastfield", "Providence", "RI", "eastfield.edu"),
+    ("Pinecrest University", "Pinecrest", "Raleigh", "NC", "pinecrest.edu"),
+]
+
+SKILLS = [
+    "Copywriting",
+    "Blog writing",
+    "Technical writing",
+    "Grant writing",
+    "SEO",
+    "Social media marketing",
+    "Instagram",
+    "TikTok",
+    "LinkedIn marketing",
+    "Email marketing",
+    "Canva",
+    "Adobe Photoshop",
+    "Adobe Illustrator",
+    "Figma",
+    "Video editing",
+    "Photography",
+    "Market research",
+    "Competitive analysis",
+    "Customer interviews",
+    "Survey design",
+    "Excel",
+    "Google Sheets",
+    "Data entry",
+    "Data analysis",
+    "Data visualization",
+    "SQL",
+    "Python",
+    "R",
+    "Tableau",
+    "Power BI",
+    "Salesforce",
+    "HubSpot",
+    "Lead generation",
+    "Presentation design",
+    "PowerPoint",
+    "Project management",
+    "Bookkeeping",
+    "Financial modeling",
+    "WordPress",
+    "HTML and CSS",
+    "JavaScript",
+    "UX research",
+    "Spanish",
+    "Customer support",
+    "Public speaking",
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo schools, skills and accounts (once) and print the demo logins."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            created = self._seed()
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready" + (" (created)." if created else "."))
+        )
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        for email, what in [
+            ("student@demo.test", "student, Northbridge State University"),
+            ("intl.student@demo.test", "student on F-1 CPT awaiting verification"),
+            ("employer@demo.test", "employer, Brightline Analytics (verified)"),
+            ("new.employer@demo.test", "employer, Harbor & Pine Studio (awaiting verification)"),
+            ("staff@demo.test", "career services, Northbridge State University"),
+            ("admin@demo.test", "platform admin (Django admin at /admin/)"),
+        ]:
+            self.stdout.write(f"  {email:<26} {what}")
+
+    def _seed(self) -> bool:
+        created_any = False
+        schools = {}
+        for name, short, city, state, domain in SCHOOLS:
+            school, created = School.objects.get_or_create(
+                name=name,
+                defaults={
+                    "short_name": short,
+                    "city": city,
+                    "state": state,
+                    "email_domain": domain,
+                },
+            )
+            schools[short] = school
+            created_any |= created
+        for name in SKILLS:
+            _, created = Skill.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+            created_any |= created
+        skills = {s.name: s for s in Skill.objects.all()}
+        nsu = schools["NSU"]
+
+        admin, created = self._user(
+            "admin@demo.test", "Avery", "Morgan", Role.PLATFORM_ADMIN, superuser=True
+        )
+        created_any |= created
+
+        student, created = self._user("student@demo.test", "Jordan", "Rivera", Role.STUDENT)
+        if created:
+            profile = StudentProfile.objects.create(
+                user=student,
+                school=nsu,
+                major="Marketing",
+                graduation_year=timezone.now().year + 1,
+                bio=(
+                    "Marketing junior who loves turning data into stories. Ran the social accounts "
+                    "for our campus radio station (grew followers 40% in a semester)."
+                ),
+                linkedin_url="https://www.linkedin.com/in/jordan-rivera-demo",
+                work_authorization=WorkAuthorization.US_AUTHORIZED,
+                work_authorization_status=AuthorizationStatus.NOT_REQUIRED,
+            )
+            profile.skills.set(
+                [
+                    skills[n]
+                    for n in [
+                        "Copywriting",
+                        "Social media marketing",
+                        "Canva",
+                        "Market research",
+                        "Google Sheets",
+                    ]
+                ]
+            )
+            created_any = True
+
+        intl, created = self._user("intl.student@demo.test", "Priya", "Nair", Role.STUDENT)
+        if created:
+            profile = StudentProfile.objects.create(
+                user=intl,
+                school=nsu,
+                major="Business Analytics",
+                graduation_year=timezone.now().year,
+                bio=(
+                    "Analytics senior; I like cleaning messy data and building dashboards "
+                    "people use."
+                ),
+                github_url="https://github.com/priya-nair-demo",
+                work_authorization=WorkAuthorization.F1_CPT,
+                work_authorization_status=AuthorizationStatus.PENDING,
+            )
+            profile.skills.set(
+                [skills[n] for n in ["Python", "SQL", "Tableau", "Excel", "Data analysis"]]
+            )
+            created_any = True
+
+        brightline = Organization.objects.filter(name="Brightline Analytics").first()
+        if brightline is None:
+            brightline = Organization.objects.create(
+                name="Brightline Analytics",
+                website="https://brightline-analytics.example",
+                industry=Organization.Industry.TECHNOLOGY,
+                size=Organization.Size.SMALL,
+                description=(
+                    "A 30-person analytics consultancy helping regional retailers and nonprofits "
+                    "make decisions with their own data."
+                ),
+                verification_status=Organization.Verification.VERIFIED,
+                verified_at=timezone.now(),
+                verified_by=admin,
+            )
+            created_any = True
+        harbor = Organization.objects.filter(name="Harbor & Pine Studio").first()
+        if harbor is None:
+            harbor = Organization.objects.create(
+                name="Harbor & Pine Studio",
+                website="https://harborandpine.example",
+                industry=Organization.Industry.MEDIA,
+                size=Organization.Size.MICRO,
+                description="A small branding studio for independent food and drink makers.",
+            )
+            created_any = True
+
+        employer, created = self._user("employer@demo.test", "Sam", "Okafor", Role.EMPLOYER)
+        if created:
+            EmployerProfile.objects.create(
+                user=employer, organization=brightline, job_title="Head of Client Services"
+            )
+        new_employer, created2 = self._user(
+            "new.employer@demo.test", "Lena", "Fischer", Role.EMPLOYER
+        )
+        if created2:
+            EmployerProfile.objects.create(
+                user=new_employer, organization=harbor, job_title="Founder"
+            )
+        created_any |= created or created2
+
+        staff, created = self._user(
+            "staff@demo.test", "Dana", "Whitfield", Role.CAREER_STAFF, staff=True
+        )
+        if created:
+            CareerStaffProfile.objects.create(
+                user=staff, school=nsu, job_title="Director of Career Development"
+            )
+            staff.groups.add(career_staff_group())
+            created_any = True
+        return created_any
+
+    def _user(self, email, first, last, role, *, superuser=False, staff=False):
+        user = User.objects.filter(email=email).first()
+        if user is not None:
+            return user, False
+        user = User.objects.create_user(
+            email=email,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            role=role,
+            is_staff=staff or superuser,
+            is_superuser=superuser,
+        )
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+        return user, True

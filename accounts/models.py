@@ -1,0 +1,437 @@
+"""People, the places they belong to, and what they tell us about themselves.
+
+Invariants live here as database constraints; every change to these rows
+goes through accounts.services.
+"""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    STUDENT = "student", "Student"
+    EMPLOYER = "employer", "Employer"
+    CAREER_STAFF = "career_staff", "Career services staff"
+    PLATFORM_ADMIN = "platform_admin", "Platform admin"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        if not extra_fields.get("role"):
+            raise ValueError("A role is required.")
+        user = self.model(email=email.strip().lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", Role.PLATFORM_ADMIN)
+        if extra_fields["role"] != Role.PLATFORM_ADMIN or not extra_fields["is_superuser"]:
+            raise ValueError("A superuser is a platform admin.")
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account. The e-mail address is the login; the role never changes after sign-up."""
+
+    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    time_zone = models.CharField(
+        max_length=64,
+        default=settings.DEFAULT_USER_TIME_ZONE,
+        help_text="Dates and times are shown in this zone.",
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False,
+        help_text="May log in to the admin site (career services and platform admins).",
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_role_valid"
+            ),
+            # Only platform admins are superusers; students and employers never
+            # reach the admin site.
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=False) | models.Q(role=Role.PLATFORM_ADMIN),
+                name="user_superuser_is_platform_admin",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_staff=False)
+                | models.Q(role__in=[Role.CAREER_STAFF, Role.PLATFORM_ADMIN]),
+                name="user_staff_flag_only_for_staff_roles",
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    @property
+    def is_student(self):
+        return self.role == Role.STUDENT
+
+    @property
+    def is_employer(self):
+        return self.role == Role.EMPLOYER
+
+    @property
+    def is_career_staff(self):
+        return self.role == Role.CAREER_STAFF
+
+    @property
+    def is_platform_admin(self):
+        return self.role == Role.PLATFORM_ADMIN and self.is_superuser
+
+
+class School(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=100, blank=True)
+    email_domain = models.CharField(
+        max_length=100, blank=True, help_text="Students' e-mail domain, e.g. northbridge.edu."
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive schools are not offered to new students."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Skill(models.Model):
+    name = models.CharField(max_length=50)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="skill_name_ci_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationIndustry(models.TextChoices):
+    TECHNOLOGY = "technology", "Technology"
+    FINANCE = "finance", "Finance and insurance"
+    HEALTHCARE = "healthcare", "Healthcare"
+    EDUCATION = "education", "Education"
+    NONPROFIT = "nonprofit", "Nonprofit"
+    MEDIA = "media", "Marketing, media and communications"
+    RETAIL = "retail", "Retail and consumer goods"
+    MANUFACTURING = "manufacturing", "Manufacturing"
+    PROFESSIONAL = "professional", "Professional services"
+    REAL_ESTATE = "real_estate", "Real estate"
+    GOVERNMENT = "government", "Government and public sector"
+    OTHER = "other", "Other"
+
+
+class OrganizationSize(models.TextChoices):
+    MICRO = "1-10", "1–10 people"
+    SMALL = "11-50", "11–50 people"
+    MEDIUM = "51-200", "51–200 people"
+    LARGE = "201-1000", "201–1,000 people"
+    ENTERPRISE = "1000+", "More than 1,000 people"
+
+
+class OrganizationVerification(models.TextChoices):
+    UNVERIFIED = "unverified", "Awaiting verification"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Not verified"
+
+
+class Organization(models.Model):
+    """An employer's company or nonprofit. Verified by the platform before it may publish."""
+
+    Industry = OrganizationIndustry
+    Size = OrganizationSize
+    Verification = OrganizationVerification
+
+    name = models.CharField(max_length=200)
+    website = models.URLField(max_length=300)
+    industry = models.CharField(max_length=20, choices=OrganizationIndustry.choices)
+    size = models.CharField(max_length=10, choices=OrganizationSize.choices)
+    description = models.TextField(max_length=2000)
+    verification_status = models.CharField(
+        max_length=12,
+        choices=OrganizationVerification.choices,
+        default=OrganizationVerification.UNVERIFIED,
+    )
+    verification_note = models.TextField(
+        blank=True, help_text="Shown to the organization's employers."
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(verification_status__in=OrganizationVerification.values),
+                name="organization_verification_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(verification_status="verified")
+                | models.Q(verified_at__isnull=False),
+                name="organization_verified_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(industry__in=OrganizationIndustry.values),
+                name="organization_industry_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(size__in=OrganizationSize.values), name="organization_size_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_verified(self):
+        return self.verification_status == self.Verification.VERIFIED
+
+
+class WorkAuthorization(models.TextChoices):
+    US_AUTHORIZED = "us_authorized", "US citizen or permanent resident"
+    F1_CPT = "f1_cpt", "F-1 student, Curricular Practical Training (CPT)"
+    F1_OPT = "f1_opt", "F-1 student, Optional Practical Training (OPT)"
+    OTHER_VISA = "other_visa", "Other work visa"
+    NOT_AUTHORIZED = "not_authorized", "Not yet authorized to work in the US"
+
+
+# Declared statuses that career services must check against a document
+# before the student can be accepted for paid work.
+AUTHORIZATIONS_NEEDING_VERIFICATION = frozenset(
+    {WorkAuthorization.F1_CPT, WorkAuthorization.F1_OPT, WorkAuthorization.OTHER_VISA}
+)
+
+
+class AuthorizationStatus(models.TextChoices):
+    NOT_REQUIRED = "not_required", "No verification needed"
+    PENDING = "pending", "Awaiting career services verification"
+    VERIFIED = "verified", "Verified by career services"
+    REJECTED = "rejected", "Not verified by career services"
+    NOT_AUTHORIZED = "not_authorized", "Not authorized to work"
+
+
+def resume_upload_path(instance, filename):
+    # A random name: the file is only ever served through an access-checked view.
+    return f"resumes/{uuid.uuid4().hex}.pdf"
+
+
+class StudentProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="student_profile",
+    )
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="students")
+    major = models.CharField(max_length=120)
+    graduation_year = models.PositiveSmallIntegerField()
+    skills = models.ManyToManyField(Skill, blank=True, related_name="students")
+    bio = models.TextField("short bio", max_length=1000, blank=True)
+    linkedin_url = models.URLField("LinkedIn", max_length=300, blank=True)
+    github_url = models.URLField("GitHub", max_length=300, blank=True)
+    portfolio_url = models.URLField("portfolio or website", max_length=300, blank=True)
+    resume = models.FileField(upload_to=resume_upload_path, blank=True, max_length=200)
+    resume_filename = models.CharField(max_length=200, blank=True)
+    resume_uploaded_at = models.DateTimeField(null=True, blank=True)
+    work_authorization = models.CharField(max_length=20, choices=WorkAuthorization.choices)
+    work_authorization_status = models.CharField(max_length=20, choices=AuthorizationStatus.choices)
+    work_authorization_note = models.TextField(
+        blank=True, help_text="Career services' reason, shown to the student."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(graduation_year__gte=1950, graduation_year__lte=2100),
+                name="student_graduation_year_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(work_authorization__in=WorkAuthorization.values),
+                name="student_work_authorization_valid",
+            ),
+            # The status must fit the declared authorization.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        work_authorization=WorkAuthorization.US_AUTHORIZED,
+                        work_authorization_status=AuthorizationStatus.NOT_REQUIRED,
+                    )
+                    | models.Q(
+                        work_authorization=WorkAuthorization.NOT_AUTHORIZED,
+                        work_authorization_status=AuthorizationStatus.NOT_AUTHORIZED,
+                    )
+                    | models.Q(
+                        work_authorization__in=[
+                            c.value for c in AUTHORIZATIONS_NEEDING_VERIFICATION
+                        ],
+                        work_authorization_status__in=[
+                            AuthorizationStatus.PENDING,
+                            AuthorizationStatus.VERIFIED,
+                            AuthorizationStatus.REJECTED,
+                        ],
+                    )
+                ),
+                name="student_authorization_status_fits",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user.get_full_name()} ({self.school})"
+
+    @property
+    def resume_display_name(self):
+        return self.resume_filename or PurePath(self.resume.name).name if self.resume else ""
+
+    @property
+    def authorization_needs_verification(self):
+        return self.work_authorization in AUTHORIZATIONS_NEEDING_VERIFICATION
+
+
+class EmployerProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="employer_profile",
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="employers"
+    )
+    job_title = models.CharField(max_length=120)
+
+    def __str__(self):
+        return f"{self.user.get_full_name()} — {self.organization}"
+
+
+class CareerStaffProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="career_staff_profile",
+    )
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="career_staff")
+    job_title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = "career services staff member"
+        verbose_name_plural = "career services staff"
+
+    def __str__(self):
+        return f"{self.user.get_full_name()} — {self.school}"
+
+
+class StaffAccessRequest(models.Model):
+    """Someone from a school's career services asks for an oversight account."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    email = models.EmailField("work e-mail address", max_length=254)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff_requests")
+    job_title = models.CharField(max_length=120)
+    message = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_note = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "career services access request"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(status="pending"),
+                name="staff_request_one_pending_per_email",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "approved", "declined"]),
+                name="staff_request_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} <{self.email}> — {self.school}"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who changed what, and when."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=60)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=64)
+    summary = models.CharField(max_length=300)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return self.summary

@@ -1,0 +1,114 @@
+"""Reads for account pages, each with the joins its page needs."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from accounts.models import (
+    AuthorizationStatus,
+    CareerStaffProfile,
+    EmployerProfile,
+    Role,
+    StudentProfile,
+    User,
+)
+
+
+def student_profile_of(user: User) -> StudentProfile | None:
+    return (
+        StudentProfile.objects.select_related("school", "user")
+        .prefetch_related("skills")
+        .filter(user=user)
+        .first()
+    )
+
+
+def employer_profile_of(user: User) -> EmployerProfile | None:
+    return EmployerProfile.objects.select_related("organization", "user").filter(user=user).first()
+
+
+def career_staff_profile_of(user: User) -> CareerStaffProfile | None:
+    return CareerStaffProfile.objects.select_related("school", "user").filter(user=user).first()
+
+
+def profile_is_complete(user: User) -> bool:
+    """Has this user given what their role needs before using the marketplace?"""
+    if user.role == Role.STUDENT:
+        return StudentProfile.objects.filter(user=user).exists()
+    if user.role == Role.EMPLOYER:
+        return EmployerProfile.objects.filter(user=user).exists()
+    return True
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    label: str
+    done: bool
+    hint: str
+
+
+def student_checklist(profile: StudentProfile | None) -> list[ChecklistItem]:
+    """What a student has and has not yet told employers, in the order it matters."""
+    if profile is None:
+        return [ChecklistItem("School, major and graduation year", False, "Start your profile.")]
+    skills = list(profile.skills.all())
+    return [
+        ChecklistItem("School, major and graduation year", True, ""),
+        ChecklistItem(
+            "At least three skills",
+            len(skills) >= 3,
+            "Employers review skills before names: list what you can do.",
+        ),
+        ChecklistItem(
+            "A short bio",
+            bool(profile.bio),
+            "Two or three sentences about what you like to work on.",
+        ),
+        ChecklistItem(
+            "Résumé (PDF)",
+            bool(profile.resume),
+            "Shared with an employer only once they shortlist you.",
+        ),
+        ChecklistItem(
+            "A link to your work",
+            bool(profile.linkedin_url or profile.github_url or profile.portfolio_url),
+            "LinkedIn, GitHub or a portfolio.",
+        ),
+    ]
+
+
+def organization_colleagues(profile: EmployerProfile) -> list[User]:
+    return list(
+        User.objects.filter(employer_profile__organization=profile.organization_id)
+        .select_related("employer_profile")
+        .order_by("last_name", "first_name")
+    )
+
+
+@dataclass(frozen=True)
+class SchoolOverview:
+    students: int
+    needs_verification: int
+    verified: int
+    rejected: int
+    pending_profiles: list[StudentProfile]
+
+
+def school_overview(school_id: int, *, pending_limit: int = 25) -> SchoolOverview:
+    """Counts for a career services dashboard, in one aggregate query plus one list."""
+    counts = StudentProfile.objects.filter(school_id=school_id).aggregate(
+        students=Count("pk"),
+        needs_verification=Count(
+            "pk", filter=Q(work_authorization_status=AuthorizationStatus.PENDING)
+        ),
+        verified=Count("pk", filter=Q(work_authorization_status=AuthorizationStatus.VERIFIED)),
+        rejected=Count("pk", filter=Q(work_authorization_status=AuthorizationStatus.REJECTED)),
+    )
+    pending = list(
+        StudentProfile.objects.filter(
+            school_id=school_id, work_authorization_status=AuthorizationStatus.PENDING
+        )
+        .select_related("user")
+        .order_by("updated_at")[:pending_limit]
+    )
+    return SchoolOverview(pending_profiles=pending, **counts)

@@ -1,0 +1,525 @@
+"""Every change to accounts, profiles, organizations and staff goes through here.
+
+Each function is one business action: it runs in a transaction, locks the
+rows it changes, writes an audit event and sends mail only after commit.
+"""
+
+from dataclasses import dataclass
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import (
+    AUTHORIZATIONS_NEEDING_VERIFICATION,
+    AuditEvent,
+    AuthorizationStatus,
+    CareerStaffProfile,
+    EmployerProfile,
+    Organization,
+    Role,
+    School,
+    Skill,
+    StaffAccessRequest,
+    StudentProfile,
+    User,
+    WorkAuthorization,
+)
+from marketplace.mail import send_templated_mail
+
+CAREER_STAFF_GROUP = "Career services"
+MAX_SKILLS = 25
+
+
+def audit(*, actor: User | None, action: str, target, summary: str, data: dict | None = None):
+    return AuditEvent.objects.create(
+        actor=actor if actor and actor.pk else None,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_id=str(target.pk),
+        summary=summary[:300],
+        data=data or {},
+    )
+
+
+# --- Skills -------------------------------------------------------------------
+
+
+def clean_skill_names(names: list[str]) -> list[str]:
+    """Trim, de-duplicate (ignoring case) and check a list of skill names."""
+    seen: dict[str, str] = {}
+    for raw in names:
+        name = " ".join(raw.split())
+        if not name:
+            continue
+        if len(name) > 50:
+            raise ValidationError(
+                f"“{name[:20]}…” is too long for a skill (50 characters at most)."
+            )
+        if not slugify(name):
+            raise ValidationError(f"“{name}” is not a skill name.")
+        seen.setdefault(name.lower(), name)
+    if len(seen) > MAX_SKILLS:
+        raise ValidationError(f"Choose at most {MAX_SKILLS} skills.")
+    return list(seen.values())
+
+
+def skills_get_or_create(*, names: list[str]) -> list[Skill]:
+    """Existing skills are matched ignoring case; new ones are added to the list."""
+    names = clean_skill_names(names)
+    existing = {
+        s.lname: s
+        for s in Skill.objects.annotate(lname=Lower("name")).filter(
+            lname__in=[n.lower() for n in names]
+        )
+    }
+    skills = []
+    for name in names:
+        skill = existing.get(name.lower())
+        if skill is None:
+            try:
+                # A savepoint: another request may add the same skill at the same moment.
+                with transaction.atomic():
+                    skill = Skill.objects.create(name=name, slug=_unique_skill_slug(name))
+            except IntegrityError:
+                skill = Skill.objects.get(name__iexact=name)
+        skills.append(skill)
+    return skills
+
+
+def _unique_skill_slug(name: str) -> str:
+    base = slugify(name)[:50] or "skill"
+    slug, n = base, 2
+    while Skill.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# --- Account details ------------------------------------------------------------
+
+
+@transaction.atomic
+def user_details_update(*, user: User, first_name: str, last_name: str, time_zone: str) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.first_name, user.last_name, user.time_zone = first_name, last_name, time_zone
+    user.save(update_fields=["first_name", "last_name", "time_zone"])
+    return user
+
+
+# --- Students ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StudentProfileData:
+    school: School
+    major: str
+    graduation_year: int
+    bio: str
+    linkedin_url: str
+    github_url: str
+    portfolio_url: str
+    work_authorization: str
+    skill_names: list[str]
+
+
+def _status_for_authorization(authorization: str) -> str:
+    if authorization == WorkAuthorization.US_AUTHORIZED:
+        return AuthorizationStatus.NOT_REQUIRED
+    if authorization == WorkAuthorization.NOT_AUTHORIZED:
+        return AuthorizationStatus.NOT_AUTHORIZED
+    return AuthorizationStatus.PENDING
+
+
+@transaction.atomic
+def student_profile_save(
+    *,
+    user: User,
+    data: StudentProfileData,
+    resume: UploadedFile | None = None,
+    remove_resume: bool = False,
+) -> StudentProfile:
+    """Create or update a student's profile.
+
+    Declaring a new work authorization that needs a document check puts it
+    back in career services' queue; keeping the same one keeps its status.
+    """
+    if user.role != Role.STUDENT:
+        raise ValidationError("Only students have a student profile.")
+    if not data.school.is_active:
+        raise ValidationError("This school is not on the platform any more.")
+    profile = StudentProfile.objects.select_for_update().filter(user=user).first()
+    created = profile is None
+    if created:
+        profile = StudentProfile(user=user)
+    old_authorization = None if created else profile.work_authorization
+
+    profile.school = data.school
+    profile.major = data.major
+    profile.graduation_year = data.graduation_year
+    profile.bio = data.bio
+    profile.linkedin_url = data.linkedin_url
+    profile.github_url = data.github_url
+    profile.portfolio_url = data.portfolio_url
+    profile.work_authorization = data.work_authorization
+    if old_authorization != data.work_authorization:
+        profile.work_authorization_status = _status_for_authorization(data.work_authorization)
+        profile.work_authorization_note = ""
+
+    old_resume_name = profile.resume.name if profile.resume else ""
+    if resume is not None:
+        profile.resume.save(resume.name, resume, save=False)
+        profile.resume_filename = resume.name[:200]
+        profile.resume_uploaded_at = timezone.now()
+    elif remove_resume and profile.resume:
+        profile.resume = ""
+        profile.resume_filename = ""
+        profile.resume_uploaded_at = None
+    profile.save()
+    profile.skills.set(skills_get_or_create(names=data.skill_names))
+
+    if old_resume_name and old_resume_name != profile.resume.name:
+        storage = profile.resume.storage
+        transaction.on_commit(lambda: storage.delete(old_resume_name))
+
+    audit(
+        actor=user,
+        action="student_profile.created" if created else "student_profile.updated",
+        target=profile,
+        summary=f"{user.email} {'created' if created else 'updated'} their student profile",
+        data={"work_authorization": profile.work_authorization},
+    )
+    if (
+        old_authorization != data.work_authorization
+        and data.work_authorization in AUTHORIZATIONS_NEEDING_VERIFICATION
+    ):
+        _notify_staff_of_authorization_to_verify(profile)
+    return profile
+
+
+def _notify_staff_of_authorization_to_verify(profile: StudentProfile) -> None:
+    staff_emails = list(
+        User.objects.filter(
+            career_staff_profile__school=profile.school_id, is_active=True
+        ).values_list("email", flat=True)
+    )
+    if staff_emails:
+        send_templated_mail(
+            template="authorization_to_verify",
+            to=staff_emails,
+            context={"profile": profile, "student": profile.user},
+        )
+
+
+# --- Employers and organizations ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganizationData:
+    name: str
+    website: str
+    industry: str
+    size: str
+    description: str
+
+
+@transaction.atomic
+def employer_profile_save(
+    *, user: User, job_title: str, organization: OrganizationData
+) -> EmployerProfile:
+    """Create the employer's organization on first save; update it afterwards.
+
+    A verified organization that changes its name or website goes back to
+    "awaiting verification": the platform verified the old identity, not the new.
+    """
+    if user.role != Role.EMPLOYER:
+        raise ValidationError("Only employers have an employer profile.")
+    profile = EmployerProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None:
+        org = Organization.objects.create(**organization.__dict__)
+        profile = EmployerProfile.objects.create(user=user, organization=org, job_title=job_title)
+        audit(
+            actor=user,
+            action="organization.created",
+            target=org,
+            summary=f"{user.email} registered organization {org.name}",
+        )
+        _notify_admins_of_organization_to_verify(org)
+        return profile
+
+    org = Organization.objects.select_for_update().get(pk=profile.organization_id)
+    identity_changed = org.name != organization.name or org.website != organization.website
+    for field, value in organization.__dict__.items():
+        setattr(org, field, value)
+    if identity_changed and org.verification_status == Organization.Verification.VERIFIED:
+        org.verification_status = Organization.Verification.UNVERIFIED
+        org.verified_at = None
+        org.verified_by = None
+        org.verification_note = "Name or website changed: awaiting verification again."
+        _notify_admins_of_organization_to_verify(org)
+    org.save()
+    profile.job_title = job_title
+    profile.save(update_fields=["job_title"])
+    audit(
+        actor=user,
+        action="organization.updated",
+        target=org,
+        summary=f"{user.email} updated organization {org.name}",
+        data={"identity_changed": identity_changed},
+    )
+    profile.organization = org
+    return profile
+
+
+def _notify_admins_of_organization_to_verify(org: Organization) -> None:
+    admin_emails = list(
+        User.objects.filter(is_superuser=True, is_active=True).values_list("email", flat=True)
+    )
+    if admin_emails:
+        send_templated_mail(
+            template="organization_to_verify", to=admin_emails, context={"organization": org}
+        )
+
+
+def _organization_set_verification(
+    *, actor: User, organization: Organization, status: str, note: str
+) -> Organization:
+    if not actor.is_platform_admin:
+        raise ValidationError("Only platform admins verify organizations.")
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if org.verification_status == status and org.verification_note == note:
+        return org
+    org.verification_status = status
+    org.verification_note = note
+    if status == Organization.Verification.VERIFIED:
+        org.verified_at = timezone.now()
+        org.verified_by = actor
+    else:
+        org.verified_at = None
+        org.verified_by = None
+    org.save()
+    audit(
+        actor=actor,
+        action=f"organization.{status}",
+        target=org,
+        summary=(
+            f"{actor.email} marked {org.name} as {org.get_verification_status_display().lower()}"
+        ),
+        data={"note": note},
+    )
+    recipients = list(
+        User.objects.filter(employer_profile__organization=org, is_active=True).values_list(
+            "email", flat=True
+        )
+    )
+    if recipients:
+        send_templated_mail(
+            template="organization_verification",
+            to=recipients,
+            context={"organization": org},
+        )
+    return org
+
+
+@transaction.atomic
+def organization_verify(*, actor: User, organization: Organization, note: str = "") -> Organization:
+    return _organization_set_verification(
+        actor=actor, organization=organization, status=Organization.Verification.VERIFIED, note=note
+    )
+
+
+@transaction.atomic
+def organization_reject(*, actor: User, organization: Organization, note: str) -> Organization:
+    if not note.strip():
+        raise ValidationError("Say why the organization is not verified; its employers see it.")
+    return _organization_set_verification(
+        actor=actor, organization=organization, status=Organization.Verification.REJECTED, note=note
+    )
+
+
+# --- Career services staff ----------------------------------------------------------------
+
+
+# What career services may do in the admin: read, scoped to their school by
+# each ModelAdmin's queryset. Later capabilities add to this list.
+CAREER_STAFF_PERMISSIONS = [
+    ("accounts", "view_school"),
+    ("accounts", "view_studentprofile"),
+]
+
+
+def career_staff_group() -> Group:
+    """The group every career services account belongs to, with exactly its permissions."""
+    group, _ = Group.objects.get_or_create(name=CAREER_STAFF_GROUP)
+    wanted = Q()
+    for app_label, codename in CAREER_STAFF_PERMISSIONS:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    permissions = list(Permission.objects.filter(wanted))
+    if {p.pk for p in permissions} != set(group.permissions.values_list("pk", flat=True)):
+        group.permissions.set(permissions)
+    return group
+
+
+@transaction.atomic
+def career_staff_create(
+    *,
+    actor: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    school: School,
+    job_title: str = "",
+) -> User:
+    """A platform admin opens a career services account and mails a set-password link.
+
+    The account can log in only once its owner has chosen a password through
+    that link, which also proves the address is theirs.
+    """
+    if not actor.is_platform_admin:
+        raise ValidationError("Only platform admins create career services accounts.")
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(f"An account with {email} already exists.")
+    user = User.objects.create_user(
+        email=email,
+        password=None,
+        first_name=first_name,
+        last_name=last_name,
+        role=Role.CAREER_STAFF,
+        is_staff=True,
+    )
+    user.groups.add(career_staff_group())
+    CareerStaffProfile.objects.create(user=user, school=school, job_title=job_title)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    audit(
+        actor=actor,
+        action="career_staff.created",
+        target=user,
+        summary=f"{actor.email} created career services account {email} for {school.name}",
+    )
+    key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+    set_password_url = settings.SITE_URL + path.replace("UID-KEY", key)
+    send_templated_mail(
+        template="career_staff_welcome",
+        to=[email],
+        context={"user": user, "school": school, "set_password_url": set_password_url},
+    )
+    return user
+
+
+@transaction.atomic
+def career_staff_details_update(*, user: User, job_title: str) -> CareerStaffProfile:
+    profile = CareerStaffProfile.objects.select_for_update().get(user=user)
+    profile.job_title = job_title
+    profile.save(update_fields=["job_title"])
+    return profile
+
+
+@transaction.atomic
+def staff_access_request_submit(
+    *,
+    first_name: str,
+    last_name: str,
+    email: str,
+    school: School,
+    job_title: str,
+    message: str,
+) -> StaffAccessRequest:
+    email = email.strip().lower()
+    if StaffAccessRequest.objects.filter(
+        email__iexact=email, status=StaffAccessRequest.Status.PENDING
+    ).exists():
+        raise ValidationError("A request from this address is already waiting for review.")
+    request = StaffAccessRequest.objects.create(
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        school=school,
+        job_title=job_title,
+        message=message,
+    )
+    audit(
+        actor=None,
+        action="staff_request.submitted",
+        target=request,
+        summary=f"{email} asked for career services access at {school.name}",
+    )
+    admin_emails = list(
+        User.objects.filter(is_superuser=True, is_active=True).values_list("email", flat=True)
+    )
+    if admin_emails:
+        send_templated_mail(
+            template="staff_request_received", to=admin_emails, context={"access_request": request}
+        )
+    return request
+
+
+@transaction.atomic
+def staff_access_request_approve(
+    *, actor: User, access_request: StaffAccessRequest
+) -> StaffAccessRequest:
+    req = StaffAccessRequest.objects.select_for_update().get(pk=access_request.pk)
+    if req.status == StaffAccessRequest.Status.APPROVED:
+        return req
+    if req.status != StaffAccessRequest.Status.PENDING:
+        raise ValidationError("Only a pending request can be approved.")
+    user = career_staff_create(
+        actor=actor,
+        email=req.email,
+        first_name=req.first_name,
+        last_name=req.last_name,
+        school=req.school,
+        job_title=req.job_title,
+    )
+    req.status = StaffAccessRequest.Status.APPROVED
+    req.decided_at = timezone.now()
+    req.decided_by = actor
+    req.user = user
+    req.save()
+    audit(
+        actor=actor,
+        action="staff_request.approved",
+        target=req,
+        summary=f"{actor.email} approved career services access for {req.email}",
+    )
+    return req
+
+
+@transaction.atomic
+def staff_access_request_decline(
+    *, actor: User, access_request: StaffAccessRequest, note: str
+) -> StaffAccessRequest:
+    if not actor.is_platform_admin:
+        raise ValidationError("Only platform admins decide access requests.")
+    req = StaffAccessRequest.objects.select_for_update().get(pk=access_request.pk)
+    if req.status == StaffAccessRequest.Status.DECLINED:
+        return req
+    if req.status != StaffAccessRequest.Status.PENDING:
+        raise ValidationError("Only a pending request can be declined.")
+    req.status = StaffAccessRequest.Status.DECLINED
+    req.decided_at = timezone.now()
+    req.decided_by = actor
+    req.decision_note = note
+    req.save()
+    audit(
+        actor=actor,
+        action="staff_request.declined",
+        target=req,
+        summary=f"{actor.email} declined career services access for {req.email}",
+        data={"note": note},
+    )
+    send_templated_mail(
+        template="staff_request_declined", to=[req.email], context={"access_request": req}
+    )
+    return req

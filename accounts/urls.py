@@ -1,0 +1,22 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("student/", views.student_dashboard, name="student_dashboard"),
+    path("employer/", views.employer_dashboard, name="employer_dashboard"),
+    path("career-services/", views.career_staff_dashboard, name="career_staff_dashboard"),
+    path("profile/", views.profile, name="profile"),
+    path("students/<int:student_id>/resume/", views.resume_download, name="resume_download"),
+    path(
+        "career-services/request-access/",
+        views.staff_access_request,
+        name="staff_access_request",
+    ),
+    path(
+        "career-services/request-access/sent/",
+        views.staff_access_request_sent,
+        name="staff_access_request_sent",
+    ),
+]

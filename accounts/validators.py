@@ -1,0 +1,48 @@
+"""Checks on what users upload and type, with messages that say how to fix it."""
+
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+
+def validate_resume(upload) -> None:
+    """A résumé must be a real PDF no larger than RESUME_MAX_BYTES.
+
+    The name, the declared type and the file's first bytes must all say PDF:
+    a renamed Word document or image is refused.
+    """
+    limit = settings.RESUME_MAX_BYTES
+    name = (upload.name or "").lower()
+    if not name.endswith(".pdf"):
+        raise ValidationError("Upload your résumé as a PDF file (.pdf).", code="resume_type")
+    if upload.size > limit:
+        raise ValidationError(
+            f"This file is {filesizeformat(upload.size)}; a résumé can be at most "
+            f"{filesizeformat(limit)}.",
+            code="resume_size",
+        )
+    if upload.size == 0:
+        raise ValidationError("This file is empty.", code="resume_empty")
+    content_type = getattr(upload, "content_type", None)
+    if content_type and content_type not in {
+        "application/pdf",
+        "application/x-pdf",
+        "application/octet-stream",
+    }:
+        raise ValidationError("Upload your résumé as a PDF file (.pdf).", code="resume_type")
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(0)
+    if b"%PDF-" not in head:
+        raise ValidationError(
+            "This file is not a valid PDF. Export your résumé to PDF and upload it again.",
+            code="resume_not_pdf",
+        )
+
+
+def validate_profile_url(value: str, *, hosts: tuple[str, ...], example: str) -> None:
+    host = (urlparse(value).hostname or "").lower()
+    if not any(host == h or host.endswith("." + h) for h in hosts):
+        raise ValidationError(f"Enter an address on {hosts[0]}, like {example}.")

@@ -1,0 +1,338 @@
+"""Sign-up, dashboards and profiles. Thin: forms check input, services change things."""
+
+from allauth.account.views import SignupView
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import selectors, services
+from accounts.access import role_required, student_profile_for_resume_or_404
+from accounts.forms import (
+    AccountDetailsForm,
+    CareerStaffDetailsForm,
+    EmployerProfileForm,
+    EmployerSignupForm,
+    StaffAccessRequestForm,
+    StudentProfileForm,
+    StudentSignupForm,
+)
+from accounts.models import Role
+
+
+@require_GET
+def home(request):
+    return render(request, "home.html")
+
+
+@require_GET
+def signup_choice(request):
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "account/signup_choice.html")
+
+
+class StudentSignupView(SignupView):
+    form_class = StudentSignupForm
+    template_name = "account/signup_role.html"
+    extra_context = {
+        "role_title": "Create your student account",
+        "role_intro": (
+            "Paid, short projects from real employers: 5 to 40 hours, done in one to four "
+            "weeks, with a verified record for your résumé."
+        ),
+    }
+
+    def get_form_class(self):
+        return self.form_class
+
+
+class EmployerSignupView(StudentSignupView):
+    form_class = EmployerSignupForm
+    extra_context = {
+        "role_title": "Create your employer account",
+        "role_intro": (
+            "Post a short, paid project and meet motivated students. You will describe your "
+            "organization next; we verify it before your first project goes live."
+        ),
+    }
+
+
+@login_required
+def dashboard(request):
+    """One address after login; each role lands on its own dashboard."""
+    user = request.user
+    if user.is_platform_admin:
+        return redirect("admin:index")
+    destinations = {
+        Role.STUDENT: "student_dashboard",
+        Role.EMPLOYER: "employer_dashboard",
+        Role.CAREER_STAFF: "career_staff_dashboard",
+    }
+    if user.role not in destinations:
+        return redirect("home")
+    return redirect(destinations[user.role])
+
+
+@role_required(Role.STUDENT)
+def student_dashboard(request):
+    profile = selectors.student_profile_of(request.user)
+    if profile is None:
+        messages.info(request, "Start with your profile: employers see it when you apply.")
+        return redirect("profile")
+    checklist = selectors.student_checklist(profile)
+    return render(
+        request,
+        "accounts/student_dashboard.html",
+        {
+            "profile": profile,
+            "checklist": checklist,
+            "checklist_done": sum(item.done for item in checklist),
+        },
+    )
+
+
+@role_required(Role.EMPLOYER)
+def employer_dashboard(request):
+    profile = selectors.employer_profile_of(request.user)
+    if profile is None:
+        messages.info(request, "Tell us about your organization first.")
+        return redirect("profile")
+    return render(
+        request,
+        "accounts/employer_dashboard.html",
+        {
+            "profile": profile,
+            "organization": profile.organization,
+            "colleagues": selectors.organization_colleagues(profile),
+        },
+    )
+
+
+@role_required(Role.CAREER_STAFF)
+def career_staff_dashboard(request):
+    profile = selectors.career_staff_profile_of(request.user)
+    if profile is None:
+        # Staff accounts are always made with a school; a missing one is an admin error.
+        messages.error(
+            request, "Your account is not attached to a school yet. Contact a platform admin."
+        )
+        return render(request, "accounts/career_staff_dashboard.html", {"profile": None})
+    return render(
+        request,
+        "accounts/career_staff_dashboard.html",
+        {"profile": profile, "overview": selectors.school_overview(profile.school_id)},
+    )
+
+
+def _account_form(request):
+    user = request.user
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "time_zone": user.time_zone,
+    }
+    return AccountDetailsForm(request.POST or None, initial=initial, prefix="account")
+
+
+@role_required(Role.STUDENT, Role.EMPLOYER, Role.CAREER_STAFF)
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """Edit the account details and the profile of the user's role, on one page."""
+    handlers = {
+        Role.STUDENT: _student_profile,
+        Role.EMPLOYER: _employer_profile,
+        Role.CAREER_STAFF: _career_staff_profile,
+    }
+    return handlers[request.user.role](request)
+
+
+def _save_account(request, account_form):
+    services.user_details_update(
+        user=request.user,
+        first_name=account_form.cleaned_data["first_name"],
+        last_name=account_form.cleaned_data["last_name"],
+        time_zone=account_form.cleaned_data["time_zone"],
+    )
+
+
+def _student_profile(request):
+    existing = selectors.student_profile_of(request.user)
+    initial = {}
+    if existing is not None:
+        initial = {
+            "school": existing.school_id,
+            "major": existing.major,
+            "graduation_year": existing.graduation_year,
+            "skills": list(existing.skills.all()),
+            "bio": existing.bio,
+            "linkedin_url": existing.linkedin_url,
+            "github_url": existing.github_url,
+            "portfolio_url": existing.portfolio_url,
+            "work_authorization": existing.work_authorization,
+        }
+    account_form = _account_form(request)
+    form = StudentProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        has_resume=bool(existing and existing.resume),
+    )
+    if request.method == "POST" and account_form.is_valid() and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _save_account(request, account_form)
+            services.student_profile_save(
+                user=request.user,
+                data=services.StudentProfileData(
+                    school=data["school"],
+                    major=data["major"].strip(),
+                    graduation_year=data["graduation_year"],
+                    bio=data["bio"].strip(),
+                    linkedin_url=data["linkedin_url"],
+                    github_url=data["github_url"],
+                    portfolio_url=data["portfolio_url"],
+                    work_authorization=data["work_authorization"],
+                    skill_names=data["skill_names"],
+                ),
+                resume=data.get("resume"),
+                remove_resume=data.get("remove_resume", False),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("student_dashboard")
+    return render(
+        request,
+        "accounts/profile_form.html",
+        {
+            "account_form": account_form,
+            "form": form,
+            "profile": existing,
+            "title": "Your student profile" if existing else "Set up your student profile",
+            "multipart": True,
+        },
+    )
+
+
+def _employer_profile(request):
+    existing = selectors.employer_profile_of(request.user)
+    initial = {}
+    if existing is not None:
+        org = existing.organization
+        initial = {
+            "job_title": existing.job_title,
+            "name": org.name,
+            "website": org.website,
+            "industry": org.industry,
+            "size": org.size,
+            "description": org.description,
+        }
+    account_form = _account_form(request)
+    form = EmployerProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and account_form.is_valid() and form.is_valid():
+        data = form.cleaned_data
+        was_verified = bool(existing and existing.organization.is_verified)
+        try:
+            _save_account(request, account_form)
+            saved = services.employer_profile_save(
+                user=request.user,
+                job_title=data["job_title"].strip(),
+                organization=services.OrganizationData(
+                    name=data["name"].strip(),
+                    website=data["website"],
+                    industry=data["industry"],
+                    size=data["size"],
+                    description=data["description"].strip(),
+                ),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if was_verified and not saved.organization.is_verified:
+                messages.warning(
+                    request,
+                    "Saved. Because the name or website changed, the organization awaits "
+                    "verification again.",
+                )
+            else:
+                messages.success(request, "Your organization profile is saved.")
+            return redirect("employer_dashboard")
+    return render(
+        request,
+        "accounts/profile_form.html",
+        {
+            "account_form": account_form,
+            "form": form,
+            "profile": existing,
+            "organization": existing.organization if existing else None,
+            "title": "Your organization" if existing else "Tell us about your organization",
+        },
+    )
+
+
+def _career_staff_profile(request):
+    existing = selectors.career_staff_profile_of(request.user)
+    account_form = _account_form(request)
+    form = CareerStaffDetailsForm(
+        request.POST or None, initial={"job_title": existing.job_title if existing else ""}
+    )
+    if request.method == "POST" and account_form.is_valid() and form.is_valid():
+        _save_account(request, account_form)
+        if existing is not None:
+            services.career_staff_details_update(
+                user=request.user, job_title=form.cleaned_data["job_title"].strip()
+            )
+        messages.success(request, "Your details are saved.")
+        return redirect("career_staff_dashboard")
+    return render(
+        request,
+        "accounts/profile_form.html",
+        {
+            "account_form": account_form,
+            "form": form,
+            "profile": existing,
+            "title": "Your details",
+        },
+    )
+
+
+@require_GET
+def resume_download(request, student_id: int):
+    profile = student_profile_for_resume_or_404(request.user, student_id)
+    filename = profile.resume_filename or "resume.pdf"
+    response = FileResponse(
+        profile.resume.open("rb"), content_type="application/pdf", filename=filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def staff_access_request(request):
+    form = StaffAccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.staff_access_request_submit(
+                first_name=data["first_name"].strip(),
+                last_name=data["last_name"].strip(),
+                email=data["email"],
+                school=data["school"],
+                job_title=data["job_title"].strip(),
+                message=data["message"].strip(),
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            return redirect(reverse("staff_access_request_sent"))
+    return render(request, "accounts/staff_access_request.html", {"form": form})
+
+
+@require_GET
+def staff_access_request_sent(request):
+    return render(request, "accounts/staff_access_request_sent.html")
