@@ -33,6 +33,9 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx.update(context)
         enqueue_message(self.render_mail(template_prefix, email, ctx))
 
+    def get_signup_redirect_url(self, request):
+        return self.get_login_redirect_url(request)
+
     def get_login_redirect_url(self, request):
         user = request.user
         if user.is_platform_admin:

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -24,7 +25,9 @@ from accounts.models import (
     User,
 )
 
-# Admin logins go through allauth too, so its rate limits and e-mail checks apply.
+URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+# Admin logins go through allauth too, so its rate limits and email checks apply.
 admin.site.login = secure_admin_login(admin.site.login)
 
 
@@ -182,6 +185,7 @@ class OrganizationAdmin(PlatformAdminOnly, admin.ModelAdmin):
         "created_at",
     )
     inlines = [EmployerInline]
+    formfield_overrides = URL_FIELDS_HTTPS
     actions = ["verify_selected", "reject_selected"]
 
     @admin.action(description="Verify selected organizations")
@@ -254,12 +258,13 @@ class StudentProfileAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "resume_link", "resume_uploaded_at", "updated_at")
     exclude = ("resume",)
     filter_horizontal = ("skills",)
+    formfield_overrides = URL_FIELDS_HTTPS
 
     @admin.display(description="student", ordering="user__last_name")
     def student_name(self, obj):
         return obj.user.get_full_name()
 
-    @admin.display(description="e-mail", ordering="user__email")
+    @admin.display(description="email", ordering="user__email")
     def email(self, obj):
         return obj.user.email
 
@@ -297,7 +302,7 @@ class EmployerProfileAdmin(PlatformAdminOnly, admin.ModelAdmin):
 
 
 class CareerStaffCreateForm(forms.Form):
-    email = forms.EmailField(label="Work e-mail address")
+    email = forms.EmailField(label="Work email address")
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     school = forms.ModelChoiceField(queryset=School.objects.filter(is_active=True))
@@ -345,7 +350,7 @@ class CareerStaffProfileAdmin(PlatformAdminOnly, admin.ModelAdmin):
                 self.message_user(
                     request,
                     f"Created {user.email} for {data['school']}. "
-                    "They were e-mailed a link to set a password.",
+                    "They were emailed a link to set a password.",
                     messages.SUCCESS,
                 )
                 return redirect("admin:accounts_careerstaffprofile_changelist")
@@ -381,7 +386,7 @@ class StaffAccessRequestAdmin(PlatformAdminOnly, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Approve: create the accounts and e-mail a set-password link")
+    @admin.action(description="Approve: create the accounts and email a set-password link")
     def approve_selected(self, request, queryset):
         for access_request in queryset:
             try:

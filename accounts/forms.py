@@ -17,9 +17,19 @@ from accounts.validators import validate_profile_url, validate_resume
 
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
-    zones = sorted(
-        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")
+    # Canonical zones only ("America/Chicago"), not legacy aliases ("US/Central").
+    regions = (
+        "Africa/",
+        "America/",
+        "Antarctica/",
+        "Asia/",
+        "Atlantic/",
+        "Australia/",
+        "Europe/",
+        "Indian/",
+        "Pacific/",
     )
+    zones = sorted(z for z in zoneinfo.available_timezones() if z.startswith(regions))
     return [(z, z.replace("_", " ")) for z in zones] + [("UTC", "UTC")]
 
 
@@ -42,7 +52,7 @@ class _RoleSignupForm(SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(self.field_order)
-        self.fields["email"].label = "E-mail address"
+        self.fields["email"].label = "Email address"
         self.fields["email"].widget.attrs.pop("placeholder", None)
         for name in ("password1", "password2"):
             self.fields[name].widget.attrs.pop("placeholder", None)
@@ -66,7 +76,7 @@ class EmployerSignupForm(_RoleSignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = "Work e-mail address"
+        self.fields["email"].label = "Work email address"
 
 
 class AccountDetailsForm(forms.Form):
@@ -219,9 +229,9 @@ class StudentProfileForm(forms.Form):
             self.add_error("other_skills", error)
             return cleaned
         if not cleaned["skill_names"]:
-            self.add_error("skills", "Choose at least one skill, or add your own below.")
+            self.add_error("other_skills", "Choose at least one skill above, or add your own here.")
         elif len(cleaned["skill_names"]) > MAX_SKILLS:
-            self.add_error("skills", f"Choose at most {MAX_SKILLS} skills.")
+            self.add_error("other_skills", f"Choose at most {MAX_SKILLS} skills in all.")
         if cleaned.get("resume") and cleaned.get("remove_resume"):
             self.add_error(
                 "remove_resume", "Either upload a new résumé or remove the current one, not both."
@@ -286,7 +296,7 @@ class StaffAccessRequestForm(forms.Form):
         max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
     )
     email = forms.EmailField(
-        label="Work e-mail address",
+        label="Work email address",
         help_text="Use your school address: we check it against the school's domain.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -27,7 +27,7 @@ class UserManager(BaseUserManager):
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
-            raise ValueError("An e-mail address is required.")
+            raise ValueError("An email address is required.")
         if not extra_fields.get("role"):
             raise ValueError("A role is required.")
         user = self.model(email=email.strip().lower(), **extra_fields)
@@ -53,9 +53,9 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """An account. The e-mail address is the login; the role never changes after sign-up."""
+    """An account. The email address is the login; the role never changes after sign-up."""
 
-    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    email = models.EmailField("email address", max_length=254, unique=True)
     first_name = models.CharField(max_length=150)
     last_name = models.CharField(max_length=150)
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -128,7 +128,7 @@ class School(models.Model):
     city = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=100, blank=True)
     email_domain = models.CharField(
-        max_length=100, blank=True, help_text="Students' e-mail domain, e.g. northbridge.edu."
+        max_length=100, blank=True, help_text="Students' email domain, e.g. northbridge.edu."
     )
     is_active = models.BooleanField(
         default=True, help_text="Inactive schools are not offered to new students."
@@ -382,7 +382,7 @@ class StaffAccessRequest(models.Model):
 
     first_name = models.CharField(max_length=150)
     last_name = models.CharField(max_length=150)
-    email = models.EmailField("work e-mail address", max_length=254)
+    email = models.EmailField("work email address", max_length=254)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff_requests")
     job_title = models.CharField(max_length=120)
     message = models.TextField(max_length=1000, blank=True)

@@ -1,4 +1,4 @@
-"""Outgoing e-mail: rendered in the request, delivered by a Celery task after commit.
+"""Outgoing email: rendered in the request, delivered by a Celery task after commit.
 
 Mail never leaves before the transaction that caused it commits, so a rolled
 back change sends nothing, and a slow mail server never slows a page.

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
     max_retries=8,
 )
 def send_email(message: dict) -> None:
-    """Deliver one e-mail given as plain data (see marketplace.mail.message_to_data)."""
+    """Deliver one email given as plain data (see marketplace.mail.message_to_data)."""
     email = mail.EmailMultiAlternatives(
         subject=message["subject"],
         body=message["body"],
@@ -30,7 +30,7 @@ def send_email(message: dict) -> None:
     if message.get("html"):
         email.attach_alternative(message["html"], "text/html")
     email.send()
-    logger.info("Sent e-mail %r to %s", message["subject"], ", ".join(message["to"]))
+    logger.info("Sent email %r to %s", message["subject"], ", ".join(message["to"]))
 
 
 @shared_task(name="marketplace.clear_expired_sessions")

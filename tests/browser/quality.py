@@ -1,0 +1,105 @@
+"""Checks for every page a browser test visits: accessibility (axe-core) and HTML (W3C).
+
+One helper for all browser tests: `PageQuality.check(page)` fails the test
+with a readable list of problems when a page has a serious or critical axe
+violation or any HTML validation error.
+"""
+
+import json
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+  }));
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class HtmlValidator:
+    """The W3C Nu validator as a local HTTP service, started once per test session."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                "java",
+                "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                "-cp",
+                str(VNU_JAR),
+                "nu.validator.servlet.Main",
+                str(self.port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"http://127.0.0.1:{self.port}/?out=json"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(
+                        "The HTML validator (java, vnu.jar) did not start."
+                    ) from None
+                time.sleep(0.2)
+        raise RuntimeError("The HTML validator did not start within a minute.")
+
+    def problems(self, html: str) -> list[str]:
+        request = urllib.request.Request(
+            self.url,
+            data=html.encode("utf-8"),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            messages = json.load(response)["messages"]
+        return [
+            f"line {m.get('lastLine', '?')}: {m['message']} [{m.get('extract', '').strip()[:80]}]"
+            for m in messages
+            if m["type"] == "error" or m.get("subType") == "warning"
+        ]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class PageQuality:
+    def __init__(self, validator: HtmlValidator):
+        self.validator = validator
+        self.checked: list[str] = []
+
+    def check(self, page) -> None:
+        page.wait_for_load_state("load")
+        # The markup first, before axe's own script is added to the page.
+        problems = [f"html {p}" for p in self.validator.problems(page.content())]
+        if page.evaluate("() => typeof axe") == "undefined":
+            page.add_script_tag(path=str(AXE_JS))
+        for violation in page.evaluate(AXE_RUN):
+            if violation["impact"] in ("serious", "critical"):
+                problems.append(
+                    f"axe {violation['impact']} {violation['id']}: {violation['help']} "
+                    f"at {', '.join(violation['targets'])}"
+                )
+        self.checked.append(page.url)
+        assert not problems, f"{page.url} has problems:\n" + "\n".join(problems)

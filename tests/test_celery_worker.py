@@ -1,0 +1,104 @@
+"""A real Celery worker process delivers a queued email.
+
+With REDIS_URL set (CI) the broker is that Redis; without it, the file broker
+that `make run` uses. Either way the task crosses a process boundary.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from celery import Celery
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def broker(tmp_path):
+    redis_url = os.environ.get("REDIS_URL", "")
+    if redis_url:
+        return {"env": {"REDIS_URL": redis_url}, "url": redis_url, "options": {}}
+    folder = tmp_path / "broker"
+    for sub in ("queue", "processed"):
+        (folder / sub).mkdir(parents=True)
+    options = {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
+    }
+    return {
+        "env": {"CELERY_FILE_BROKER_DIR": str(folder)},
+        "url": "filesystem://",
+        "options": options,
+    }
+
+
+def test_a_real_worker_delivers_a_queued_email(tmp_path, broker):
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    outbox = tmp_path / "mail"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env.update(
+        broker["env"],
+        DJANGO_SETTINGS_MODULE="marketplace.settings",
+        DEBUG="true",
+        VAR_DIR=str(tmp_path / "var"),
+        EMAIL_URL="filemail://",
+        EMAIL_FILE_PATH=str(outbox),
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "marketplace",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        client = Celery(broker=broker["url"])
+        client.conf.broker_transport_options = broker["options"]
+        client.send_task(
+            "marketplace.send_email",
+            args=[
+                {
+                    "subject": "Your project is funded",
+                    "body": "Work can start.",
+                    "from_email": "no-reply@example.com",
+                    "to": ["student@example.edu"],
+                }
+            ],
+            queue=queue,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (outbox.exists() and any(outbox.iterdir())):
+            assert worker.poll() is None, worker.stdout.read()
+            time.sleep(0.2)
+        files = list(outbox.iterdir()) if outbox.exists() else []
+        assert files, "the worker delivered nothing within a minute"
+        message = files[0].read_text()
+        assert "Subject: Your project is funded" in message
+        assert "To: student@example.edu" in message
+        assert "Work can start." in message
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()

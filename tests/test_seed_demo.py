@@ -1,0 +1,50 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.management.commands.seed_demo import DEMO_PASSWORD
+from accounts.models import Organization, School, Skill, StudentProfile, User
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        User.objects.count(),
+        School.objects.count(),
+        Skill.objects.count(),
+        Organization.objects.count(),
+        StudentProfile.objects.count(),
+    )
+
+
+def test_demo_data_is_created_once_and_its_logins_work(client, capsys):
+    call_command("seed_demo")
+    first = counts()
+    User.objects.filter(email="student@demo.test").update(first_name="Changed")
+    call_command("seed_demo")
+
+    assert counts() == first
+    assert User.objects.get(email="student@demo.test").first_name == "Changed"
+    printed = capsys.readouterr().out
+    for email, dashboard in [
+        ("student@demo.test", "dashboard"),
+        ("employer@demo.test", "dashboard"),
+        ("staff@demo.test", "dashboard"),
+        ("admin@demo.test", "admin:index"),
+    ]:
+        assert email in printed
+        response = client.post(
+            reverse("account_login"), {"login": email, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, email
+        assert response.url == reverse(dashboard)
+        client.logout()
+
+
+def test_demo_data_covers_each_verification_state():
+    call_command("seed_demo")
+
+    assert Organization.objects.filter(verification_status="verified").exists()
+    assert Organization.objects.filter(verification_status="unverified").exists()
+    assert StudentProfile.objects.filter(work_authorization_status="pending").exists()

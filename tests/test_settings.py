@@ -1,0 +1,125 @@
+"""Settings come from the environment and fail loudly when production values are missing."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_SECRET = "k3v9QzpL2mRt7wX4bN8cY1dF6gH0jS5uAeIoPrTyU-production-like-key"
+
+PRINT_SETTINGS = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+    "DB_ENGINE": settings.DATABASES["default"]["ENGINE"],
+    "DB_NAME": str(settings.DATABASES["default"]["NAME"]),
+    "DB_HOST": settings.DATABASES["default"].get("HOST", ""),
+    "CACHE": settings.CACHES["default"]["BACKEND"],
+    "BROKER": settings.CELERY_BROKER_URL,
+    "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+    "EMAIL_HOST": settings.EMAIL_HOST,
+    "EMAIL_PORT": settings.EMAIL_PORT,
+    "VERIFICATION": settings.ACCOUNT_EMAIL_VERIFICATION,
+    "STRIPE": settings.STRIPE_SECRET_KEY,
+    "SSL_REDIRECT": getattr(settings, "SECURE_SSL_REDIRECT", False),
+}))
+"""
+
+
+def run_with_env(args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    for key in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"):
+        clean.pop(key, None)
+    clean.update(env, DJANGO_SETTINGS_MODULE="marketplace.settings")
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def settings_with(**env):
+    result = run_with_env(["-c", PRINT_SETTINGS], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_development_defaults_need_no_services(tmp_path):
+    values = settings_with(DEBUG="true", VAR_DIR=str(tmp_path))
+
+    assert values["DEBUG"] is True
+    assert values["DB_ENGINE"] == "django.db.backends.sqlite3"
+    assert values["DB_NAME"] == str(tmp_path / "db.sqlite3")
+    assert values["BROKER"] == "filesystem://"
+    assert values["CACHE"].endswith("FileBasedCache")
+    assert values["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    assert values["STRIPE"] == ""
+
+
+def test_service_urls_configure_database_broker_cache_and_mail():
+    values = settings_with(
+        DEBUG="true",
+        DATABASE_URL="postgres://app:secret@db.internal:5432/marketplace",
+        REDIS_URL="redis://cache.internal:6379/2",
+        EMAIL_URL="smtp+tls://mailer:pw@smtp.example.com:587",
+        STRIPE_SECRET_KEY="sk_test_123",
+    )
+
+    assert values["DB_ENGINE"] == "django.db.backends.postgresql"
+    assert (values["DB_NAME"], values["DB_HOST"]) == ("marketplace", "db.internal")
+    assert values["BROKER"] == "redis://cache.internal:6379/2"
+    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+    assert (values["EMAIL_HOST"], values["EMAIL_PORT"]) == ("smtp.example.com", 587)
+    assert values["STRIPE"] == "sk_test_123"
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({"ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
+        ({"SECRET_KEY": GOOD_SECRET}, "ALLOWED_HOSTS"),
+        ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "example.org"}, "at least 50 characters"),
+        (
+            {"SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "example.org", "DEBUG": "perhaps"},
+            "DEBUG",
+        ),
+        (
+            {
+                "SECRET_KEY": GOOD_SECRET,
+                "ALLOWED_HOSTS": "example.org",
+                "ACCOUNT_EMAIL_VERIFICATION": "none",
+            },
+            "mandatory outside development",
+        ),
+    ],
+)
+def test_production_refuses_to_start_with_missing_or_malformed_settings(env, complaint):
+    result = run_with_env(["-c", PRINT_SETTINGS], **env)
+
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
+def test_a_production_configuration_passes_the_deployment_checklist():
+    result = run_with_env(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="interns.example.org",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_defaults_to_https_only():
+    values = settings_with(SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="interns.example.org")
+
+    assert values["DEBUG"] is False
+    assert values["SSL_REDIRECT"] is True
+    assert values["VERIFICATION"] == "mandatory"
