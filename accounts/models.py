@@ -312,9 +312,8 @@ class StudentProfile(models.Model):
                         work_authorization_status=AuthorizationStatus.NOT_AUTHORIZED,
                     )
                     | models.Q(
-                        work_authorization__in=[
-                            c.value for c in AUTHORIZATIONS_NEEDING_VERIFICATION
-                        ],
+                        # Sorted: a set's order changes between runs, and so would the migration.
+                        work_authorization__in=sorted(AUTHORIZATIONS_NEEDING_VERIFICATION),
                         work_authorization_status__in=[
                             AuthorizationStatus.PENDING,
                             AuthorizationStatus.VERIFIED,

@@ -23,12 +23,13 @@ def broker(tmp_path):
     if redis_url:
         return {"env": {"REDIS_URL": redis_url}, "url": redis_url, "options": {}}
     folder = tmp_path / "broker"
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True)
     options = {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
     }
     return {
         "env": {"CELERY_FILE_BROKER_DIR": str(folder)},
