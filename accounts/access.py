@@ -75,7 +75,9 @@ def allowed_roles_of(view) -> frozenset[str] | None:
 def student_profile_for_resume_or_404(viewer: User, student_id: int) -> StudentProfile:
     """Whose résumé may this viewer open? The student, their school's career staff, admins.
 
-    Everyone else gets 404, so the existence of a profile is not revealed.
+    Employers see it once they have shortlisted (or accepted) the student for one of
+    their organization's projects: review is blind until then. Everyone else gets
+    404, so the existence of a profile is not revealed.
     """
     profile = get_object_or_404(StudentProfile.objects.select_related("user"), user_id=student_id)
     if not profile.resume:
@@ -85,7 +87,23 @@ def student_profile_for_resume_or_404(viewer: User, student_id: int) -> StudentP
             return profile
         if viewer.is_career_staff and _staff_school_id(viewer) == profile.school_id:
             return profile
+        if viewer.is_employer and _employer_has_shortlisted(viewer, profile.user_id):
+            return profile
     raise Http404("Not found.")
+
+
+def _employer_has_shortlisted(employer: User, student_id: int) -> bool:
+    # Imported here: projects builds on accounts, not the other way round.
+    from projects.models import Application, ApplicationStatus
+
+    employer_profile = getattr(employer, "employer_profile", None)
+    if employer_profile is None:
+        return False
+    return Application.objects.filter(
+        student_id=student_id,
+        project__organization_id=employer_profile.organization_id,
+        status__in=[ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED],
+    ).exists()
 
 
 def _staff_school_id(user: User) -> int | None:

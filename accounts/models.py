@@ -434,3 +434,38 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return self.summary
+
+
+class Notification(models.Model):
+    """Something a user should know, shown under the bell and usually also emailed.
+
+    `key` makes each notification happen once: the same event for the same
+    recipient (a retried task, a replayed webhook, a doubled sweep) is not
+    notified twice.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=150)
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                name="notification_unread",
+                condition=models.Q(read_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return self.message

@@ -15,22 +15,22 @@ class NavItem:
 
 
 NAV_ITEMS = [
+    NavItem("Browse projects", "projects:browse", "search"),
     NavItem("Dashboard", "student_dashboard", "speedometer2"),
     NavItem("Dashboard", "employer_dashboard", "speedometer2"),
     NavItem("Dashboard", "career_staff_dashboard", "speedometer2"),
+    NavItem("Post a project", "projects:create", "plus-circle"),
     NavItem("Profile", "profile", "person-badge"),
     NavItem("Oversight", "admin:index", "clipboard-data"),
 ]
 
 
 def nav_items_for(user) -> list[dict]:
-    if not user.is_authenticated:
-        return []
     items = []
     for item in NAV_ITEMS:
         url = reverse(item.url_name)
         if item.url_name.startswith("admin:"):
-            visible = user.is_active and user.is_staff
+            visible = user.is_authenticated and user.is_active and user.is_staff
         else:
             roles = allowed_roles_of(resolve(url).func)
             visible = roles is None or user_has_role(user, roles)

@@ -112,3 +112,26 @@ def school_overview(school_id: int, *, pending_limit: int = 25) -> SchoolOvervie
         .order_by("updated_at")[:pending_limit]
     )
     return SchoolOverview(pending_profiles=pending, **counts)
+
+
+def acceptance_blocker(profile: StudentProfile | None) -> str:
+    """Why this student cannot be accepted for paid work now, or "" if they can.
+
+    Shown to both sides: the employer on the applicant, the student on their application.
+    """
+    if profile is None:
+        return "The student has not completed their profile."
+    status = profile.work_authorization_status
+    if status == AuthorizationStatus.NOT_AUTHORIZED:
+        return "The student is not authorized to work in the US, so they cannot be accepted."
+    if status == AuthorizationStatus.PENDING:
+        return (
+            f"The student's work authorization ({profile.get_work_authorization_display()}) "
+            "is awaiting verification by their school's career services."
+        )
+    if status == AuthorizationStatus.REJECTED:
+        return (
+            "The student's work authorization was not verified by their school's career "
+            "services, so they cannot be accepted."
+        )
+    return ""

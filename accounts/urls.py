@@ -8,6 +8,13 @@ urlpatterns = [
     path("employer/", views.employer_dashboard, name="employer_dashboard"),
     path("career-services/", views.career_staff_dashboard, name="career_staff_dashboard"),
     path("profile/", views.profile, name="profile"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path(
+        "notifications/read-all/",
+        views.notifications_mark_all_read,
+        name="notifications_mark_all_read",
+    ),
     path("students/<int:student_id>/resume/", views.resume_download, name="resume_download"),
     path(
         "career-services/request-access/",

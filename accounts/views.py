@@ -4,10 +4,12 @@ from allauth.account.views import SignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.access import role_required, student_profile_for_resume_or_404
@@ -20,7 +22,9 @@ from accounts.forms import (
     StudentProfileForm,
     StudentSignupForm,
 )
-from accounts.models import Role
+from accounts.models import Notification, Role
+from accounts.notifications import mark_read
+from projects import selectors as project_selectors
 
 
 @require_GET
@@ -91,6 +95,7 @@ def student_dashboard(request):
             "profile": profile,
             "checklist": checklist,
             "checklist_done": sum(item.done for item in checklist),
+            "overview": project_selectors.student_overview(request.user),
         },
     )
 
@@ -108,6 +113,10 @@ def employer_dashboard(request):
             "profile": profile,
             "organization": profile.organization,
             "colleagues": selectors.organization_colleagues(profile),
+            "project_groups": project_selectors.organization_projects_by_status(
+                profile.organization_id
+            ),
+            "engagements": project_selectors.organization_engagements(profile.organization_id),
         },
     )
 
@@ -336,3 +345,32 @@ def staff_access_request(request):
 @require_GET
 def staff_access_request_sent(request):
     return render(request, "accounts/staff_access_request_sent.html")
+
+
+@login_required
+@require_GET
+def notifications(request):
+    page = Paginator(
+        Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id"), 30
+    ).get_page(request.GET.get("page"))
+    return render(request, "accounts/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk: int):
+    """Mark one notification read and go where it points (only inside this site)."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    mark_read(user=request.user, notification_ids=[notification.pk])
+    url = notification.url
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts=None) or not url.startswith("/"):
+        url = reverse("notifications")
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def notifications_mark_all_read(request):
+    count = mark_read(user=request.user)
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    return redirect("notifications")

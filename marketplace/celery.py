@@ -17,6 +17,10 @@ app.autodiscover_tasks()
 # derives its work from database state, so a lost or doubled beat tick is
 # harmless: the next run catches up and nothing is done twice.
 app.conf.beat_schedule = {
+    "close-projects-past-apply-by": {
+        "task": "projects.close_past_apply_by",
+        "schedule": crontab(minute="*/15"),
+    },
     "clear-expired-sessions": {
         "task": "marketplace.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),

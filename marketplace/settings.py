@@ -154,7 +154,7 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"
     _broker_dir = Path(env.str("CELERY_FILE_BROKER_DIR", default=str(VAR_DIR / "celery")))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
@@ -279,6 +279,9 @@ HOURLY_RATE_FLOOR_CENTS = env.int("HOURLY_RATE_FLOOR_CENTS", default=1500)
 HOURLY_RATE_TYPICAL_MAX_CENTS = env.int("HOURLY_RATE_TYPICAL_MAX_CENTS", default=2500)
 HOURLY_RATE_CEILING_CENTS = env.int("HOURLY_RATE_CEILING_CENTS", default=10000)
 PLATFORM_FEE_PERCENT = env.int("PLATFORM_FEE_PERCENT", default=10)
+# A student cannot be accepted while this many engagements are under way.
+ACTIVE_ENGAGEMENT_LIMIT = env.int("ACTIVE_ENGAGEMENT_LIMIT", default=3)
+DELIVERABLE_MAX_BYTES = env.int("DELIVERABLE_MAX_BYTES", default=25 * 1024 * 1024)
 CURRENCY = "usd"
 
 # --- Security ---------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """factory_boy factories: one per model, with the defaults a real user would have."""
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
@@ -17,6 +19,7 @@ from accounts.models import (
     WorkAuthorization,
 )
 from accounts.services import career_staff_group
+from projects.models import Application, Category, Project, ProjectStatus, ScreeningQuestion
 
 PASSWORD = "correct horse battery staple"
 
@@ -127,3 +130,82 @@ class AdminFactory(UserFactory):
     role = Role.PLATFORM_ADMIN
     is_staff = True
     is_superuser = True
+
+
+# --- Projects -------------------------------------------------------------------------
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """An open project of a verified organization, 20 hours for $400 over 14 days."""
+
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory, verified=True)
+    created_by = factory.LazyAttribute(
+        lambda o: (
+            User.objects.filter(employer_profile__organization=o.organization).first()
+            or EmployerFactory(organization=o.organization).user
+        )
+    )
+    title = factory.Sequence(lambda n: f"Research project {n}")
+    summary = "Research three competitors and summarise what they charge."
+    description = "We want to understand the market before we set prices for next year."
+    category = Category.RESEARCH
+    deliverables = "- A spreadsheet of prices\n- A two-page summary"
+    hours = 20
+    fee_cents = 40000
+    days_to_complete = 14
+    apply_by = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
+    openings = 1
+    is_remote = True
+    location = ""
+    status = ProjectStatus.OPEN
+    published_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        draft = factory.Trait(status=ProjectStatus.DRAFT, published_at=None)
+
+    @factory.post_generation
+    def skills(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.skills.set(extracted)
+
+    @factory.post_generation
+    def questions(obj, create, extracted, **kwargs):
+        if create and extracted:
+            for position, text in enumerate(extracted, start=1):
+                ScreeningQuestion.objects.create(project=obj, position=position, text=text)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    project = factory.SubFactory(ProjectFactory)
+    student = factory.LazyFunction(lambda: StudentFactory().user)
+    cover_note = "I would love to help with this."
+    confirmed_availability = True
+
+
+def employer_of(project) -> User:
+    """An employer of the project's organization (created if there is none)."""
+    return project.created_by
+
+
+def accepted_engagement(*, project=None, student=None, funded=True):
+    """An engagement made the way users make one: apply, accept, fund."""
+    from projects import applications as application_services
+    from projects import engagements as engagement_services
+
+    project = project or ProjectFactory()
+    student = student or StudentFactory().user
+    application = ApplicationFactory(project=project, student=student)
+    engagement = application_services.application_accept(
+        actor=employer_of(project), application=application
+    )
+    if funded:
+        engagement = engagement_services.engagement_mark_funded(engagement=engagement)
+    engagement.refresh_from_db()
+    return engagement

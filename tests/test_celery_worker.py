@@ -33,7 +33,7 @@ def broker(tmp_path):
     }
     return {
         "env": {"CELERY_FILE_BROKER_DIR": str(folder)},
-        "url": "filesystem://",
+        "url": "filesystem://localhost//",
         "options": options,
     }
 

@@ -1,12 +1,10 @@
-"""Demo data for `make run`: schools, skills and one account of each role.
+"""Demo schools, skills, organizations and one account of each role.
 
 Safe to run again: every row is looked up before it is created, and nothing
 that already exists is changed.
 """
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -86,27 +84,53 @@ SKILLS = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Create demo schools, skills and accounts (once) and print the demo logins."
+DEMO_LOGINS = [
+    ("student@demo.test", "student, Northbridge State University"),
+    ("intl.student@demo.test", "student on F-1 CPT awaiting verification"),
+    ("employer@demo.test", "employer, Brightline Analytics (verified)"),
+    ("new.employer@demo.test", "employer, Harbor & Pine Studio (awaiting verification)"),
+    ("staff@demo.test", "career services, Northbridge State University"),
+    ("admin@demo.test", "platform admin (Django admin at /admin/)"),
+]
 
-    def handle(self, *args, **options):
-        with transaction.atomic():
-            created = self._seed()
-        self.stdout.write(
-            self.style.SUCCESS("Demo data ready" + (" (created)." if created else "."))
-        )
-        self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
-        for email, what in [
-            ("student@demo.test", "student, Northbridge State University"),
-            ("intl.student@demo.test", "student on F-1 CPT awaiting verification"),
-            ("employer@demo.test", "employer, Brightline Analytics (verified)"),
-            ("new.employer@demo.test", "employer, Harbor & Pine Studio (awaiting verification)"),
-            ("staff@demo.test", "career services, Northbridge State University"),
-            ("admin@demo.test", "platform admin (Django admin at /admin/)"),
-        ]:
-            self.stdout.write(f"  {email:<26} {what}")
+# Organizations that post the demo projects, with one employer account each.
+OTHER_ORGANIZATIONS = [
+    (
+        "Greenway Community Health",
+        "https://greenway-health.example",
+        "healthcare",
+        "51-200",
+        "A regional nonprofit network of six community clinics offering primary care, "
+        "dental care and health education on a sliding-scale fee.",
+        ("greenway@demo.test", "Marisol", "Vega", "Community Programs Manager"),
+    ),
+    (
+        "Cobalt Outdoor Co.",
+        "https://cobalt-outdoor.example",
+        "retail",
+        "11-50",
+        "A direct-to-consumer maker of lightweight hiking and camping gear, designed and "
+        "shipped from Colorado.",
+        ("cobalt@demo.test", "Theo", "Lindqvist", "Head of Marketing"),
+    ),
+    (
+        "Parcel & Post Logistics",
+        "https://parcelandpost.example",
+        "technology",
+        "11-50",
+        "A small logistics startup running same-day delivery for independent shops in "
+        "three Midwestern cities.",
+        ("parcel@demo.test", "Imani", "Brooks", "Operations Lead"),
+    ),
+]
 
+
+def seed_accounts() -> bool:
+    """Create the demo schools, skills, organizations and accounts; True if anything was new."""
+    return _Seeder()._seed()
+
+
+class _Seeder:
     def _seed(self) -> bool:
         created_any = False
         schools = {}
@@ -232,6 +256,25 @@ class Command(BaseCommand):
             )
             staff.groups.add(career_staff_group())
             created_any = True
+
+        for name, website, industry, size, description, person in OTHER_ORGANIZATIONS:
+            org = Organization.objects.filter(name=name).first()
+            if org is None:
+                org = Organization.objects.create(
+                    name=name,
+                    website=website,
+                    industry=industry,
+                    size=size,
+                    description=description,
+                    verification_status=Organization.Verification.VERIFIED,
+                    verified_at=timezone.now(),
+                    verified_by=admin,
+                )
+                created_any = True
+            email, first, last, title = person
+            user, created = self._user(email, first, last, Role.EMPLOYER)
+            if created:
+                EmployerProfile.objects.create(user=user, organization=org, job_title=title)
         return created_any
 
     def _user(self, email, first, last, role, *, superuser=False, staff=False):

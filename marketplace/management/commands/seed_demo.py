@@ -1,0 +1,23 @@
+"""Demo data for `make run`, created once, and the demo logins printed every time."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_accounts
+from projects.demo import seed_projects
+
+
+class Command(BaseCommand):
+    help = "Create demo schools, accounts, projects and engagements (once); print the logins."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            created = seed_accounts()
+            created = seed_projects() or created
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready" + (" (created)." if created else "."))
+        )
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        for email, what in DEMO_LOGINS:
+            self.stdout.write(f"  {email:<26} {what}")

@@ -1,0 +1,305 @@
+"""Services for applications: apply, withdraw, and the employer's decisions.
+
+Each runs in a transaction, locks the rows it changes (the project first,
+then the application), and notifies people after commit.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, StudentProfile, User
+from accounts.notifications import notify
+from accounts.services import audit
+from projects.engagements import engagement_create
+from projects.models import (
+    LIVE_ENGAGEMENT_STATUSES,
+    PENDING_APPLICATION_STATUSES,
+    Application,
+    ApplicationAnswer,
+    ApplicationStatus,
+    Engagement,
+    Project,
+    ProjectStatus,
+)
+from projects.selectors import blockers_for
+from projects.services import project_freeze_terms
+
+COVER_NOTE_MAX = 2000
+ANSWER_MAX = 2000
+
+
+def organization_employers(organization_id: int) -> list[User]:
+    return list(
+        User.objects.filter(employer_profile__organization_id=organization_id, is_active=True)
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationData:
+    cover_note: str
+    answers: dict[int, str]  # screening question id → answer
+    confirmed_availability: bool
+
+
+def _check_student_can_apply(student: User) -> StudentProfile:
+    if student.role != Role.STUDENT or not student.is_active:
+        raise PermissionDenied("Only students apply to projects.")
+    profile = StudentProfile.objects.filter(user=student).first()
+    if profile is None:
+        raise ValidationError("Complete your profile before applying: employers read it.")
+    return profile
+
+
+@transaction.atomic
+def application_submit(*, student: User, project: Project, data: ApplicationData) -> Application:
+    """A student applies once to an open project, with a cover note and answers."""
+    _check_student_can_apply(student)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not project.is_open_for_applications:
+        raise ValidationError("This project is no longer taking applications.")
+    accepted = project.applications.filter(status=ApplicationStatus.ACCEPTED).count()
+    if accepted >= project.openings:
+        raise ValidationError("Every opening of this project is filled.")
+    if Application.objects.filter(project=project, student=student).exists():
+        raise ValidationError("You have already applied to this project.")
+
+    errors = {}
+    cover_note = data.cover_note.strip()
+    if not cover_note:
+        errors["cover_note"] = "Write a short note: why this project, and what you bring."
+    elif len(cover_note) > COVER_NOTE_MAX:
+        errors["cover_note"] = f"At most {COVER_NOTE_MAX:,} characters."
+    if not data.confirmed_availability:
+        errors["confirmed_availability"] = (
+            f"Confirm you can do the {project.hours} hours within "
+            f"{project.days_to_complete} days of starting."
+        )
+    questions = list(project.questions.all())
+    answers = {}
+    for question in questions:
+        text = (data.answers.get(question.pk) or "").strip()
+        if not text:
+            errors[f"answer_{question.pk}"] = "Please answer this question."
+        elif len(text) > ANSWER_MAX:
+            errors[f"answer_{question.pk}"] = f"At most {ANSWER_MAX:,} characters."
+        answers[question.pk] = text
+    if errors:
+        raise ValidationError(errors)
+
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                project=project,
+                student=student,
+                cover_note=cover_note,
+                confirmed_availability=True,
+            )
+    except IntegrityError as error:  # a second request at the same moment
+        raise ValidationError("You have already applied to this project.") from error
+    ApplicationAnswer.objects.bulk_create(
+        ApplicationAnswer(application=application, question_id=qid, text=text)
+        for qid, text in answers.items()
+    )
+    audit(
+        actor=student,
+        action="application.submitted",
+        target=application,
+        summary=f"{student.email} applied to “{project.title}”",
+    )
+    notify(
+        recipients=organization_employers(project.organization_id),
+        kind="application.new",
+        key=f"application-{application.pk}-new",
+        message=f"New application for “{project.title}”",
+        url=reverse("projects:applicants", kwargs={"pk": project.pk}),
+    )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, student: User, application: Application) -> Application:
+    """The student withdraws, any time before the employer decides."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.student_id != student.pk:
+        raise PermissionDenied("This is not your application.")
+    if application.status == ApplicationStatus.WITHDRAWN:
+        return application
+    if application.status not in PENDING_APPLICATION_STATUSES:
+        raise ValidationError("The employer has already decided on this application.")
+    application.status = ApplicationStatus.WITHDRAWN
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decided_at", "updated_at"])
+    audit(
+        actor=student,
+        action="application.withdrawn",
+        target=application,
+        summary=f"{student.email} withdrew from “{application.project.title}”",
+    )
+    return application
+
+
+# --- The employer's decisions -----------------------------------------------------------
+
+
+def _lock_application_for_employer(actor: User, application: Application) -> Application:
+    if actor.role != Role.EMPLOYER or not hasattr(actor, "employer_profile"):
+        raise PermissionDenied("Only the project's employer decides on applications.")
+    # Lock order everywhere: project, then student, then application.
+    project = Project.objects.select_for_update().get(pk=application.project_id)
+    if project.organization_id != actor.employer_profile.organization_id:
+        raise PermissionDenied("This application is for another organization's project.")
+    User.objects.select_for_update().filter(pk=application.student_id).first()
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("student", "project")
+        .get(pk=application.pk)
+    )
+    locked.project = project
+    return locked
+
+
+@transaction.atomic
+def application_shortlist(*, actor: User, application: Application) -> Application:
+    """Shortlisting lifts the blind: the employer now sees name, school, major and résumé."""
+    application = _lock_application_for_employer(actor, application)
+    if application.status == ApplicationStatus.SHORTLISTED:
+        return application
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError("Only a new application can be shortlisted.")
+    application.status = ApplicationStatus.SHORTLISTED
+    application.shortlisted_at = timezone.now()
+    application.save(update_fields=["status", "shortlisted_at", "updated_at"])
+    audit(
+        actor=actor,
+        action="application.shortlisted",
+        target=application,
+        summary=f"{actor.email} shortlisted an applicant for “{application.project.title}”",
+    )
+    notify(
+        recipients=[application.student],
+        kind="application.shortlisted",
+        key=f"application-{application.pk}-shortlisted",
+        message=f"You are shortlisted for “{application.project.title}”",
+        url=reverse("student_dashboard"),
+        context={
+            "details": "The employer can now see your name, school and résumé. "
+            "They may message you or accept you soon."
+        },
+    )
+    return application
+
+
+def _decline(application: Application, *, message: str, notice: str) -> None:
+    application.status = ApplicationStatus.DECLINED
+    application.decided_at = timezone.now()
+    application.decline_message = message
+    application.save(update_fields=["status", "decided_at", "decline_message", "updated_at"])
+    notify(
+        recipients=[application.student],
+        kind="application.declined",
+        key=f"application-{application.pk}-declined",
+        message=f"Your application for “{application.project.title}” was not selected",
+        url=reverse("student_dashboard"),
+        context={"details": notice + (f"\n\nTheir message: {message}" if message else "")},
+    )
+
+
+@transaction.atomic
+def application_decline(*, actor: User, application: Application, message: str = "") -> Application:
+    application = _lock_application_for_employer(actor, application)
+    if application.status == ApplicationStatus.DECLINED:
+        return application
+    if application.status not in PENDING_APPLICATION_STATUSES:
+        raise ValidationError("This application has already been decided.")
+    _decline(
+        application,
+        message=message.strip(),
+        notice="Thank you for applying. The employer chose another applicant this time.",
+    )
+    audit(
+        actor=actor,
+        action="application.declined",
+        target=application,
+        summary=f"{actor.email} declined an applicant for “{application.project.title}”",
+    )
+    return application
+
+
+def acceptance_blockers(application: Application) -> list[str]:
+    """Every reason this applicant cannot be accepted now (empty when they can)."""
+    profile = StudentProfile.objects.filter(user_id=application.student_id).first()
+    live = Engagement.objects.filter(
+        student_id=application.student_id, status__in=LIVE_ENGAGEMENT_STATUSES
+    ).count()
+    return blockers_for(profile, live)
+
+
+@transaction.atomic
+def application_accept(*, actor: User, application: Application):
+    """Accept an applicant: an engagement starts, awaiting the employer's funding.
+
+    Fills one opening; when the last one is filled, applications close and
+    everyone still waiting is declined politely.
+    """
+    application = _lock_application_for_employer(actor, application)
+    project = application.project
+    if application.status == ApplicationStatus.ACCEPTED:
+        return application.engagement
+    if application.status not in PENDING_APPLICATION_STATUSES:
+        raise ValidationError("This application has already been decided.")
+    if project.status not in (ProjectStatus.OPEN, ProjectStatus.CLOSED):
+        raise ValidationError(f"The project is {project.get_status_display().lower()}.")
+    accepted = project.applications.filter(status=ApplicationStatus.ACCEPTED).count()
+    if accepted >= project.openings:
+        raise ValidationError("Every opening of this project is already filled.")
+    reasons = acceptance_blockers(application)
+    if reasons:
+        raise ValidationError(reasons)
+
+    now = timezone.now()
+    application.status = ApplicationStatus.ACCEPTED
+    application.decided_at = now
+    application.save(update_fields=["status", "decided_at", "updated_at"])
+    project_freeze_terms(project=project)
+    engagement = engagement_create(actor=actor, application=application, at=now)
+    audit(
+        actor=actor,
+        action="application.accepted",
+        target=application,
+        summary=f"{actor.email} accepted an applicant for “{project.title}”",
+    )
+    notify(
+        recipients=[application.student],
+        kind="application.accepted",
+        key=f"application-{application.pk}-accepted",
+        message=f"You are accepted for “{project.title}”",
+        url=reverse("projects:workspace", kwargs={"pk": engagement.pk}),
+        context={
+            "details": "Work starts once the employer has funded the project; we will tell you."
+        },
+    )
+
+    if accepted + 1 >= project.openings:
+        waiting = (
+            Application.objects.select_for_update()
+            .filter(project=project, status__in=PENDING_APPLICATION_STATUSES)
+            .select_related("student", "project")
+        )
+        for other in waiting:
+            _decline(
+                other,
+                message="",
+                notice=(
+                    "Thank you for applying. Every opening of this project is now filled, so "
+                    "the employer is not taking more students for it."
+                ),
+            )
+        if project.status == ProjectStatus.OPEN:
+            project.status = ProjectStatus.CLOSED
+            project.closed_at = now
+            project.save(update_fields=["status", "closed_at", "updated_at"])
+    return engagement

@@ -1,0 +1,93 @@
+"""The browse filters. Every filter lives in the URL, so a search can be shared and the
+back button works."""
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from accounts.models import Skill
+from projects.models import Category, Project
+
+SORTS = [
+    ("newest", "Newest"),
+    ("fee", "Highest fee"),
+    ("rate", "Highest hourly rate"),
+    ("apply_by", "Apply-by date, soonest first"),
+    ("match", "Best match for my skills"),
+    ("relevance", "Best match for my keywords"),
+]
+POSTED = [("1", "In the last 24 hours"), ("7", "In the last 7 days"), ("30", "In the last 30 days")]
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Keywords",
+        method="filter_nothing",  # the selector searches, so it can also rank
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. market research"}),
+    )
+    category = django_filters.MultipleChoiceFilter(
+        choices=Category.choices, widget=forms.CheckboxSelectMultiple
+    )
+    skills = django_filters.ModelMultipleChoiceFilter(
+        queryset=Skill.objects.all(),
+        to_field_name="slug",
+        method="filter_skills",
+        widget=forms.CheckboxSelectMultiple,
+        label="Skills (any of)",
+    )
+    fee_min = django_filters.NumberFilter(
+        label="Fee from ($)", method="filter_fee_min", min_value=0
+    )
+    fee_max = django_filters.NumberFilter(
+        label="Fee up to ($)", method="filter_fee_max", min_value=0
+    )
+    hours_min = django_filters.NumberFilter(
+        field_name="hours", lookup_expr="gte", label="Hours from", min_value=0
+    )
+    hours_max = django_filters.NumberFilter(
+        field_name="hours", lookup_expr="lte", label="Hours up to", min_value=0
+    )
+    days_max = django_filters.NumberFilter(
+        field_name="days_to_complete", lookup_expr="lte", label="Done within (days)", min_value=1
+    )
+    remote = django_filters.BooleanFilter(
+        method="filter_remote", widget=forms.CheckboxInput, label="Remote only"
+    )
+    posted = django_filters.ChoiceFilter(
+        choices=POSTED, method="filter_posted", label="Posted", empty_label="Any time"
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORTS, method="filter_nothing", label="Sort by", empty_label=None
+    )
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_skills(self, queryset, name, value):
+        if not value:
+            return queryset
+        # EXISTS rather than a join, so a project with two chosen skills is listed once.
+        through = Project.skills.through
+        return queryset.filter(
+            Exists(through.objects.filter(project_id=OuterRef("pk"), skill__in=value))
+        )
+
+    def filter_fee_min(self, queryset, name, value):
+        return queryset.filter(fee_cents__gte=int(value * 100))
+
+    def filter_fee_max(self, queryset, name, value):
+        return queryset.filter(fee_cents__lte=int(value * 100))
+
+    def filter_remote(self, queryset, name, value):
+        return queryset.filter(is_remote=True) if value else queryset
+
+    def filter_posted(self, queryset, name, value):
+        since = timezone.now() - timedelta(days=int(value))
+        return queryset.filter(published_at__gte=since)

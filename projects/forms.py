@@ -1,0 +1,235 @@
+"""Forms for posting projects and for the browse filters' companions."""
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import Skill
+from accounts.services import clean_skill_names
+from projects import rules
+from projects.models import Category, Project
+from projects.services import ProjectData
+
+
+class MoneyField(forms.DecimalField):
+    """Dollars as typed ("450", "450.50", "$1,200") to integer cents."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("$", "").replace(",", "")
+        return super().to_python(value)
+
+
+class ProjectForm(forms.Form):
+    title = forms.CharField(max_length=120, help_text="What the student will do, specifically.")
+    summary = forms.CharField(
+        max_length=280,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One or two sentences shown in search results.",
+    )
+    description = forms.CharField(
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Context, the tasks, and how you will support the student.",
+    )
+    category = forms.ChoiceField(choices=[("", "Choose a category")] + Category.choices)
+    skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_skills = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Other skills",
+        help_text="Not in the list? Add them here, separated by commas.",
+    )
+    deliverables = forms.CharField(
+        label="Expected deliverables",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you will receive at the end, one per line.",
+    )
+    hours = forms.IntegerField(label="Estimated hours", help_text="")
+    fee = MoneyField(
+        label="Fixed fee (US dollars)",
+        max_digits=9,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text="The student keeps all of it; our fee is added on your side.",
+    )
+    days_to_complete = forms.IntegerField(label="Days to complete", help_text="")
+    apply_by = forms.DateField(
+        label="Apply by", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    openings = forms.IntegerField(
+        min_value=1, max_value=10, initial=1, help_text="How many students (1 to 10)."
+    )
+    is_remote = forms.BooleanField(
+        required=False, initial=True, label="Remote: the work can be done from anywhere"
+    )
+    location = forms.CharField(
+        required=False, max_length=120, help_text="City and state, if not remote."
+    )
+    question_1 = forms.CharField(required=False, max_length=300, label="Screening question 1")
+    question_2 = forms.CharField(required=False, max_length=300, label="Screening question 2")
+    question_3 = forms.CharField(required=False, max_length=300, label="Screening question 3")
+
+    def __init__(self, *args, project: Project | None = None, **kwargs):
+        self.project = project
+        if project is not None and not kwargs.get("initial"):
+            kwargs["initial"] = self.initial_from(project)
+        super().__init__(*args, **kwargs)
+        lim = rules.limits()
+        self.fields[
+            "hours"
+        ].help_text = (
+            f"{lim.hours_min} to {lim.hours_max}. This is also the cap on hours the student logs."
+        )
+        self.fields["hours"].widget.attrs.update(min=lim.hours_min, max=lim.hours_max)
+        self.fields[
+            "days_to_complete"
+        ].help_text = f"{lim.days_min} to {lim.days_max} days, counted from the start of the work."
+        self.fields["days_to_complete"].widget.attrs.update(min=lim.days_min, max=lim.days_max)
+        self.fields["apply_by"].widget.attrs["min"] = timezone.localdate().isoformat()
+        self.frozen = bool(project and project.terms_frozen)
+        if self.frozen:
+            for name in ("hours", "fee", "days_to_complete"):
+                self.fields[name].disabled = True
+                self.fields[
+                    name
+                ].help_text = "Fixed: a student was accepted. Extend the engagement to add hours."
+        rate_hint = HTML(
+            '<p class="small" id="rate-hint" aria-live="polite" '
+            f'data-floor="{lim.rate_floor_cents}" data-typical="{lim.rate_typical_max_cents}" '
+            f'data-ceiling="{lim.rate_ceiling_cents}">'
+            f"Typical pay is {rules.dollars(lim.rate_floor_cents)}–"
+            f"{rules.dollars(lim.rate_typical_max_cents)} an hour; the minimum is "
+            f"{rules.dollars(lim.rate_floor_cents)}.</p>"
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset("The work", "title", "summary", "description", "category", "deliverables"),
+            Fieldset("Skills", Field("skills", wrapper_class="skill-grid"), "other_skills"),
+            Fieldset(
+                "Hours, pay and timing",
+                Div(
+                    Div("hours", css_class="col-md-4"),
+                    Div("fee", css_class="col-md-4"),
+                    Div("days_to_complete", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                rate_hint,
+                Div(
+                    Div("apply_by", css_class="col-md-6"),
+                    Div("openings", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "is_remote",
+                "location",
+            ),
+            Fieldset(
+                "Screening questions (optional, up to three)",
+                "question_1",
+                "question_2",
+                "question_3",
+            ),
+        )
+
+    @staticmethod
+    def initial_from(project: Project) -> dict:
+        questions = {q.position: q.text for q in project.questions.all()}
+        return {
+            "title": project.title,
+            "summary": project.summary,
+            "description": project.description,
+            "category": project.category,
+            "skills": list(project.skills.all()),
+            "deliverables": project.deliverables,
+            "hours": project.hours,
+            "fee": Decimal(project.fee_cents) / 100,
+            "days_to_complete": project.days_to_complete,
+            "apply_by": project.apply_by,
+            "openings": project.openings,
+            "is_remote": project.is_remote,
+            "location": project.location,
+            "question_1": questions.get(1, ""),
+            "question_2": questions.get(2, ""),
+            "question_3": questions.get(3, ""),
+        }
+
+    def clean_fee(self):
+        fee = self.cleaned_data["fee"]
+        try:
+            return int((fee * 100).to_integral_value())
+        except (InvalidOperation, TypeError) as error:
+            raise ValidationError("Enter the fee in dollars, like 450 or 450.50.") from error
+
+    def clean_apply_by(self):
+        apply_by = self.cleaned_data["apply_by"]
+        today = timezone.localdate()
+        unchanged = self.project is not None and apply_by == self.project.apply_by
+        if apply_by < today and not (unchanged and self.project.status != "draft"):
+            raise ValidationError("The apply-by date is in the past.")
+        if apply_by > today + timedelta(days=90):
+            raise ValidationError("Choose a date within the next 90 days.")
+        return apply_by
+
+    def clean(self):
+        cleaned = super().clean()
+        errors = rules.terms_errors(
+            hours=cleaned.get("hours"),
+            fee_cents=cleaned.get("fee"),
+            days=cleaned.get("days_to_complete"),
+        )
+        for name, message in errors.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        names = [s.name for s in cleaned.get("skills") or []]
+        names += (cleaned.get("other_skills") or "").split(",")
+        try:
+            cleaned["skill_names"] = clean_skill_names(names)
+        except ValidationError as error:
+            self.add_error("other_skills", error)
+        if not cleaned.get("is_remote") and not (cleaned.get("location") or "").strip():
+            self.add_error("location", "Say where the work happens, or mark it remote.")
+        return cleaned
+
+    def to_data(self) -> ProjectData:
+        c = self.cleaned_data
+        return ProjectData(
+            title=c["title"].strip(),
+            summary=c["summary"].strip(),
+            description=c["description"].strip(),
+            category=c["category"],
+            deliverables=c["deliverables"].strip(),
+            hours=c["hours"],
+            fee_cents=c["fee"],
+            days_to_complete=c["days_to_complete"],
+            apply_by=c["apply_by"],
+            openings=c["openings"],
+            is_remote=c["is_remote"],
+            location=c.get("location", ""),
+            skill_names=c.get("skill_names", []),
+            questions=[c.get(f"question_{i}", "") for i in (1, 2, 3)],
+        )
+
+
+class CancelProjectForm(forms.Form):
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Applicants still waiting for a decision receive this reason.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

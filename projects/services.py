@@ -1,0 +1,346 @@
+"""Every change to a project: one function per business action.
+
+Each runs in a transaction, locks the project row, checks the states it may
+start from, does nothing when already in the target state, writes an audit
+event, and sends mail only after commit.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.services import audit, skills_get_or_create
+from marketplace.mail import send_templated_mail
+from projects import rules
+from projects.models import (
+    PENDING_APPLICATION_STATUSES,
+    Application,
+    ApplicationAnswer,
+    ApplicationStatus,
+    Project,
+    ProjectStatus,
+    ScreeningQuestion,
+)
+
+logger = logging.getLogger(__name__)
+
+EDITABLE_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.OPEN, ProjectStatus.CLOSED)
+
+
+@dataclass(frozen=True)
+class ProjectData:
+    title: str
+    summary: str
+    description: str
+    category: str
+    deliverables: str
+    hours: int
+    fee_cents: int
+    days_to_complete: int
+    apply_by: date
+    openings: int
+    is_remote: bool
+    location: str
+    skill_names: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+
+
+def _employer_organization_id(actor: User) -> int:
+    if actor.role != Role.EMPLOYER or not actor.is_active:
+        raise PermissionDenied("Only employers manage projects.")
+    profile = getattr(actor, "employer_profile", None)
+    if profile is None:
+        raise ValidationError("Describe your organization before posting a project.")
+    return profile.organization_id
+
+
+def _lock_for_member(actor: User, project: Project) -> Project:
+    org_id = _employer_organization_id(actor)
+    locked = Project.objects.select_for_update().select_related("organization").get(pk=project.pk)
+    if locked.organization_id != org_id:
+        raise PermissionDenied("This project belongs to another organization.")
+    return locked
+
+
+def _check_data(data: ProjectData, *, today: date, check_apply_by: bool = True) -> None:
+    rules.check_terms(hours=data.hours, fee_cents=data.fee_cents, days=data.days_to_complete)
+    if check_apply_by:
+        rules.check_apply_by(data.apply_by, today=today)
+    lim = rules.limits()
+    if not 1 <= data.openings <= lim.openings_max:
+        raise ValidationError({"openings": f"Between 1 and {lim.openings_max} students."})
+    if not data.is_remote and not data.location.strip():
+        raise ValidationError({"location": "Say where the work happens, or mark it remote."})
+    if len(data.questions) > lim.questions_max:
+        raise ValidationError(f"At most {lim.questions_max} screening questions.")
+
+
+def _write_fields(project: Project, data: ProjectData) -> None:
+    for name in (
+        "title",
+        "summary",
+        "description",
+        "category",
+        "deliverables",
+        "hours",
+        "fee_cents",
+        "days_to_complete",
+        "apply_by",
+        "openings",
+        "is_remote",
+    ):
+        setattr(project, name, getattr(data, name))
+    project.location = "" if data.is_remote else data.location.strip()
+
+
+def _write_relations(project: Project, data: ProjectData) -> None:
+    project.skills.set(skills_get_or_create(names=data.skill_names))
+    questions = [q.strip() for q in data.questions if q.strip()]
+    existing = {q.position: q for q in project.questions.all()}
+    for position, text in enumerate(questions, start=1):
+        question = existing.pop(position, None)
+        if question is None:
+            ScreeningQuestion.objects.create(project=project, position=position, text=text)
+        elif question.text != text:
+            question.text = text
+            question.save(update_fields=["text"])
+    # Questions already answered stay (answers point at them); others go.
+    for question in existing.values():
+        if not ApplicationAnswer.objects.filter(question=question).exists():
+            question.delete()
+
+
+@transaction.atomic
+def project_create(*, actor: User, data: ProjectData) -> Project:
+    """A new project starts as a draft of the employer's organization."""
+    org_id = _employer_organization_id(actor)
+    _check_data(data, today=timezone.localdate())
+    project = Project(organization_id=org_id, created_by=actor)
+    _write_fields(project, data)
+    project.save()
+    _write_relations(project, data)
+    audit(
+        actor=actor,
+        action="project.created",
+        target=project,
+        summary=f"{actor.email} drafted “{project.title}”",
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: User, project: Project, data: ProjectData) -> Project:
+    """Edit a draft, open or closed project.
+
+    Once a student has been accepted, the fee, hours and days are the terms of
+    their engagement and cannot change here (scope changes are extensions).
+    """
+    project = _lock_for_member(actor, project)
+    if project.status not in EDITABLE_STATUSES:
+        raise ValidationError(f"A {project.get_status_display().lower()} project cannot be edited.")
+    if project.terms_frozen:
+        changed = {
+            name: label
+            for name, label in (
+                ("hours", "hours"),
+                ("fee_cents", "fee"),
+                ("days_to_complete", "days_to_complete"),
+            )
+            if getattr(project, name) != getattr(data, name)
+        }
+        if changed:
+            raise ValidationError(
+                {
+                    label: "Fixed once a student was accepted; extend the engagement instead."
+                    for label in changed.values()
+                }
+            )
+    # A published project keeps its past apply-by date when other fields are edited.
+    keeps_date = project.status != ProjectStatus.DRAFT and data.apply_by == project.apply_by
+    _check_data(data, today=timezone.localdate(), check_apply_by=not keeps_date)
+    _write_fields(project, data)
+    project.save()
+    _write_relations(project, data)
+    audit(
+        actor=actor,
+        action="project.updated",
+        target=project,
+        summary=f"{actor.email} edited “{project.title}”",
+    )
+    return project
+
+
+@transaction.atomic
+def project_publish(*, actor: User, project: Project) -> Project:
+    """Open a draft for applications. Only verified organizations publish."""
+    project = _lock_for_member(actor, project)
+    if project.status == ProjectStatus.OPEN:
+        return project
+    if project.status != ProjectStatus.DRAFT:
+        raise ValidationError("Only a draft can be published.")
+    if not project.organization.is_verified:
+        raise ValidationError(
+            "Your organization is not verified yet, so this project cannot be published. "
+            "It stays saved as a draft; we usually verify organizations within one business day."
+        )
+    rules.check_terms(
+        hours=project.hours, fee_cents=project.fee_cents, days=project.days_to_complete
+    )
+    rules.check_apply_by(project.apply_by, today=timezone.localdate())
+    project.status = ProjectStatus.OPEN
+    project.published_at = timezone.now()
+    project.save(update_fields=["status", "published_at", "updated_at"])
+    audit(
+        actor=actor,
+        action="project.published",
+        target=project,
+        summary=f"{actor.email} published “{project.title}”",
+    )
+    return project
+
+
+@transaction.atomic
+def project_close(*, actor: User | None, project: Project, reason: str = "") -> Project:
+    """Stop taking applications (early, by the employer, or when apply-by passes)."""
+    project = (
+        _lock_for_member(actor, project)
+        if actor is not None
+        else Project.objects.select_for_update().get(pk=project.pk)
+    )
+    if project.status == ProjectStatus.CLOSED:
+        return project
+    if project.status != ProjectStatus.OPEN:
+        raise ValidationError("Only an open project can stop taking applications.")
+    project.status = ProjectStatus.CLOSED
+    project.closed_at = timezone.now()
+    project.save(update_fields=["status", "closed_at", "updated_at"])
+    audit(
+        actor=actor,
+        action="project.closed",
+        target=project,
+        summary=(
+            f"{actor.email} closed applications for “{project.title}”"
+            if actor
+            else f"Applications for “{project.title}” closed: {reason or 'apply-by date passed'}"
+        ),
+    )
+    return project
+
+
+@transaction.atomic
+def project_cancel(*, actor: User, project: Project, reason: str) -> Project:
+    """Withdraw a project. Applicants still waiting are told, politely."""
+    project = _lock_for_member(actor, project)
+    if project.status == ProjectStatus.CANCELLED:
+        return project
+    if project.status not in EDITABLE_STATUSES:
+        raise ValidationError("A completed project cannot be cancelled.")
+    if project.terms_frozen:
+        raise ValidationError(
+            "A student was accepted for this project: cancel their engagement first."
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why; applicants will see it."})
+    project.status = ProjectStatus.CANCELLED
+    project.cancelled_at = timezone.now()
+    project.cancellation_reason = reason.strip()
+    project.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+    waiting = list(
+        Application.objects.select_for_update()
+        .filter(project=project, status__in=PENDING_APPLICATION_STATUSES)
+        .select_related("student")
+    )
+    now = timezone.now()
+    for application in waiting:
+        application.status = ApplicationStatus.DECLINED
+        application.decided_at = now
+        application.decline_message = f"The project was cancelled: {project.cancellation_reason}"
+        application.save(update_fields=["status", "decided_at", "decline_message", "updated_at"])
+    if waiting:
+        send_templated_mail(
+            template="project_cancelled",
+            to=[a.student.email for a in waiting],
+            context={"project": project},
+        )
+    audit(
+        actor=actor,
+        action="project.cancelled",
+        target=project,
+        summary=f"{actor.email} cancelled “{project.title}”",
+        data={"reason": project.cancellation_reason, "applicants_told": len(waiting)},
+    )
+    return project
+
+
+@transaction.atomic
+def project_duplicate(*, actor: User, project: Project) -> Project:
+    """A new draft with the same content, to post similar work again."""
+    org_id = _employer_organization_id(actor)
+    source = Project.objects.prefetch_related("skills", "questions").get(pk=project.pk)
+    if source.organization_id != org_id:
+        raise PermissionDenied("This project belongs to another organization.")
+    today = timezone.localdate()
+    copy = Project(
+        organization_id=org_id,
+        created_by=actor,
+        duplicated_from=source,
+        title=source.title,
+        summary=source.summary,
+        description=source.description,
+        category=source.category,
+        deliverables=source.deliverables,
+        hours=source.hours,
+        fee_cents=source.fee_cents,
+        days_to_complete=source.days_to_complete,
+        apply_by=max(source.apply_by, today + timedelta(days=14)),
+        openings=source.openings,
+        is_remote=source.is_remote,
+        location=source.location,
+    )
+    copy.save()
+    copy.skills.set(source.skills.all())
+    ScreeningQuestion.objects.bulk_create(
+        ScreeningQuestion(project=copy, position=q.position, text=q.text)
+        for q in source.questions.all()
+    )
+    audit(
+        actor=actor,
+        action="project.duplicated",
+        target=copy,
+        summary=f"{actor.email} started a draft from “{source.title}”",
+        data={"source": source.pk},
+    )
+    return copy
+
+
+def project_freeze_terms(*, project: Project) -> None:
+    """Called inside the transaction that accepts the first student."""
+    if project.terms_frozen_at is None:
+        project.terms_frozen_at = timezone.now()
+        project.save(update_fields=["terms_frozen_at", "updated_at"])
+
+
+def projects_close_past_apply_by(*, today: date | None = None) -> int:
+    """Periodic sweep: open projects whose apply-by date has passed stop taking applications.
+
+    Each project is closed in its own transaction, so one failure does not stop the rest.
+    """
+    today = today or timezone.localdate()
+    closed = 0
+    for project_id in Project.objects.filter(
+        status=ProjectStatus.OPEN, apply_by__lt=today
+    ).values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                project = Project.objects.select_for_update().get(pk=project_id)
+                if project.status == ProjectStatus.OPEN and project.apply_by < today:
+                    project_close(actor=None, project=project, reason="apply-by date passed")
+                    closed += 1
+        except Exception:  # one bad row must not stop the sweep
+            logger.exception("Could not close project %s", project_id)
+    return closed

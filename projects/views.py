@@ -1,0 +1,176 @@
+"""Project pages: browse and detail for everyone; posting and managing for employers."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import role_required
+from accounts.models import Role
+from projects import rules, selectors, services
+from projects.forms import CancelProjectForm, ProjectForm
+
+
+@require_GET
+def browse(request):
+    result = selectors.browse(params=request.GET, viewer=request.user)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "projects/browse.html",
+        {"result": result, "page_query": params.urlencode()},
+    )
+
+
+def _project_context(project, viewer):
+    return {
+        "project": project,
+        "rate_cents": rules.implied_rate_cents(project.fee_cents, project.hours),
+        "rate_guidance": rules.rate_guidance(project.fee_cents, project.hours),
+        "apply": selectors.apply_state(viewer, project),
+    }
+
+
+@require_GET
+def detail(request, pk: int):
+    project = selectors.project_for_viewer_or_404(request.user, pk)
+    return render(request, "projects/detail.html", _project_context(project, request.user))
+
+
+def _form_errors_from(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _after_save(request, project, action):
+    """Save draft, preview, or publish: the three buttons of the project form."""
+    if action == "publish":
+        try:
+            services.project_publish(actor=request.user, project=project)
+        except ValidationError as error:
+            messages.warning(request, " ".join(error.messages))
+            return redirect("projects:preview", pk=project.pk)
+        messages.success(request, "Published: students can find and apply to it now.")
+        return redirect("projects:detail", pk=project.pk)
+    if action == "preview":
+        return redirect("projects:preview", pk=project.pk)
+    messages.success(request, "Saved.")
+    return redirect("employer_dashboard")
+
+
+@role_required(Role.EMPLOYER)
+@require_http_methods(["GET", "POST"])
+def create(request):
+    if not hasattr(request.user, "employer_profile"):
+        messages.info(request, "Describe your organization before posting a project.")
+        return redirect("profile")
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(actor=request.user, data=form.to_data())
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            return _after_save(request, project, request.POST.get("action", "draft"))
+    organization = request.user.employer_profile.organization
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "title": "Post a micro-internship", "organization": organization},
+    )
+
+
+@role_required(Role.EMPLOYER)
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    project = selectors.project_for_employer_or_404(request.user, pk)
+    if project.status not in services.EDITABLE_STATUSES:
+        messages.info(request, "This project can no longer be edited.")
+        return redirect("projects:detail", pk=project.pk)
+    form = ProjectForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_update(
+                actor=request.user, project=project, data=form.to_data()
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            action = request.POST.get("action", "draft")
+            if project.status != "draft" and action in ("draft", "publish"):
+                messages.success(request, "Saved.")
+                return redirect("projects:detail", pk=project.pk)
+            return _after_save(request, project, action)
+    return render(
+        request,
+        "projects/project_form.html",
+        {
+            "form": form,
+            "project": project,
+            "title": f"Edit “{project.title}”",
+            "organization": project.organization,
+        },
+    )
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def preview(request, pk: int):
+    project = selectors.project_for_employer_or_404(request.user, pk)
+    project.openings_left = project.openings
+    context = _project_context(project, request.user)
+    context["preview"] = True
+    return render(request, "projects/detail.html", context)
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def publish(request, pk: int):
+    project = selectors.project_for_employer_or_404(request.user, pk)
+    return _after_save(request, project, "publish")
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def close(request, pk: int):
+    project = selectors.project_for_employer_or_404(request.user, pk)
+    try:
+        services.project_close(actor=request.user, project=project)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "Applications are closed. You can still review the applicants you have."
+        )
+    return redirect("projects:detail", pk=project.pk)
+
+
+@role_required(Role.EMPLOYER)
+@require_http_methods(["GET", "POST"])
+def cancel(request, pk: int):
+    project = selectors.project_for_employer_or_404(request.user, pk)
+    form = CancelProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_cancel(
+                actor=request.user, project=project, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, "The project is cancelled.")
+            return redirect("employer_dashboard")
+    return render(request, "projects/cancel.html", {"project": project, "form": form})
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def duplicate(request, pk: int):
+    project = selectors.project_for_employer_or_404(request.user, pk)
+    copy = services.project_duplicate(actor=request.user, project=project)
+    messages.success(request, "A new draft with the same content. Check the dates, then publish.")
+    return redirect("projects:edit", pk=copy.pk)

@@ -1,0 +1,373 @@
+"""Applying, reviewing applicants, and the engagement workspace. Thin views: forms
+check input, services change things, selectors decide who may see what."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import role_required
+from accounts.models import Role
+from payments import services as payments
+from projects import applications, engagements, selectors
+from projects.models import ScopeExtension
+from projects.workforms import (
+    ApplicationForm,
+    CancelEngagementForm,
+    DeclineForm,
+    ExtensionForm,
+    MessageForm,
+    ReviewForm,
+    SubmissionForm,
+    TimeEntryForm,
+)
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Applying --------------------------------------------------------------------------------
+
+
+@role_required(Role.STUDENT)
+@require_http_methods(["GET", "POST"])
+def apply(request, pk: int):
+    project = selectors.project_for_viewer_or_404(request.user, pk)
+    state = selectors.apply_state(request.user, project)
+    if state.kind == "applied":
+        messages.info(request, "You have already applied to this project.")
+        return redirect("student_dashboard")
+    if state.kind != "apply":
+        messages.info(request, "This project is not taking applications.")
+        return redirect("projects:detail", pk=project.pk)
+    if not hasattr(request.user, "student_profile"):
+        messages.info(request, "Complete your profile first: employers read it with your note.")
+        return redirect("profile")
+    form = ApplicationForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            applications.application_submit(
+                student=request.user,
+                project=project,
+                data=applications.ApplicationData(
+                    cover_note=form.cleaned_data["cover_note"],
+                    answers=form.answers(),
+                    confirmed_availability=form.cleaned_data["confirmed_availability"],
+                ),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Applied to “{project.title}”. We will tell you when the employer decides.",
+            )
+            return redirect("student_dashboard")
+    profile = request.user.student_profile
+    return render(
+        request,
+        "projects/apply.html",
+        {"project": project, "form": form, "profile": profile},
+    )
+
+
+@role_required(Role.STUDENT)
+@require_POST
+def withdraw(request, pk: int):
+    application = selectors.application_for_student_or_404(request.user, pk)
+    try:
+        applications.application_withdraw(student=request.user, application=application)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"You withdrew from “{application.project.title}”.")
+    return redirect("student_dashboard")
+
+
+# --- Reviewing applicants ------------------------------------------------------------------------
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def applicants(request, pk: int):
+    project = selectors.project_for_employer_or_404(request.user, pk)
+    return render(
+        request,
+        "projects/applicants.html",
+        {
+            "project": project,
+            "applicants": selectors.applicants_for_project(project),
+            "decline_form": DeclineForm(),
+        },
+    )
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def shortlist(request, pk: int):
+    application = selectors.application_for_employer_or_404(request.user, pk)
+    try:
+        applications.application_shortlist(actor=request.user, application=application)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Shortlisted: you can now see who they are and their résumé.")
+    return redirect("projects:applicants", pk=application.project_id)
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def decline(request, pk: int):
+    application = selectors.application_for_employer_or_404(request.user, pk)
+    form = DeclineForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        applications.application_decline(
+            actor=request.user, application=application, message=message
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Declined. The applicant was told, kindly.")
+    return redirect("projects:applicants", pk=application.project_id)
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def accept(request, pk: int):
+    application = selectors.application_for_employer_or_404(request.user, pk)
+    try:
+        engagement = applications.application_accept(actor=request.user, application=application)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("projects:applicants", pk=application.project_id)
+    messages.success(request, "Accepted. Fund the engagement so the student can start.")
+    return redirect("projects:workspace", pk=engagement.pk)
+
+
+# --- Workspace -----------------------------------------------------------------------------------
+
+
+@require_GET
+def workspace(request, pk: int):
+    engagement, role = selectors.engagement_for_viewer_or_404(request.user, pk)
+    data = selectors.workspace(engagement, role)
+    return render(
+        request,
+        "projects/workspace.html",
+        {
+            "ws": data,
+            "engagement": engagement,
+            "role": role,
+            "time_form": TimeEntryForm(),
+            "submission_form": SubmissionForm(),
+            "review_form": ReviewForm(),
+            "message_form": MessageForm(),
+            "cancel_form": CancelEngagementForm(),
+            "extension_form": ExtensionForm(),
+        },
+    )
+
+
+def _workspace_post(request, pk: int, form_class, action, success: str, anchor: str, form_name):
+    """Validate a workspace form and call its service; on error, show the workspace again
+    with the messages where the user typed."""
+    engagement, role = selectors.engagement_for_viewer_or_404(request.user, pk)
+    form = form_class(request.POST, request.FILES) if form_class else None
+    if form is None or form.is_valid():
+        try:
+            action(engagement, form)
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect(f"{engagement_url(engagement)}#{anchor}")
+            _add_errors(form, error)
+        except PermissionDenied as error:
+            raise error
+        else:
+            messages.success(request, success)
+            return redirect(f"{engagement_url(engagement)}#{anchor}")
+    data = selectors.workspace(engagement, role)
+    context = {
+        "ws": data,
+        "engagement": engagement,
+        "role": role,
+        "time_form": TimeEntryForm(),
+        "submission_form": SubmissionForm(),
+        "review_form": ReviewForm(),
+        "message_form": MessageForm(),
+        "cancel_form": CancelEngagementForm(),
+        "extension_form": ExtensionForm(),
+        form_name: form,
+        "focus": anchor,
+    }
+    return render(request, "projects/workspace.html", context, status=400)
+
+
+def engagement_url(engagement) -> str:
+    return engagements.workspace_url(engagement)
+
+
+@require_POST
+def fund(request, pk: int):
+    return _workspace_post(
+        request,
+        pk,
+        None,
+        lambda e, f: payments.engagement_fund(actor=request.user, engagement=e),
+        "Funded. The student can start now.",
+        "status",
+        None,
+    )
+
+
+@require_POST
+def log_time(request, pk: int):
+    return _workspace_post(
+        request,
+        pk,
+        TimeEntryForm,
+        lambda e, f: engagements.time_entry_log(
+            actor=request.user,
+            engagement=e,
+            work_date=f.cleaned_data["work_date"],
+            quarters=f.cleaned_data["hours"],
+            description=f.cleaned_data["description"],
+        ),
+        "Time logged.",
+        "time",
+        "time_form",
+    )
+
+
+@require_POST
+def submit_work(request, pk: int):
+    return _workspace_post(
+        request,
+        pk,
+        SubmissionForm,
+        lambda e, f: engagements.submission_create(
+            actor=request.user,
+            engagement=e,
+            data=engagements.SubmissionData(
+                note=f.cleaned_data["note"],
+                links=f.cleaned_data["links"],
+                files=f.cleaned_data["files"],
+            ),
+        ),
+        "Submitted. The employer has been told.",
+        "deliverables",
+        "submission_form",
+    )
+
+
+@require_POST
+def review(request, pk: int):
+    decision = request.POST.get("decision")
+
+    def act(engagement, form):
+        comment = form.cleaned_data["comment"]
+        if decision == "approve":
+            return engagements.submission_approve(
+                actor=request.user, engagement=engagement, comment=comment
+            )
+        if decision == "revise":
+            return engagements.submission_request_revision(
+                actor=request.user, engagement=engagement, comment=comment
+            )
+        raise ValidationError("Choose to approve or to ask for a revision.")
+
+    return _workspace_post(
+        request,
+        pk,
+        ReviewForm,
+        act,
+        "Approved: the engagement is complete."
+        if decision == "approve"
+        else "Revision requested. The student has been told.",
+        "deliverables",
+        "review_form",
+    )
+
+
+@require_POST
+def post_message(request, pk: int):
+    return _workspace_post(
+        request,
+        pk,
+        MessageForm,
+        lambda e, f: engagements.message_post(
+            actor=request.user, engagement=e, body=f.cleaned_data["body"]
+        ),
+        "Message sent.",
+        "messages",
+        "message_form",
+    )
+
+
+@require_POST
+def cancel_engagement(request, pk: int):
+    return _workspace_post(
+        request,
+        pk,
+        CancelEngagementForm,
+        lambda e, f: engagements.engagement_request_cancel(
+            actor=request.user, engagement=e, reason=f.cleaned_data["reason"]
+        ),
+        "Your request is recorded and the other side has been told.",
+        "status",
+        "cancel_form",
+    )
+
+
+@require_POST
+def propose_extension(request, pk: int):
+    return _workspace_post(
+        request,
+        pk,
+        ExtensionForm,
+        lambda e, f: engagements.extension_propose(
+            actor=request.user,
+            engagement=e,
+            extra_quarters=f.cleaned_data["extra_hours"],
+            extra_fee_cents=f.cleaned_data["extra_fee"],
+            extra_days=f.cleaned_data.get("extra_days") or 0,
+            reason=f.cleaned_data["reason"],
+        ),
+        "Extension proposed. The student will accept or decline it.",
+        "scope",
+        "extension_form",
+    )
+
+
+@require_POST
+def decide_extension(request, pk: int, extension_id: int):
+    engagement, _role = selectors.engagement_for_viewer_or_404(request.user, pk)
+    extension = get_object_or_404(ScopeExtension, pk=extension_id, engagement=engagement)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        engagements.extension_decide(actor=request.user, extension=extension, accept=accept)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Extension accepted." if accept else "Extension declined.")
+    return redirect(f"{engagement_url(engagement)}#scope")
+
+
+@require_GET
+def download_file(request, file_id: int):
+    stored = selectors.submission_file_for_viewer_or_404(request.user, file_id)
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type="application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
