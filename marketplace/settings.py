@@ -279,6 +279,9 @@ HOURLY_RATE_FLOOR_CENTS = env.int("HOURLY_RATE_FLOOR_CENTS", default=1500)
 HOURLY_RATE_TYPICAL_MAX_CENTS = env.int("HOURLY_RATE_TYPICAL_MAX_CENTS", default=2500)
 HOURLY_RATE_CEILING_CENTS = env.int("HOURLY_RATE_CEILING_CENTS", default=10000)
 PLATFORM_FEE_PERCENT = env.int("PLATFORM_FEE_PERCENT", default=10)
+# Apply-by dates end at midnight in this zone (the last continental US zone to end a day),
+# whoever is looking: everyone sees the same projects open or closed.
+APPLY_BY_TIME_ZONE = env.str("APPLY_BY_TIME_ZONE", default="America/Los_Angeles")
 # A student cannot be accepted while this many engagements are under way.
 ACTIVE_ENGAGEMENT_LIMIT = env.int("ACTIVE_ENGAGEMENT_LIMIT", default=3)
 DELIVERABLE_MAX_BYTES = env.int("DELIVERABLE_MAX_BYTES", default=25 * 1024 * 1024)

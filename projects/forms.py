@@ -7,7 +7,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from accounts.models import Skill
 from accounts.services import clean_skill_names
@@ -64,7 +63,9 @@ class ProjectForm(forms.Form):
     )
     days_to_complete = forms.IntegerField(label="Days to complete", help_text="")
     apply_by = forms.DateField(
-        label="Apply by", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Apply by",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Applications close at the end of this day, US Pacific time.",
     )
     openings = forms.IntegerField(
         min_value=1, max_value=10, initial=1, help_text="How many students (1 to 10)."
@@ -95,7 +96,7 @@ class ProjectForm(forms.Form):
             "days_to_complete"
         ].help_text = f"{lim.days_min} to {lim.days_max} days, counted from the start of the work."
         self.fields["days_to_complete"].widget.attrs.update(min=lim.days_min, max=lim.days_max)
-        self.fields["apply_by"].widget.attrs["min"] = timezone.localdate().isoformat()
+        self.fields["apply_by"].widget.attrs["min"] = rules.apply_by_today().isoformat()
         self.frozen = bool(project and project.terms_frozen)
         if self.frozen:
             for name in ("hours", "fee", "days_to_complete"):
@@ -173,7 +174,7 @@ class ProjectForm(forms.Form):
 
     def clean_apply_by(self):
         apply_by = self.cleaned_data["apply_by"]
-        today = timezone.localdate()
+        today = rules.apply_by_today()
         unchanged = self.project is not None and apply_by == self.project.apply_by
         if apply_by < today and not (unchanged and self.project.status != "draft"):
             raise ValidationError("The apply-by date is in the past.")

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Organization, Skill
+from projects.rules import apply_by_today
 
 # Hard limits of the field (DESIGN.md). Settings may narrow them for the
 # forms (PROJECT_HOURS_MIN, HOURLY_RATE_FLOOR_CENTS, ...) but the database
@@ -158,7 +159,7 @@ class Project(models.Model):
 
     @property
     def is_open_for_applications(self) -> bool:
-        return self.status == ProjectStatus.OPEN and self.apply_by >= timezone.localdate()
+        return self.status == ProjectStatus.OPEN and self.apply_by >= apply_by_today()
 
 
 class ScreeningQuestion(models.Model):

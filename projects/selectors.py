@@ -21,7 +21,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
-from django.utils import timezone
 
 from accounts.models import Role, StudentProfile
 from accounts.selectors import acceptance_blocker
@@ -42,6 +41,7 @@ from projects.models import (
     SubmissionFile,
     TimeEntry,
 )
+from projects.rules import apply_by_today
 
 PAGE_SIZE = 20
 MAX_SEARCH_WORDS = 8
@@ -49,7 +49,7 @@ MAX_SEARCH_WORDS = 8
 
 def open_projects() -> QuerySet[Project]:
     """Projects a student can apply to today."""
-    return Project.objects.filter(status=ProjectStatus.OPEN, apply_by__gte=timezone.localdate())
+    return Project.objects.filter(status=ProjectStatus.OPEN, apply_by__gte=apply_by_today())
 
 
 def search(queryset: QuerySet[Project], text: str) -> QuerySet[Project]:

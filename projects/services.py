@@ -11,11 +11,12 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.notifications import notify
 from accounts.services import audit, skills_get_or_create
-from marketplace.mail import send_templated_mail
 from projects import rules
 from projects.models import (
     PENDING_APPLICATION_STATUSES,
@@ -119,7 +120,7 @@ def _write_relations(project: Project, data: ProjectData) -> None:
 def project_create(*, actor: User, data: ProjectData) -> Project:
     """A new project starts as a draft of the employer's organization."""
     org_id = _employer_organization_id(actor)
-    _check_data(data, today=timezone.localdate())
+    _check_data(data, today=rules.apply_by_today())
     project = Project(organization_id=org_id, created_by=actor)
     _write_fields(project, data)
     project.save()
@@ -162,7 +163,12 @@ def project_update(*, actor: User, project: Project, data: ProjectData) -> Proje
             )
     # A published project keeps its past apply-by date when other fields are edited.
     keeps_date = project.status != ProjectStatus.DRAFT and data.apply_by == project.apply_by
-    _check_data(data, today=timezone.localdate(), check_apply_by=not keeps_date)
+    _check_data(data, today=rules.apply_by_today(), check_apply_by=not keeps_date)
+    accepted = project.applications.filter(status=ApplicationStatus.ACCEPTED).count()
+    if data.openings < accepted:
+        raise ValidationError(
+            {"openings": f"{accepted} students are already accepted: at least {accepted} openings."}
+        )
     _write_fields(project, data)
     project.save()
     _write_relations(project, data)
@@ -191,7 +197,7 @@ def project_publish(*, actor: User, project: Project) -> Project:
     rules.check_terms(
         hours=project.hours, fee_cents=project.fee_cents, days=project.days_to_complete
     )
-    rules.check_apply_by(project.apply_by, today=timezone.localdate())
+    rules.check_apply_by(project.apply_by, today=rules.apply_by_today())
     project.status = ProjectStatus.OPEN
     project.published_at = timezone.now()
     project.save(update_fields=["status", "published_at", "updated_at"])
@@ -261,12 +267,18 @@ def project_cancel(*, actor: User, project: Project, reason: str) -> Project:
         application.decided_at = now
         application.decline_message = f"The project was cancelled: {project.cancellation_reason}"
         application.save(update_fields=["status", "decided_at", "decline_message", "updated_at"])
-    if waiting:
-        send_templated_mail(
-            template="project_cancelled",
-            to=[a.student.email for a in waiting],
-            context={"project": project},
-        )
+    # Each applicant gets a message of their own: no one sees the others' addresses.
+    notify(
+        recipients=[a.student for a in waiting],
+        kind="project.cancelled",
+        key=f"project-{project.pk}-cancelled",
+        message=f"“{project.title}” was cancelled by {project.organization.name}",
+        url=reverse("projects:browse"),
+        context={
+            "details": "Thank you for applying. The organization cancelled the project, so it "
+            f"will not go ahead. Their reason: {project.cancellation_reason}"
+        },
+    )
     audit(
         actor=actor,
         action="project.cancelled",
@@ -284,7 +296,7 @@ def project_duplicate(*, actor: User, project: Project) -> Project:
     source = Project.objects.prefetch_related("skills", "questions").get(pk=project.pk)
     if source.organization_id != org_id:
         raise PermissionDenied("This project belongs to another organization.")
-    today = timezone.localdate()
+    today = rules.apply_by_today()
     copy = Project(
         organization_id=org_id,
         created_by=actor,
@@ -330,7 +342,7 @@ def projects_close_past_apply_by(*, today: date | None = None) -> int:
 
     Each project is closed in its own transaction, so one failure does not stop the rest.
     """
-    today = today or timezone.localdate()
+    today = today or rules.apply_by_today()
     closed = 0
     for project_id in Project.objects.filter(
         status=ProjectStatus.OPEN, apply_by__lt=today

@@ -87,6 +87,8 @@ class DeclineForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        # Several forms share a page: ids must not collide.
+        kwargs.setdefault("auto_id", "decline_%s")
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -116,6 +118,8 @@ class TimeEntryForm(forms.Form):
     description = forms.CharField(max_length=500, label="What you did")
 
     def __init__(self, *args, **kwargs):
+        # Several forms share a page: ids must not collide.
+        kwargs.setdefault("auto_id", "time_%s")
         kwargs.setdefault("initial", {"work_date": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.fields["work_date"].widget.attrs["max"] = timezone.localdate().isoformat()
@@ -188,6 +192,8 @@ class SubmissionForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        # Several forms share a page: ids must not collide.
+        kwargs.setdefault("auto_id", "submission_%s")
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -233,6 +239,8 @@ class ReviewForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        # Several forms share a page: ids must not collide.
+        kwargs.setdefault("auto_id", "review_%s")
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -243,6 +251,8 @@ class MessageForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        # Several forms share a page: ids must not collide.
+        kwargs.setdefault("auto_id", "message_%s")
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -259,6 +269,8 @@ class CancelEngagementForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        # Several forms share a page: ids must not collide.
+        kwargs.setdefault("auto_id", "cancel_%s")
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
@@ -276,6 +288,8 @@ class ExtensionForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        # Several forms share a page: ids must not collide.
+        kwargs.setdefault("auto_id", "extension_%s")
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 

@@ -310,3 +310,40 @@ def test_organizations_list_for_admins_with_their_verification_state(client, pla
 
     assert b"Waiting Org" in page.content
     assert b"Known Org" not in page.content
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:projects_project_changelist",
+        "admin:projects_application_changelist",
+        "admin:projects_engagement_changelist",
+        "admin:projects_message_changelist",
+    ],
+)
+def test_platform_admins_see_projects_and_engagements_and_career_staff_do_not(
+    client, platform_admin, career_staff, url_name
+):
+    from tests.factories import accepted_engagement
+
+    engagement = accepted_engagement()
+    client.force_login(platform_admin)
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    if url_name != "admin:projects_message_changelist":
+        assert engagement.project.title.encode() in response.content
+
+    client.force_login(career_staff)
+    assert client.get(reverse(url_name)).status_code == 403
+
+
+def test_the_engagement_admin_page_shows_its_history(client, platform_admin):
+    from tests.factories import accepted_engagement
+
+    engagement = accepted_engagement()
+    client.force_login(platform_admin)
+
+    page = client.get(reverse("admin:projects_engagement_change", args=[engagement.pk]))
+
+    assert page.status_code == 200
+    assert b"Funded by the employer" in page.content

@@ -49,4 +49,4 @@ def test_the_bell_counts_unread_notifications(client, student):
     response = client.get(reverse("home"))
 
     assert response.context["unread_notifications"] == 2
-    assert b"2<span class=\"visually-hidden\"> unread</span>" in response.content
+    assert b'2<span class="visually-hidden"> unread</span>' in response.content

@@ -1,7 +1,7 @@
 """Full-text search on PostgreSQL: a trigger fills `search_document`, a GIN index serves it.
 
 Title weighs most, then the summary, then the description and deliverables;
-English stemming ("analysing" finds "analysis"). SQLite has no tsvector:
+English stemming ("researching" finds "research", "dashboards" finds "dashboard"). SQLite has no tsvector:
 there the column stays empty and the browse selector falls back to a
 simpler word match.
 """

@@ -55,3 +55,24 @@ def quality(html_validator):
 def page(page, live_server):
     page.set_default_timeout(15_000)
     return page
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    """A logged-in page per user, each in its own browser context, closed after the test
+    (before the live server and its database go away)."""
+    from tests.browser.helpers import log_in
+
+    contexts = []
+
+    def open_page(user):
+        context = browser.new_context()
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        log_in(page, live_server, user)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
