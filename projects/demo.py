@@ -243,4 +243,37 @@ def seed_projects() -> bool:
     application = _apply(extra[3], waiting, COVER_NOTES[1])
     owner = authors[waiting.organization.name]
     applications.application_accept(actor=owner, application=application)
+
+    # Work sent back for a revision, and work approved.
+    for project, worker, revise in ((others[2], extra[1], True), (others[3], extra[4], False)):
+        owner = authors[project.organization.name]
+        application = _apply(worker, project, COVER_NOTES[0])
+        engagement = applications.application_accept(actor=owner, application=application)
+        engagements.engagement_mark_funded(engagement=engagement)
+        engagements.time_entry_log(
+            actor=worker,
+            engagement=engagement,
+            work_date=timezone.localdate(),
+            quarters=min(engagement.cap_quarters, 16),
+            description="Drafted the first version and checked it against the brief.",
+        )
+        engagements.submission_create(
+            actor=worker,
+            engagement=engagement,
+            data=engagements.SubmissionData(
+                note="First complete version, ready for your comments.",
+                links=["https://example.com/shared/first-version"],
+                files=[],
+            ),
+        )
+        if revise:
+            engagements.submission_request_revision(
+                actor=owner,
+                engagement=engagement,
+                comment="Good start. Please shorten the intro and add sources for the figures.",
+            )
+        else:
+            engagements.submission_approve(
+                actor=owner, engagement=engagement, comment="Exactly what we needed, thank you!"
+            )
     return True

@@ -48,3 +48,30 @@ def test_demo_data_covers_each_verification_state():
     assert Organization.objects.filter(verification_status="verified").exists()
     assert Organization.objects.filter(verification_status="unverified").exists()
     assert StudentProfile.objects.filter(work_authorization_status="pending").exists()
+
+
+def test_demo_data_has_projects_and_work_at_every_stage():
+    from projects.models import Application, Engagement, Project
+
+    call_command("seed_demo")
+
+    assert Project.objects.filter(status="open").count() >= 20
+    assert Project.objects.filter(status="draft").exists()
+    assert set(Project.objects.values_list("category", flat=True)) >= {
+        "content_creation",
+        "industry_research",
+        "data_entry",
+        "social_media",
+    }
+    assert set(Application.objects.values_list("status", flat=True)) >= {
+        "submitted",
+        "shortlisted",
+        "accepted",
+    }
+    assert set(Engagement.objects.values_list("status", flat=True)) == {
+        "awaiting_funding",
+        "active",
+        "submitted",
+        "revision_requested",
+        "approved",
+    }
