@@ -29,7 +29,10 @@ class ProjectFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. market research"}),
     )
     category = django_filters.MultipleChoiceFilter(
-        choices=Category.choices, widget=forms.CheckboxSelectMultiple
+        # A plain column: no join, so no duplicates and no need for DISTINCT.
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     skills = django_filters.ModelMultipleChoiceFilter(
         queryset=Skill.objects.all(),

@@ -136,7 +136,20 @@ class Project(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="project_status_published"),
-            models.Index(fields=["status", "apply_by"], name="project_status_apply_by"),
+            # Also lets PostgreSQL count filtered results from the index alone.
+            models.Index(
+                fields=["status", "apply_by"],
+                include=[
+                    "id",
+                    "category",
+                    "hours",
+                    "fee_cents",
+                    "days_to_complete",
+                    "is_remote",
+                    "published_at",
+                ],
+                name="project_status_apply_by",
+            ),
             models.Index(fields=["status", "-fee_cents"], name="project_status_fee"),
             models.Index(fields=["status", "-hourly_rate_cents"], name="project_status_rate"),
             models.Index(fields=["organization", "status"], name="project_org_status"),

@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     F,
@@ -19,8 +20,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
+from django.utils.functional import cached_property
 
 from accounts.models import Role, StudentProfile
 from accounts.selectors import acceptance_blocker
@@ -45,6 +48,28 @@ from projects.rules import apply_by_today
 
 PAGE_SIZE = 20
 MAX_SEARCH_WORDS = 8
+# Past this many results nobody pages on; counting further only costs time.
+COUNT_CAP = 1000
+# A keyword search ranks the most recent matches up to this many (see search()).
+SEARCH_CANDIDATES = 500
+
+
+class CappedPaginator(Paginator):
+    """Counts results up to COUNT_CAP + 1 (shown as "1,000+") instead of all of them."""
+
+    def __init__(self, *args, known_count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
+    @cached_property
+    def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
+        return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
 
 
 def open_projects() -> QuerySet[Project]:
@@ -52,8 +77,9 @@ def open_projects() -> QuerySet[Project]:
     return Project.objects.filter(status=ProjectStatus.OPEN, apply_by__gte=apply_by_today())
 
 
-def search(queryset: QuerySet[Project], text: str) -> QuerySet[Project]:
-    """Keyword search, annotated with a `rank` (higher is better).
+def search(queryset: QuerySet[Project], text: str) -> tuple[QuerySet[Project], int | None]:
+    """Keyword search, annotated with a `rank` (higher is better), and the number of
+    results when the search already knows it.
 
     PostgreSQL: full-text search with English stemming and weights (title,
     then summary, then description), served by a GIN index. SQLite: every
@@ -61,12 +87,26 @@ def search(queryset: QuerySet[Project], text: str) -> QuerySet[Project]:
     """
     text = " ".join(text.split())[:200]
     if not text:
-        return queryset.annotate(rank=Value(0, output_field=IntegerField()))
+        return queryset.annotate(rank=Value(0, output_field=IntegerField())), None
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config="english")
-        return queryset.filter(search_document=query).annotate(
-            rank=SearchRank(F("search_document"), query)
+        # Rank the most recent SEARCH_CANDIDATES matches: a broad word can match
+        # thousands of projects, and ranking every one reads every row. Their ids
+        # are fetched once, so counting and ranking do not search again.
+        candidates = list(
+            queryset.filter(search_document=query)
+            .order_by("-published_at")
+            .values_list("pk", flat=True)[:SEARCH_CANDIDATES]
         )
+        ranked = (
+            # One array parameter instead of hundreds of placeholders.
+            Project.objects.filter(
+                RawSQL('"projects_project"."id" = ANY(%s)', (candidates,), BooleanField())
+            )
+            .select_related("organization")
+            .annotate(rank=SearchRank(F("search_document"), query))
+        )
+        return ranked, len(candidates)
     words = text.split()[:MAX_SEARCH_WORDS]
     rank = Value(0, output_field=IntegerField())
     for word in words:
@@ -81,7 +121,7 @@ def search(queryset: QuerySet[Project], text: str) -> QuerySet[Project]:
             + Case(When(title__icontains=word, then=3), default=0)
             + Case(When(summary__icontains=word, then=2), default=0)
         )
-    return queryset.annotate(rank=rank)
+    return queryset.annotate(rank=rank), None
 
 
 def _student_skill_ids(viewer) -> list[int]:
@@ -148,8 +188,9 @@ def browse(*, params: QueryDict, viewer) -> BrowseResult:
     text = (data.get("q") or "").strip()
     sort = data.get("sort") or ("relevance" if text else "newest")
     notice = ""
+    known_count = None
     if text:
-        queryset = search(queryset, text)
+        queryset, known_count = search(queryset, text)
     elif sort == "relevance":
         sort = "newest"
 
@@ -183,7 +224,9 @@ def browse(*, params: QueryDict, viewer) -> BrowseResult:
     if sort in orderings:
         queryset = queryset.order_by(*orderings[sort])
 
-    paginator = Paginator(queryset.prefetch_related("skills"), PAGE_SIZE)
+    paginator = CappedPaginator(
+        queryset.prefetch_related("skills"), PAGE_SIZE, known_count=known_count
+    )
     page = paginator.get_page(params.get("page"))
     applied = set()
     if viewer.is_authenticated and viewer.role == Role.STUDENT and page.object_list:

@@ -16,10 +16,20 @@ def browse(request):
     result = selectors.browse(params=request.GET, viewer=request.user)
     params = request.GET.copy()
     params.pop("page", None)
+    form = result.filterset.form
     return render(
         request,
         "projects/browse.html",
-        {"result": result, "page_query": params.urlencode()},
+        {
+            "result": result,
+            "page_query": params.urlencode(),
+            "skills": form.fields["skills"].queryset.only("name", "slug"),
+            "selected_skills": set(request.GET.getlist("skills")),
+            "selected_categories": set(request.GET.getlist("category")),
+            "number_fields": [
+                form[name] for name in ("fee_min", "fee_max", "hours_min", "hours_max")
+            ],
+        },
     )
 
 
