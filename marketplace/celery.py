@@ -21,6 +21,14 @@ app.conf.beat_schedule = {
         "task": "projects.close_past_apply_by",
         "schedule": crontab(minute="*/15"),
     },
+    "retry-payouts": {
+        "task": "payments.retry_payouts",
+        "schedule": crontab(minute="*/5"),
+    },
+    "reprocess-webhook-events": {
+        "task": "payments.reprocess_webhook_events",
+        "schedule": crontab(minute="*/10"),
+    },
     "clear-expired-sessions": {
         "task": "marketplace.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),

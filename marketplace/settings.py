@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "payments.context_processors.payments",
             ],
         },
     },
@@ -270,6 +271,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Only for tests against a local Stripe server; empty means Stripe's own API.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+if STRIPE_SECRET_KEY and not DEBUG and not STRIPE_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("With Stripe keys, STRIPE_WEBHOOK_SECRET is required too.")
 
 # --- Rules of the field (see DESIGN.md) ------------------------------------------
 

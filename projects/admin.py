@@ -6,6 +6,8 @@ services from the site's own pages; here the records are shown as they are.
 
 from django.contrib import admin
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.html import format_html
 
 from marketplace.templatetags.money import money, money_exact
 from projects.models import (
@@ -141,8 +143,15 @@ class EngagementAdmin(PlatformAdminOnly, admin.ModelAdmin):
     list_filter = ("status", "school")
     search_fields = ("project__title", "student__email", "student__last_name", "organization__name")
     list_select_related = ("project", "student", "organization", "school")
-    readonly_fields = [f.name for f in Engagement._meta.fields]
+    readonly_fields = ["settle", *[f.name for f in Engagement._meta.fields]]
     inlines = [TimeEntryInline, SubmissionInline, ExtensionInline, EventInline]
+
+    @admin.display(description="dispute")
+    def settle(self, obj):
+        if obj.status != "disputed":
+            return "—"
+        url = reverse("admin:payments_settle_dispute", args=[obj.pk])
+        return format_html('<a class="button" href="{}">Settle this dispute</a>', url)
 
     def has_change_permission(self, request, obj=None):
         return False

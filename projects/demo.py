@@ -135,6 +135,25 @@ def _create_project(item: dict, organization: Organization, author: User, now) -
     return project
 
 
+def _fund(engagement) -> None:
+    """Pay for an engagement the way an employer does, on the test-mode payment page."""
+    from payments import services as payments
+
+    employer = User.objects.filter(
+        employer_profile__organization_id=engagement.organization_id
+    ).first()
+    payment = payments.engagement_fund(actor=employer, engagement=engagement)
+    payments.local_payment_complete(actor=employer, payment=payment, succeed=True)
+
+
+def _connect_payout_account(student: User) -> None:
+    """The main demo student has set up payouts (test mode), so approvals pay at once."""
+    from payments import services as payments
+
+    payments.payout_account_start(user=student, refresh_url="/", return_url="/")
+    payments.local_account_complete(user=student)
+
+
 def _apply(student: User, project: Project, note: str) -> Application:
     existing = Application.objects.filter(student=student, project=project).first()
     if existing is not None:
@@ -176,6 +195,7 @@ def seed_projects() -> bool:
     ]
     student = User.objects.get(email="student@demo.test")
     intl = User.objects.get(email="intl.student@demo.test")
+    _connect_payout_account(student)
     employer = User.objects.get(email="employer@demo.test")
     brightline = [
         p for p in projects if p.organization.name == "Brightline Analytics" and p.status == "open"
@@ -196,7 +216,7 @@ def seed_projects() -> bool:
     working = brightline[1]
     application = _apply(student, working, COVER_NOTES[0])
     engagement = applications.application_accept(actor=employer, application=application)
-    engagements.engagement_mark_funded(engagement=engagement)
+    _fund(engagement)
     engagements.time_entry_log(
         actor=student,
         engagement=engagement,
@@ -219,7 +239,7 @@ def seed_projects() -> bool:
     reviewing = brightline[2]
     application = _apply(extra[2], reviewing, COVER_NOTES[2])
     engagement = applications.application_accept(actor=employer, application=application)
-    engagements.engagement_mark_funded(engagement=engagement)
+    _fund(engagement)
     engagements.time_entry_log(
         actor=extra[2],
         engagement=engagement,
@@ -249,7 +269,7 @@ def seed_projects() -> bool:
         owner = authors[project.organization.name]
         application = _apply(worker, project, COVER_NOTES[0])
         engagement = applications.application_accept(actor=owner, application=application)
-        engagements.engagement_mark_funded(engagement=engagement)
+        _fund(engagement)
         engagements.time_entry_log(
             actor=worker,
             engagement=engagement,

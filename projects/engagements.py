@@ -127,7 +127,11 @@ def engagement_mark_funded(*, engagement: Engagement, at: datetime | None = None
         return engagement
     engagement.status = EngagementStatus.ACTIVE
     engagement.funded_at = at or timezone.now()
-    engagement.save(update_fields=["status", "funded_at"])
+    # The days to complete count from when work can start, not from acceptance.
+    engagement.due_at = max(
+        engagement.due_at, engagement.funded_at + timedelta(days=engagement.days_to_complete)
+    )
+    engagement.save(update_fields=["status", "funded_at", "due_at"])
     _event(engagement, None, "funded", "Funded by the employer: work can start.")
     notify(
         recipients=[engagement.student],
@@ -292,6 +296,11 @@ def submission_approve(
     engagement.approved_at = now
     engagement.save(update_fields=["status", "approved_at"])
     _event(engagement, actor, "approved", "Work approved: the engagement is complete.")
+    # An extension the student accepted but the employer never funded lapses.
+    engagement.extensions.filter(
+        status__in=[ScopeExtension.Status.PROPOSED, ScopeExtension.Status.ACCEPTED]
+    ).update(status=ScopeExtension.Status.WITHDRAWN, decided_at=now)
+    payments_services().payout_create(engagement=engagement, amount_cents=engagement.fee_cents)
     audit(
         actor=actor,
         action="engagement.approved",
@@ -419,6 +428,10 @@ def engagement_request_cancel(*, actor: User, engagement: Engagement, reason: st
         engagement.save(
             update_fields=["status", "cancelled_at", "cancel_requested_by", "cancel_reason"]
         )
+        # No work was done: the employer gets back everything they paid.
+        payments_services().engagement_refund_all(
+            engagement=engagement, reason=f"Cancelled before any work: {reason.strip()}"
+        )
         _event(
             engagement,
             actor,
@@ -529,7 +542,7 @@ def extension_propose(
 
 @transaction.atomic
 def extension_decide(*, actor: User, extension: ScopeExtension, accept: bool) -> ScopeExtension:
-    """The student accepts (the cap, fee and due date grow) or declines."""
+    """The student accepts (then the employer funds it) or declines."""
     engagement = _lock(extension.engagement)
     extension = ScopeExtension.objects.select_for_update().get(pk=extension.pk)
     _require_student(actor, engagement)
@@ -549,13 +562,9 @@ def extension_decide(*, actor: User, extension: ScopeExtension, accept: bool) ->
         ):
             raise ValidationError(f"That would pass {settings.PROJECT_HOURS_MAX} hours.")
         extension.status = ScopeExtension.Status.ACCEPTED
-        engagement.cap_quarters += extension.extra_quarters
-        engagement.fee_cents += extension.extra_fee_cents
-        engagement.due_at += timedelta(days=extension.extra_days)
-        engagement.save(update_fields=["cap_quarters", "fee_cents", "due_at"])
         description = (
-            f"Extension accepted: the cap is now {engagement.cap_hours:g} hours and the fee "
-            f"{dollars(engagement.fee_cents)}."
+            "Extension accepted by the student: it applies once the employer has paid "
+            f"the extra {dollars(extension.extra_fee_cents)}."
         )
     else:
         extension.status = ScopeExtension.Status.DECLINED
@@ -566,8 +575,96 @@ def extension_decide(*, actor: User, extension: ScopeExtension, accept: bool) ->
         recipients=_employers(engagement),
         kind="engagement.extension",
         key=f"extension-{extension.pk}-{extension.status}",
-        message=f"{actor.get_full_name()} {extension.status} the extension on "
-        f"“{engagement.project.title}”",
+        message=(
+            f"{actor.get_full_name()} accepted the extension on “{engagement.project.title}”: "
+            "fund it to apply it"
+            if accept
+            else f"{actor.get_full_name()} declined the extension on “{engagement.project.title}”"
+        ),
+        url=workspace_url(engagement) + "#scope",
+    )
+    return extension
+
+
+@transaction.atomic
+def extension_apply(*, extension_id: int) -> ScopeExtension:
+    """Called when the employer's payment for an accepted extension succeeded."""
+    extension = ScopeExtension.objects.select_for_update().get(pk=extension_id)
+    engagement = _lock(extension.engagement)
+    if extension.status == ScopeExtension.Status.APPLIED:
+        return extension
+    if extension.status != ScopeExtension.Status.ACCEPTED:
+        raise ValidationError("Only an accepted extension can be applied.")
+    extension.status = ScopeExtension.Status.APPLIED
+    extension.save(update_fields=["status"])
+    engagement.cap_quarters += extension.extra_quarters
+    engagement.fee_cents += extension.extra_fee_cents
+    engagement.due_at += timedelta(days=extension.extra_days)
+    engagement.save(update_fields=["cap_quarters", "fee_cents", "due_at"])
+    _event(
+        engagement,
+        None,
+        "extension_applied",
+        f"Extension funded: the cap is now {engagement.cap_hours:g} hours and the fee "
+        f"{dollars(engagement.fee_cents)}.",
+    )
+    notify(
+        recipients=[engagement.student],
+        kind="engagement.extension",
+        key=f"extension-{extension.pk}-applied",
+        message=f"More hours on “{engagement.project.title}”: the cap is now "
+        f"{engagement.cap_hours:g} hours",
         url=workspace_url(engagement),
     )
     return extension
+
+
+# --- Payment outcomes (called by payments.services) ---------------------------------
+
+
+def engagement_mark_paid(*, engagement: Engagement) -> Engagement:
+    """The student's payout went through (inside the payout's transaction)."""
+    if engagement.status == EngagementStatus.APPROVED:
+        engagement.status = EngagementStatus.PAID
+        engagement.paid_at = timezone.now()
+        engagement.save(update_fields=["status", "paid_at"])
+        _event(engagement, None, "paid", f"The student was paid {dollars(engagement.fee_cents)}.")
+    elif engagement.paid_at is None:
+        engagement.paid_at = timezone.now()
+        engagement.save(update_fields=["paid_at"])
+        _event(engagement, None, "paid", "The settled amount was paid to the student.")
+    return engagement
+
+
+def engagement_settle(
+    *, engagement: Engagement, actor: User, student_cents: int, note: str
+) -> Engagement:
+    """A platform admin settled the dispute (inside payments.services.dispute_settle)."""
+    now = timezone.now()
+    engagement.status = EngagementStatus.CANCELLED
+    engagement.cancelled_at = now
+    engagement.settled_at = now
+    engagement.settlement_note = note
+    engagement.save(update_fields=["status", "cancelled_at", "settled_at", "settlement_note"])
+    _event(
+        engagement,
+        actor,
+        "settled",
+        f"Dispute settled by the platform: {dollars(student_cents)} to the student. {note}",
+    )
+    notify(
+        recipients=[engagement.student, *_employers(engagement)],
+        kind="engagement.settled",
+        key=f"engagement-{engagement.pk}-settled",
+        message=f"The dispute on “{engagement.project.title}” is settled",
+        url=workspace_url(engagement),
+        context={"details": f"{dollars(student_cents)} goes to the student. {note}"},
+    )
+    return engagement
+
+
+def payments_services():
+    # Imported when needed: payments builds on the engagement services above.
+    from payments import services
+
+    return services

@@ -326,6 +326,8 @@ class Engagement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancel_reason = models.TextField(blank=True)
+    settlement_note = models.TextField(blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-accepted_at"]
@@ -504,11 +506,13 @@ class EngagementEvent(models.Model):
 
 
 class ScopeExtension(models.Model):
-    """More hours for a matching fee increase, proposed by the employer, accepted by the student."""
+    """More hours for a matching fee increase: the employer proposes, the student accepts,
+    the employer funds it, and only then do the cap, fee and due date grow."""
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
-        ACCEPTED = "accepted", "Accepted"
+        ACCEPTED = "accepted", "Accepted, waiting for the employer's payment"
+        APPLIED = "applied", "Funded and applied"
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
@@ -529,7 +533,7 @@ class ScopeExtension(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["engagement"],
-                condition=Q(status="proposed"),
+                condition=Q(status__in=["proposed", "accepted"]),
                 name="extension_one_open_per_engagement",
             ),
             models.CheckConstraint(condition=Q(extra_quarters__gte=1), name="extension_adds_time"),

@@ -491,7 +491,7 @@ def engagement_for_viewer_or_404(viewer, engagement_id: int):
     """The engagement with what its workspace shows; 404 for anyone who may not see it."""
     engagement = (
         Engagement.objects.select_related(
-            "project", "organization", "student", "school", "application"
+            "project", "organization", "student", "school", "application", "payout"
         )
         .filter(pk=engagement_id)
         .first()
@@ -515,12 +515,25 @@ class Workspace:
     open_extension: object
     extensions: list
     can: dict
+    payout: object = None
+    platform_fee_cents: int = 0
+    funding_total_cents: int = 0
+    extension_total_cents: int = 0
 
 
 def workspace(engagement, role: str) -> Workspace:
     """Everything the workspace page shows, in a fixed number of queries."""
     extensions = list(ScopeExtension.objects.filter(engagement=engagement).order_by("-proposed_at"))
+    from payments.services import price
+
+    open_extension = next((x for x in extensions if x.status in ("proposed", "accepted")), None)
+    _, platform_fee, total = price(engagement.fee_cents)
+    payout = getattr(engagement, "payout", None)
     return Workspace(
+        payout=payout,
+        platform_fee_cents=platform_fee,
+        funding_total_cents=total,
+        extension_total_cents=price(open_extension.extra_fee_cents)[2] if open_extension else 0,
         engagement=engagement,
         role=role,
         time_entries=list(TimeEntry.objects.filter(engagement=engagement)),
@@ -531,13 +544,13 @@ def workspace(engagement, role: str) -> Workspace:
         ),
         messages=list(Message.objects.filter(engagement=engagement).select_related("author")),
         events=list(engagement.events.select_related("actor")),
-        open_extension=next((x for x in extensions if x.status == "proposed"), None),
+        open_extension=open_extension,
         extensions=extensions,
-        can=workspace_permissions(engagement, role),
+        can=workspace_permissions(engagement, role, open_extension),
     )
 
 
-def workspace_permissions(engagement, role: str) -> dict[str, bool]:
+def workspace_permissions(engagement, role: str, open_extension=None) -> dict[str, bool]:
     """What the viewer may do on the workspace now (the services check it again)."""
     status = engagement.status
     working = status in WORKING_STATUSES
@@ -553,6 +566,10 @@ def workspace_permissions(engagement, role: str) -> dict[str, bool]:
         "read_messages": role != "staff" or status == EngagementStatus.DISPUTED,
         "cancel": (student or employer) and engagement.is_live,
         "fund": employer and status == EngagementStatus.AWAITING_FUNDING,
+        "fund_extension": employer
+        and working
+        and open_extension is not None
+        and open_extension.status == "accepted",
     }
 
 

@@ -24,7 +24,6 @@ urlpatterns += [
     path("employer/applications/<int:pk>/decline/", workviews.decline, name="decline"),
     path("employer/applications/<int:pk>/accept/", workviews.accept, name="accept"),
     path("engagements/<int:pk>/", workviews.workspace, name="workspace"),
-    path("engagements/<int:pk>/fund/", workviews.fund, name="fund"),
     path("engagements/<int:pk>/time/", workviews.log_time, name="log_time"),
     path("engagements/<int:pk>/submit/", workviews.submit_work, name="submit_work"),
     path("engagements/<int:pk>/review/", workviews.review, name="review"),

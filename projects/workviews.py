@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import role_required
 from accounts.models import Role
-from payments import services as payments
 from projects import applications, engagements, selectors
 from projects.models import ScopeExtension
 from projects.workforms import (
@@ -212,19 +211,6 @@ def _workspace_post(request, pk: int, form_class, action, success: str, anchor: 
 
 def engagement_url(engagement) -> str:
     return engagements.workspace_url(engagement)
-
-
-@require_POST
-def fund(request, pk: int):
-    return _workspace_post(
-        request,
-        pk,
-        None,
-        lambda e, f: payments.engagement_fund(actor=request.user, engagement=e),
-        "Funded. The student can start now.",
-        "status",
-        None,
-    )
 
 
 @require_POST

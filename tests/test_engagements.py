@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
+from payments import services as payments
 from projects import engagements
 from projects.models import Engagement, Message, ScopeExtension, Submission, TimeEntry
 from tests.factories import (
@@ -55,8 +56,11 @@ def test_the_employer_funds_and_the_student_is_told_work_can_start(client, on_co
     engagement = accepted_engagement(funded=False)
     client.force_login(employer_of(engagement.project))
 
+    started = client.post(reverse("payments:start_funding", args=[engagement.pk]))
+    payment = engagement.payments.get()
+    assert started.url == reverse("payments:pay", args=[payment.pk])
     with on_commit():
-        client.post(reverse("projects:fund", args=[engagement.pk]))
+        client.post(reverse("payments:test_complete", args=[payment.pk]), {"outcome": "pay"})
 
     engagement.refresh_from_db()
     assert engagement.status == "active" and engagement.funded_at
@@ -68,7 +72,7 @@ def test_only_the_employer_funds(client):
     engagement = accepted_engagement(funded=False)
     client.force_login(engagement.student)
 
-    response = client.post(reverse("projects:fund", args=[engagement.pk]))
+    response = client.post(reverse("payments:start_funding", args=[engagement.pk]))
 
     assert response.status_code == 403
     engagement.refresh_from_db()
@@ -474,8 +478,16 @@ def test_an_accepted_extension_raises_cap_fee_and_due_date():
     extension = propose(engagement)
 
     engagements.extension_decide(actor=engagement.student, extension=extension, accept=True)
+    engagement.refresh_from_db()
+    assert engagement.cap_quarters == 80, "nothing changes until the employer pays for it"
+    employer = employer_of(engagement.project)
+    payment = payments.payment_start(actor=employer, engagement=engagement, extension=extension)
+    assert (payment.fee_cents, payment.platform_fee_cents) == (10000, 1000)
+    payments.local_payment_complete(actor=employer, payment=payment, succeed=True)
 
     engagement.refresh_from_db()
+    extension.refresh_from_db()
+    assert extension.status == "applied"
     assert (engagement.cap_quarters, engagement.fee_cents) == (100, 50000)
     assert engagement.due_at == due + timedelta(days=3)
     for _ in range(2):

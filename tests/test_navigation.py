@@ -19,8 +19,17 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("student", {"projects:browse", "student_dashboard", "profile"}),
-        ("employer", {"projects:browse", "employer_dashboard", "projects:create", "profile"}),
+        ("student", {"projects:browse", "student_dashboard", "payments:earnings", "profile"}),
+        (
+            "employer",
+            {
+                "projects:browse",
+                "employer_dashboard",
+                "projects:create",
+                "payments:receipts",
+                "profile",
+            },
+        ),
         (
             "career_staff",
             {"projects:browse", "career_staff_dashboard", "profile", "admin:index"},

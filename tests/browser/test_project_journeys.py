@@ -104,8 +104,10 @@ def test_the_whole_work_loop_from_application_to_approval(page_for, live_server,
     e_page.get_by_role("heading", name=student.get_full_name()).wait_for()
     quality.check(e_page)
     e_page.get_by_role("button", name="Accept").click()
-    e_page.get_by_role("button", name="Fund $200").click()
-    e_page.get_by_text("Funded. The student can start now.").wait_for()
+    e_page.get_by_role("button", name="Pay $220.00").click()
+    quality.check(e_page)
+    e_page.get_by_role("button", name="Pay $220.00 (test mode)").click()
+    e_page.get_by_text("Paid (test mode). The student can start now.").wait_for()
     quality.check(e_page)
     engagement = Engagement.objects.get(project=project)
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_accounts
+from payments.gateways import test_mode
 from projects.demo import seed_projects
 
 
@@ -13,7 +14,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             created = seed_accounts()
-            created = seed_projects() or created
+            if test_mode():
+                created = seed_projects() or created
+            else:
+                self.stdout.write(
+                    "Stripe keys are set: demo projects and payments are not created."
+                )
         self.stdout.write(
             self.style.SUCCESS("Demo data ready" + (" (created)." if created else "."))
         )

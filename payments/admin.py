@@ -1,0 +1,195 @@
+"""Money in the admin: read-only records, plus the two things admins do with money:
+retry a payout now, and settle a disputed engagement with a split."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+
+from marketplace.templatetags.money import money_exact
+from payments import ledger, services, webhooks
+from payments.models import LedgerEntry, Payment, Payout, PayoutAccount, Refund, WebhookEvent
+from projects.models import Engagement, EngagementStatus
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records are written by the payment services only."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("receipt", "engagement", "kind", "amount", "status", "gateway", "created_at")
+    list_filter = ("status", "kind", "gateway")
+    search_fields = ("provider_id", "engagement__project__title", "engagement__student__email")
+    list_select_related = ("engagement__project", "engagement__student")
+    readonly_fields = [f.name for f in Payment._meta.fields]
+
+    @admin.display(description="receipt")
+    def receipt(self, obj):
+        return obj.receipt_number
+
+    @admin.display(description="amount", ordering="amount_cents")
+    def amount(self, obj):
+        return money_exact(obj.amount_cents)
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "payment", "amount", "status", "reason", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("payment__engagement__project",)
+    readonly_fields = [f.name for f in Refund._meta.fields]
+
+    @admin.display(description="amount", ordering="amount_cents")
+    def amount(self, obj):
+        return money_exact(obj.amount_cents)
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "student", "engagement", "amount", "status", "attempts", "last_error")
+    list_filter = ("status", "gateway")
+    search_fields = ("student__email", "provider_id", "engagement__project__title")
+    list_select_related = ("student", "engagement__project")
+    readonly_fields = [f.name for f in Payout._meta.fields]
+    actions = ["retry_now"]
+
+    @admin.display(description="amount", ordering="amount_cents")
+    def amount(self, obj):
+        return money_exact(obj.amount_cents)
+
+    @admin.action(description="Send the selected failed payouts now")
+    def retry_now(self, request, queryset):
+        for payout in queryset.filter(status=Payout.Status.FAILED):
+            Payout.objects.filter(pk=payout.pk, status=Payout.Status.FAILED).update(
+                next_attempt_at=None
+            )
+            result = services.payout_execute(payout_id=payout.pk)
+            level = messages.SUCCESS if result.status == Payout.Status.PAID else messages.WARNING
+            self.message_user(request, f"Payout {payout.pk}: {result.get_status_display()}", level)
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "engagement", "kind", "amount", "key", "description")
+    list_filter = ("kind",)
+    search_fields = ("key", "engagement__project__title")
+    list_select_related = ("engagement__project",)
+    readonly_fields = [f.name for f in LedgerEntry._meta.fields]
+
+    @admin.display(description="amount", ordering="amount_cents")
+    def amount(self, obj):
+        return money_exact(obj.amount_cents)
+
+
+@admin.register(PayoutAccount)
+class PayoutAccountAdmin(ReadOnlyAdmin):
+    list_display = ("user", "gateway", "provider_id", "details_submitted", "payouts_enabled")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "provider_id")
+    readonly_fields = [f.name for f in PayoutAccount._meta.fields]
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ("received_at", "type", "event_id", "status", "attempts", "error")
+    list_filter = ("status", "type")
+    search_fields = ("event_id",)
+    readonly_fields = [f.name for f in WebhookEvent._meta.fields]
+    actions = ["process_again"]
+
+    @admin.action(description="Handle the selected events again")
+    def process_again(self, request, queryset):
+        for event in queryset.filter(status=WebhookEvent.Status.FAILED):
+            status = webhooks.process(event_pk=event.pk)
+            self.message_user(request, f"{event.event_id}: {status}")
+
+
+class SettlementForm(forms.Form):
+    student_amount = forms.DecimalField(
+        label="Paid to the student (US dollars)",
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        help_text="The rest of the funded fee is refunded to the employer.",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why: the student and the employer both read this.",
+    )
+
+
+def settle_dispute_view(request, engagement_id: int):
+    """A platform admin splits a disputed engagement between student and employer."""
+    if not request.user.is_platform_admin:
+        raise PermissionDenied
+    engagement = get_object_or_404(
+        Engagement.objects.select_related("project", "student", "organization"), pk=engagement_id
+    )
+    form = SettlementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dispute_settle(
+                actor=request.user,
+                engagement=engagement,
+                student_cents=int(form.cleaned_data["student_amount"] * 100),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, "Settled. Both sides have been told.")
+            return redirect(reverse("admin:projects_engagement_change", args=[engagement.pk]))
+    funded_fee = sum(
+        p.fee_cents for p in engagement.payments.filter(status="succeeded").only("fee_cents")
+    )
+    return render(
+        request,
+        "admin/payments/settle.html",
+        {
+            **admin.site.each_context(request),
+            "title": "Settle a disputed engagement",
+            "engagement": engagement,
+            "form": form,
+            "funded_fee_cents": funded_fee,
+            "balance_cents": ledger.balance(engagement.pk),
+            "is_disputed": engagement.status == EngagementStatus.DISPUTED,
+            "opts": Engagement._meta,
+        },
+    )
+
+
+_original_get_urls = admin.site.get_urls
+
+
+def _get_urls():
+    return [
+        path(
+            "payments/settle/<int:engagement_id>/",
+            admin.site.admin_view(settle_dispute_view),
+            name="payments_settle_dispute",
+        )
+    ] + _original_get_urls()
+
+
+admin.site.get_urls = _get_urls

@@ -1,0 +1,87 @@
+"""The local gateway: every step of the Stripe flow, with no real money.
+
+Payments wait on a clearly marked test-mode page of ours; accounts, refunds
+and transfers complete at once. Ids are derived from our rows, so calling a
+step twice gives the same answer, as Stripe's idempotency keys would.
+"""
+
+from payments.gateways.base import (
+    AccountInfo,
+    PaymentGateway,
+    PaymentIntentInfo,
+    RefundInfo,
+    TransferInfo,
+)
+
+
+class LocalGateway(PaymentGateway):
+    name = "local"
+    hosted_here = True
+
+    def create_payment(self, *, payment_id, amount_cents, currency, description, metadata):
+        return PaymentIntentInfo(
+            provider_id=f"local_pi_{payment_id}",
+            status="created",
+            amount_cents=amount_cents,
+            metadata=metadata,
+        )
+
+    def retrieve_payment(self, provider_id):
+        # The local gateway's state lives in our Payment row: the test-mode page
+        # completes it through the same service a provider's webhook would call.
+        from payments.models import Payment
+
+        payment = Payment.objects.get(provider_id=provider_id)
+        return PaymentIntentInfo(
+            provider_id=provider_id,
+            status=payment.status,
+            amount_cents=payment.amount_cents,
+            charge_id=payment.charge_id or f"local_ch_{payment.pk}",
+            metadata={"payment_id": str(payment.pk)},
+        )
+
+    def refund(self, *, refund_id, payment_provider_id, amount_cents):
+        return RefundInfo(
+            provider_id=f"local_re_{refund_id}", status="succeeded", amount_cents=amount_cents
+        )
+
+    def create_account(self, *, user_id, email):
+        return AccountInfo(
+            provider_id=f"local_acct_{user_id}", details_submitted=False, payouts_enabled=False
+        )
+
+    def account_link(self, *, provider_id, refresh_url, return_url):
+        from django.urls import reverse
+
+        return reverse("payments:test_onboarding")
+
+    def retrieve_account(self, provider_id):
+        from payments.models import PayoutAccount
+
+        account = PayoutAccount.objects.get(provider_id=provider_id)
+        return AccountInfo(
+            provider_id=provider_id,
+            details_submitted=account.details_submitted,
+            payouts_enabled=account.payouts_enabled,
+        )
+
+    def transfer(
+        self, *, payout_id, amount_cents, currency, destination, source_charge_id, metadata
+    ):
+        return TransferInfo(provider_id=f"local_tr_{payout_id}", amount_cents=amount_cents)
+
+    def list_refunds(self, payment_provider_id):
+        from payments.models import Refund
+
+        return [
+            RefundInfo(provider_id=r.provider_id, status=r.status, amount_cents=r.amount_cents)
+            for r in Refund.objects.filter(payment__provider_id=payment_provider_id).exclude(
+                provider_id=None
+            )
+        ]
+
+    def retrieve_transfer(self, provider_id):
+        from payments.models import Payout
+
+        payout = Payout.objects.get(provider_id=provider_id)
+        return TransferInfo(provider_id=provider_id, amount_cents=payout.amount_cents)

@@ -1,0 +1,210 @@
+"""Stripe: PaymentIntents for funding, Connect Express accounts and Transfers for payouts.
+
+Every call has a timeout and a small number of network retries; calls that
+move money carry an idempotency key made from our row's id, so a retry (ours
+or the library's) returns the first result instead of moving money twice.
+Callers make these calls outside database transactions.
+"""
+
+import stripe
+from django.conf import settings
+
+from payments.gateways.base import (
+    AccountInfo,
+    GatewayError,
+    PaymentGateway,
+    PaymentIntentInfo,
+    RefundInfo,
+    TransferInfo,
+)
+
+TIMEOUT_SECONDS = 20
+
+PAYMENT_STATUSES = {
+    "requires_payment_method": "created",
+    "requires_confirmation": "created",
+    "requires_action": "created",
+    "requires_capture": "processing",
+    "processing": "processing",
+    "succeeded": "succeeded",
+    "canceled": "canceled",
+}
+
+
+def _id(value) -> str:
+    """Stripe returns expandable fields as an id, or (some servers) as the object."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return value["id"]
+
+
+def _translate(error: stripe.StripeError) -> GatewayError:
+    if isinstance(error, stripe.APIConnectionError | stripe.RateLimitError):
+        return GatewayError(
+            "Our payment provider could not be reached. Nothing was charged or sent; "
+            "please try again in a minute.",
+            temporary=True,
+        )
+    if isinstance(error, stripe.CardError):
+        return GatewayError(error.user_message or "The card was declined.")
+    message = getattr(error, "user_message", None) or str(error) or "The payment provider refused."
+    return GatewayError(f"The payment provider refused the request: {message}")
+
+
+class StripeGateway(PaymentGateway):
+    name = "stripe"
+    hosted_here = False
+
+    def __init__(self, *, http_client: stripe.HTTPClient | None = None):
+        base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+        self.client = stripe.StripeClient(
+            settings.STRIPE_SECRET_KEY,
+            base_addresses=base,
+            max_network_retries=2,
+            http_client=http_client or stripe.RequestsClient(timeout=TIMEOUT_SECONDS),
+        )
+
+    def _call(self, fn, *args, **kwargs) -> dict:
+        """Call the API; answer the object as a plain dict (StripeObjects are not dicts)."""
+        try:
+            return fn(*args, **kwargs).to_dict()
+        except stripe.StripeError as error:
+            raise _translate(error) from error
+
+    # --- Payments -------------------------------------------------------------------------
+
+    def _payment_info(self, intent: dict) -> PaymentIntentInfo:
+        status = PAYMENT_STATUSES.get(intent["status"], "created")
+        failure = ""
+        last_error = intent.get("last_payment_error")
+        if intent["status"] == "requires_payment_method" and last_error:
+            status = "failed"
+            failure = last_error.get("message", "")
+        return PaymentIntentInfo(
+            provider_id=intent["id"],
+            status=status,
+            amount_cents=intent["amount"],
+            client_secret=intent.get("client_secret") or "",
+            charge_id=_id(intent.get("latest_charge")),
+            failure_message=failure,
+            metadata=dict(intent.get("metadata") or {}),
+        )
+
+    def create_payment(self, *, payment_id, amount_cents, currency, description, metadata):
+        intent = self._call(
+            self.client.v1.payment_intents.create,
+            params={
+                "amount": amount_cents,
+                "currency": currency,
+                "description": description,
+                "metadata": metadata,
+                "payment_method_types": ["card"],
+            },
+            options={"idempotency_key": f"payment-{payment_id}-create"},
+        )
+        return self._payment_info(intent)
+
+    def retrieve_payment(self, provider_id):
+        return self._payment_info(self._call(self.client.v1.payment_intents.retrieve, provider_id))
+
+    def refund(self, *, refund_id, payment_provider_id, amount_cents):
+        refund = self._call(
+            self.client.v1.refunds.create,
+            params={"payment_intent": payment_provider_id, "amount": amount_cents},
+            options={"idempotency_key": f"refund-{refund_id}"},
+        )
+        return self._refund_info(refund)
+
+    @staticmethod
+    def _refund_info(refund: dict) -> RefundInfo:
+        status = {"succeeded": "succeeded", "failed": "failed", "canceled": "failed"}.get(
+            refund["status"], "pending"
+        )
+        return RefundInfo(
+            provider_id=refund["id"],
+            status=status,
+            amount_cents=refund["amount"],
+            failure_message=refund.get("failure_reason") or "",
+        )
+
+    def list_refunds(self, payment_provider_id):
+        page = self._call(
+            self.client.v1.refunds.list,
+            params={"payment_intent": payment_provider_id, "limit": 100},
+        )
+        return [self._refund_info(r) for r in page.get("data", [])]
+
+    # --- Connect accounts -------------------------------------------------------------------
+
+    @staticmethod
+    def _account_info(account: dict) -> AccountInfo:
+        return AccountInfo(
+            provider_id=account["id"],
+            details_submitted=bool(account.get("details_submitted")),
+            payouts_enabled=bool(account.get("payouts_enabled")),
+        )
+
+    def create_account(self, *, user_id, email):
+        account = self._call(
+            self.client.v1.accounts.create,
+            params={
+                "type": "express",
+                "country": "US",
+                "email": email,
+                "business_type": "individual",
+                "capabilities": {"transfers": {"requested": True}},
+                "metadata": {"user_id": str(user_id)},
+            },
+            options={"idempotency_key": f"account-user-{user_id}"},
+        )
+        return self._account_info(account)
+
+    def account_link(self, *, provider_id, refresh_url, return_url):
+        link = self._call(
+            self.client.v1.account_links.create,
+            params={
+                "account": provider_id,
+                "refresh_url": refresh_url,
+                "return_url": return_url,
+                "type": "account_onboarding",
+            },
+        )
+        return link["url"]
+
+    def retrieve_account(self, provider_id):
+        return self._account_info(self._call(self.client.v1.accounts.retrieve, provider_id))
+
+    # --- Transfers --------------------------------------------------------------------------
+
+    def transfer(
+        self, *, payout_id, amount_cents, currency, destination, source_charge_id, metadata
+    ):
+        params = {
+            "amount": amount_cents,
+            "currency": currency,
+            "destination": destination,
+            "metadata": metadata,
+        }
+        if source_charge_id:
+            # Tied to the engagement's charge: the transfer waits for those funds.
+            params["source_transaction"] = source_charge_id
+        transfer = self._call(
+            self.client.v1.transfers.create,
+            params=params,
+            options={"idempotency_key": f"payout-{payout_id}"},
+        )
+        return TransferInfo(
+            provider_id=transfer["id"],
+            amount_cents=transfer["amount"],
+            reversed=bool(transfer.get("reversed")),
+        )
+
+    def retrieve_transfer(self, provider_id):
+        transfer = self._call(self.client.v1.transfers.retrieve, provider_id)
+        return TransferInfo(
+            provider_id=transfer["id"],
+            amount_cents=transfer["amount"],
+            reversed=bool(transfer.get("reversed")),
+        )

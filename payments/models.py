@@ -1,0 +1,264 @@
+"""Money: what employers paid, what students were paid, what was refunded, and the ledger.
+
+Amounts are integer cents in one currency (USD). Every row that mirrors an
+object at the payment provider keeps that object's id, unique, so a webhook
+finds the local row from the provider's id.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from projects.models import Engagement, ScopeExtension
+
+
+class Gateway(models.TextChoices):
+    LOCAL = "local", "Test mode (no real money)"
+    STRIPE = "stripe", "Stripe"
+
+
+class PayoutAccount(models.Model):
+    """A student's account for receiving payouts (a Stripe Connect Express account)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payout_account"
+    )
+    gateway = models.CharField(max_length=10, choices=Gateway.choices)
+    provider_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    details_submitted = models.BooleanField(default=False)
+    payouts_enabled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Payout account of {self.user}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.details_submitted and self.payouts_enabled
+
+
+class PaymentStatus(models.TextChoices):
+    CREATED = "created", "Waiting for payment"
+    PROCESSING = "processing", "Processing"
+    SUCCEEDED = "succeeded", "Paid"
+    FAILED = "failed", "Failed"
+    CANCELED = "canceled", "Canceled"
+
+
+class Payment(models.Model):
+    """The employer funds an engagement (or an extension of it): fee plus platform fee."""
+
+    class Kind(models.TextChoices):
+        FUNDING = "funding", "Funding"
+        EXTENSION = "extension", "Extension"
+
+    Status = PaymentStatus
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="payments")
+    extension = models.ForeignKey(
+        ScopeExtension, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    gateway = models.CharField(max_length=10, choices=Gateway.choices)
+    fee_cents = models.PositiveIntegerField(help_text="Goes to the student in full.")
+    platform_fee_cents = models.PositiveIntegerField()
+    amount_cents = models.PositiveIntegerField(help_text="What the employer pays.")
+    currency = models.CharField(max_length=3, default="usd")
+    status = models.CharField(max_length=12, choices=PaymentStatus.choices, default="created")
+    provider_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    charge_id = models.CharField(max_length=100, blank=True)
+    failure_message = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    disputed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_cents=models.F("fee_cents") + models.F("platform_fee_cents")),
+                name="payment_amount_is_fee_plus_platform_fee",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PaymentStatus.values), name="payment_status_valid"
+            ),
+            # At most one live funding attempt per engagement, and one per extension.
+            models.UniqueConstraint(
+                fields=["engagement"],
+                condition=Q(kind="funding") & ~Q(status__in=["failed", "canceled"]),
+                name="payment_one_live_funding_per_engagement",
+            ),
+            models.UniqueConstraint(
+                fields=["extension"],
+                condition=Q(extension__isnull=False) & ~Q(status__in=["failed", "canceled"]),
+                name="payment_one_live_payment_per_extension",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="funding", extension__isnull=True)
+                | Q(kind="extension", extension__isnull=False),
+                name="payment_extension_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Payment {self.pk} ({self.get_kind_display()}) for {self.engagement}"
+
+    @property
+    def receipt_number(self) -> str:
+        return f"MI-{self.created_at:%Y}-{self.pk:06d}"
+
+
+class Refund(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Refunded"
+        FAILED = "failed", "Failed"
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount_cents = models.PositiveIntegerField()
+    # The part of the refund that is the platform fee (the rest is the student's fee).
+    platform_fee_cents = models.PositiveIntegerField(default=0)
+    reason = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=Status.choices, default="pending")
+    provider_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    failure_message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="refund_positive"),
+            models.CheckConstraint(
+                condition=Q(platform_fee_cents__lte=models.F("amount_cents")),
+                name="refund_fee_part_within_amount",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Refund {self.pk} of payment {self.payment_id}"
+
+
+class Payout(models.Model):
+    """The platform pays the student: at most one per engagement."""
+
+    class Status(models.TextChoices):
+        WAITING_FOR_ACCOUNT = "waiting_for_account", "Waiting for your payout account"
+        PENDING = "pending", "Scheduled"
+        PROCESSING = "processing", "Sending"
+        FAILED = "failed", "Failed, will retry"
+        PAID = "paid", "Paid"
+        REVERSED = "reversed", "Reversed"
+
+    engagement = models.OneToOneField(Engagement, on_delete=models.PROTECT, related_name="payout")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts"
+    )
+    amount_cents = models.PositiveIntegerField()
+    gateway = models.CharField(max_length=10, choices=Gateway.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    provider_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payout_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_at__isnull=False), name="payout_paid_has_date"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="payout_due_for_attempt",
+                condition=Q(status__in=["pending", "failed", "processing"]),
+            )
+        ]
+
+    def __str__(self):
+        return f"Payout {self.pk} to {self.student}"
+
+
+class LedgerEntry(models.Model):
+    """Append-only record of every money movement, from the point of view of the money the
+    platform holds for an engagement: funding comes in (+), the platform fee, the payout and
+    refunds go out (−), a reversal brings money back (+). Settled, an engagement sums to 0.
+
+    `key` names the movement (e.g. "payout:12"), unique: the same movement can never be
+    recorded twice, whatever is retried or replayed.
+    """
+
+    class Kind(models.TextChoices):
+        FUNDING_RECEIVED = "funding_received", "Funding received"
+        PLATFORM_FEE = "platform_fee", "Platform fee"
+        PAYOUT = "payout", "Payout to the student"
+        REFUND = "refund", "Refund to the employer"
+        REVERSAL = "reversal", "Reversal"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount_cents = models.IntegerField(help_text="Positive: money in. Negative: money out.")
+    key = models.CharField(max_length=100, unique=True)
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger"
+    )
+    payout = models.ForeignKey(
+        Payout, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger"
+    )
+    refund = models.ForeignKey(
+        Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger"
+    )
+    description = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount_cents=0), name="ledger_entry_moves_money"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["funding_received", "reversal"], amount_cents__gt=0)
+                    | Q(kind__in=["platform_fee", "payout", "refund"], amount_cents__lt=0)
+                ),
+                name="ledger_entry_sign_fits_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount_cents} ({self.key})"
+
+
+class WebhookEvent(models.Model):
+    """Each provider event, stored by its id before it is handled: a replay is a no-op."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSED = "processed", "Processed"
+        IGNORED = "ignored", "Ignored"
+        FAILED = "failed", "Failed"
+
+    event_id = models.CharField(max_length=100, unique=True)
+    type = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=Status.choices, default="received")
+    payload = models.JSONField()
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from payments import views
+
+app_name = "payments"
+
+urlpatterns = [
+    path("engagements/<int:engagement_id>/pay/", views.start_funding, name="start_funding"),
+    path(
+        "engagements/<int:engagement_id>/extensions/<int:extension_id>/pay/",
+        views.start_extension_funding,
+        name="start_extension_funding",
+    ),
+    path("<int:payment_id>/", views.pay, name="pay"),
+    path("<int:payment_id>/test/", views.test_complete, name="test_complete"),
+    path("<int:payment_id>/returned/", views.returned, name="returned"),
+    path("receipts/", views.receipts, name="receipts"),
+    path("receipts/<int:payment_id>/", views.receipt, name="receipt"),
+    path("earnings/", views.earnings, name="earnings"),
+    path("payout-account/connect/", views.connect, name="connect"),
+    path("payout-account/refresh/", views.connect_refresh, name="connect_refresh"),
+    path("payout-account/return/", views.connect_return, name="connect_return"),
+    path("payout-account/test-onboarding/", views.test_onboarding, name="test_onboarding"),
+    path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+]

@@ -1,0 +1,222 @@
+"""Pages where money changes hands: paying, receipts, earnings and payout accounts."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import role_required
+from accounts.models import Role
+from payments import services, webhooks
+from payments.gateways import GatewayError, get_gateway
+from payments.models import Payment, Refund
+from projects.models import ScopeExtension
+from projects.selectors import engagement_for_viewer_or_404
+
+
+def payment_for_employer_or_404(viewer, payment_id: int) -> Payment:
+    payment = (
+        Payment.objects.select_related("engagement__project", "engagement__organization")
+        .filter(pk=payment_id)
+        .first()
+    )
+    profile = getattr(viewer, "employer_profile", None)
+    if (
+        payment is None
+        or profile is None
+        or payment.engagement.organization_id != profile.organization_id
+    ):
+        raise Http404("No such payment.")
+    return payment
+
+
+def _start(request, engagement_id: int, extension_id: int | None = None):
+    engagement, role = engagement_for_viewer_or_404(request.user, engagement_id)
+    if role != "employer":
+        raise PermissionDenied("Only the employer pays for an engagement.")
+    extension = None
+    if extension_id is not None:
+        extension = get_object_or_404(ScopeExtension, pk=extension_id, engagement=engagement)
+    try:
+        payment = services.payment_start(
+            actor=request.user, engagement=engagement, extension=extension
+        )
+    except (ValidationError, GatewayError) as error:
+        text = error.message if isinstance(error, GatewayError) else " ".join(error.messages)
+        messages.error(request, text)
+        return redirect(reverse("projects:workspace", args=[engagement.pk]) + "#status")
+    return redirect("payments:pay", payment_id=payment.pk)
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def start_funding(request, engagement_id: int):
+    return _start(request, engagement_id)
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def start_extension_funding(request, engagement_id: int, extension_id: int):
+    return _start(request, engagement_id, extension_id)
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def pay(request, payment_id: int):
+    """The payment page: our test-mode page, or Stripe's Payment Element."""
+    payment = payment_for_employer_or_404(request.user, payment_id)
+    if payment.status == "succeeded":
+        return redirect("payments:receipt", payment_id=payment.pk)
+    gateway = get_gateway()
+    client_secret = ""
+    if not gateway.hosted_here and payment.provider_id:
+        try:
+            client_secret = gateway.retrieve_payment(payment.provider_id).client_secret
+        except GatewayError as error:
+            messages.error(request, error.message)
+    return render(
+        request,
+        "payments/pay.html",
+        {
+            "payment": payment,
+            "engagement": payment.engagement,
+            "hosted_here": gateway.hosted_here,
+            "client_secret": client_secret,
+            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "return_url": request.build_absolute_uri(
+                reverse("payments:returned", args=[payment.pk])
+            ),
+        },
+    )
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def test_complete(request, payment_id: int):
+    payment = payment_for_employer_or_404(request.user, payment_id)
+    succeed = request.POST.get("outcome") == "pay"
+    payment = services.local_payment_complete(actor=request.user, payment=payment, succeed=succeed)
+    if payment.status == "succeeded":
+        messages.success(request, "Paid (test mode). The student can start now.")
+        return redirect(reverse("projects:workspace", args=[payment.engagement_id]))
+    messages.error(request, payment.failure_message or "The payment did not go through.")
+    return redirect(reverse("projects:workspace", args=[payment.engagement_id]) + "#status")
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def returned(request, payment_id: int):
+    """Where Stripe sends the employer back. The engagement starts when Stripe's webhook
+    confirms the payment, not because the browser came back: this page waits for that."""
+    payment = payment_for_employer_or_404(request.user, payment_id)
+    if payment.status == "succeeded":
+        messages.success(request, "Payment confirmed. The student can start now.")
+        return redirect(reverse("projects:workspace", args=[payment.engagement_id]))
+    return render(request, "payments/returned.html", {"payment": payment})
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def receipts(request):
+    organization_id = request.user.employer_profile.organization_id
+    payments = (
+        Payment.objects.filter(engagement__organization_id=organization_id)
+        .select_related("engagement__project", "engagement__student")
+        .prefetch_related(
+            Prefetch("refunds", queryset=Refund.objects.filter(status=Refund.Status.SUCCEEDED))
+        )
+        .order_by("-created_at")
+    )
+    return render(request, "payments/receipts.html", {"payments": payments})
+
+
+@role_required(Role.EMPLOYER)
+@require_GET
+def receipt(request, payment_id: int):
+    payment = payment_for_employer_or_404(request.user, payment_id)
+    return render(
+        request,
+        "payments/receipt.html",
+        {
+            "payment": payment,
+            "refunds": payment.refunds.filter(status=Refund.Status.SUCCEEDED),
+            "organization": payment.engagement.organization,
+        },
+    )
+
+
+@role_required(Role.STUDENT)
+@require_GET
+def earnings(request):
+    return render(request, "payments/earnings.html", services.student_earnings(request.user))
+
+
+@role_required(Role.STUDENT)
+@require_POST
+def connect(request):
+    try:
+        url = services.payout_account_start(
+            user=request.user,
+            refresh_url=request.build_absolute_uri(reverse("payments:connect_refresh")),
+            return_url=request.build_absolute_uri(reverse("payments:connect_return")),
+        )
+    except GatewayError as error:
+        messages.error(request, error.message)
+        return redirect("payments:earnings")
+    return redirect(url)
+
+
+@role_required(Role.STUDENT)
+@require_GET
+def connect_refresh(request):
+    """Stripe's onboarding link expired: make a fresh one."""
+    return render(request, "payments/connect_refresh.html")
+
+
+@role_required(Role.STUDENT)
+@require_GET
+def connect_return(request):
+    account = getattr(request.user, "payout_account", None)
+    if account is not None:
+        try:
+            account = services.payout_account_sync(account=account)
+        except GatewayError as error:
+            messages.error(request, error.message)
+            return redirect("payments:earnings")
+    if account is not None and account.is_ready:
+        messages.success(request, "Your payout account is ready: payouts go to it from now on.")
+    else:
+        messages.info(
+            request, "Your payout account is not finished yet. You can continue any time."
+        )
+    return redirect("payments:earnings")
+
+
+@role_required(Role.STUDENT)
+@require_http_methods(["GET", "POST"])
+def test_onboarding(request):
+    """Test mode's stand-in for Stripe's onboarding pages."""
+    if get_gateway().name != "local":
+        raise Http404("Only in test mode.")
+    if request.method == "POST":
+        services.local_account_complete(user=request.user)
+        return redirect("payments:connect_return")
+    return render(request, "payments/test_onboarding.html")
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """One endpoint for every Stripe event. A bad signature gets 400 and changes nothing."""
+    try:
+        webhooks.receive(
+            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        )
+    except webhooks.BadSignature:
+        return HttpResponseBadRequest("Invalid signature.")
+    return HttpResponse("ok")

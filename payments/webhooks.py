@@ -1,0 +1,205 @@
+"""Stripe webhooks: verified, stored by event id, then handled by re-reading Stripe.
+
+An event is only a trigger. It is stored (unique event id) before anything
+else, so a replay is a no-op; the object it names is read again from Stripe
+and our rows are brought to that state, so events arriving late, twice or out
+of order all end in the same place.
+"""
+
+import logging
+
+import stripe
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.notifications import notify
+from accounts.services import audit
+from payments import services
+from payments.gateways import GatewayError, get_gateway
+from payments.models import Payment, Payout, PayoutAccount, Refund, WebhookEvent
+
+logger = logging.getLogger(__name__)
+
+
+class BadSignature(Exception):
+    pass
+
+
+def receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bool]:
+    """Check the signature and store the event; returns (event, newly stored)."""
+    if not settings.STRIPE_WEBHOOK_SECRET:
+        raise BadSignature("No webhook secret is configured.")
+    try:
+        event = stripe.Webhook.construct_event(
+            payload.decode("utf-8"), signature, settings.STRIPE_WEBHOOK_SECRET
+        )
+    except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError) as error:
+        raise BadSignature(str(error)) from error
+    data = event.to_dict()
+    with transaction.atomic():
+        stored, created = WebhookEvent.objects.get_or_create(
+            event_id=data["id"], defaults={"type": data.get("type", ""), "payload": data}
+        )
+        if created:
+            from payments.tasks import process_webhook_event
+
+            transaction.on_commit(lambda: process_webhook_event.delay(stored.pk))
+    return stored, created
+
+
+def _object(event: WebhookEvent) -> dict:
+    return (event.payload.get("data") or {}).get("object") or {}
+
+
+def _payment_for(obj: dict) -> Payment | None:
+    payment = Payment.objects.filter(provider_id=obj.get("id")).first()
+    if payment is None:
+        payment_id = (obj.get("metadata") or {}).get("payment_id")
+        if payment_id and str(payment_id).isdigit():
+            payment = Payment.objects.filter(pk=int(payment_id)).first()
+    return payment
+
+
+def _on_payment_intent(event: WebhookEvent) -> bool:
+    payment = _payment_for(_object(event))
+    if payment is None:
+        return False
+    if not payment.provider_id:
+        Payment.objects.filter(pk=payment.pk, provider_id=None).update(
+            provider_id=_object(event)["id"]
+        )
+        payment.refresh_from_db()
+    services.payment_sync(payment=payment)
+    return True
+
+
+def _on_account(event: WebhookEvent) -> bool:
+    account = PayoutAccount.objects.filter(provider_id=_object(event).get("id")).first()
+    if account is None:
+        return False
+    services.payout_account_sync(account=account)
+    return True
+
+
+def _on_transfer(event: WebhookEvent) -> bool:
+    obj = _object(event)
+    payout = Payout.objects.filter(provider_id=obj.get("id")).first()
+    if payout is None:
+        payout_id = (obj.get("metadata") or {}).get("payout_id")
+        if payout_id and str(payout_id).isdigit():
+            payout = Payout.objects.filter(pk=int(payout_id)).first()
+    if payout is None:
+        return False
+    info = get_gateway().retrieve_transfer(obj["id"])
+    services.payout_apply(payout_id=payout.pk, provider_id=info.provider_id, reversed=info.reversed)
+    return True
+
+
+def _payment_for_charge(obj: dict) -> Payment | None:
+    payment = Payment.objects.filter(charge_id=obj.get("id")).first()
+    if payment is None and obj.get("payment_intent"):
+        intent = obj["payment_intent"]
+        intent_id = intent if isinstance(intent, str) else intent.get("id")
+        payment = Payment.objects.filter(provider_id=intent_id).first()
+    return payment
+
+
+def _on_charge_refunded(event: WebhookEvent) -> bool:
+    payment = _payment_for_charge(_object(event))
+    if payment is None:
+        return False
+    for info in get_gateway().list_refunds(payment.provider_id):
+        refund = Refund.objects.filter(provider_id=info.provider_id).first()
+        if refund is None:
+            # Refunded from Stripe's dashboard: record it as it happened.
+            refund = Refund.objects.create(
+                payment=payment,
+                amount_cents=info.amount_cents,
+                reason="Refunded at the payment provider",
+                provider_id=info.provider_id,
+            )
+        services.refund_apply(refund_id=refund.pk, provider_id=info.provider_id, status=info.status)
+    return True
+
+
+def _on_charge_dispute(event: WebhookEvent) -> bool:
+    charge_id = _object(event).get("charge")
+    payment = Payment.objects.filter(charge_id=charge_id).first() if charge_id else None
+    if payment is None:
+        return False
+    with transaction.atomic():
+        updated = Payment.objects.filter(pk=payment.pk, disputed_at__isnull=True).update(
+            disputed_at=timezone.now()
+        )
+        if updated:
+            audit(
+                actor=None,
+                action="payment.chargeback",
+                target=payment,
+                summary=f"The employer's bank disputed payment {payment.receipt_number}",
+            )
+            notify(
+                recipients=list(User.objects.filter(is_superuser=True, is_active=True)),
+                kind="payment.chargeback",
+                key=f"payment-{payment.pk}-chargeback",
+                message=f"Chargeback opened on payment {payment.receipt_number}",
+                url=f"/admin/payments/payment/{payment.pk}/change/",
+            )
+    return True
+
+
+HANDLERS = {
+    "payment_intent.succeeded": _on_payment_intent,
+    "payment_intent.payment_failed": _on_payment_intent,
+    "payment_intent.processing": _on_payment_intent,
+    "payment_intent.canceled": _on_payment_intent,
+    "account.updated": _on_account,
+    "charge.refunded": _on_charge_refunded,
+    "charge.dispute.created": _on_charge_dispute,
+    "transfer.created": _on_transfer,
+    "transfer.updated": _on_transfer,
+    "transfer.reversed": _on_transfer,
+}
+
+
+def process(*, event_pk: int) -> str:
+    """Handle one stored event; finished events are left alone."""
+    event = WebhookEvent.objects.get(pk=event_pk)
+    if event.status in (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.IGNORED):
+        return event.status
+    WebhookEvent.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1)
+    handler = HANDLERS.get(event.type)
+    try:
+        handled = handler(event) if handler else False
+    except GatewayError as error:
+        _finish(event, WebhookEvent.Status.FAILED, error.message)
+        raise
+    except Exception as error:
+        logger.exception("Webhook event %s (%s) failed", event.event_id, event.type)
+        _finish(event, WebhookEvent.Status.FAILED, repr(error)[:1000])
+        return WebhookEvent.Status.FAILED
+    status = WebhookEvent.Status.PROCESSED if handled else WebhookEvent.Status.IGNORED
+    _finish(event, status, "" if handled else "No local object for this event.")
+    return status
+
+
+def _finish(event: WebhookEvent, status: str, error: str) -> None:
+    WebhookEvent.objects.filter(pk=event.pk).update(
+        status=status, error=error, processed_at=timezone.now()
+    )
+
+
+def reprocess_failed(max_attempts: int = 10) -> int:
+    done = 0
+    for event_pk in WebhookEvent.objects.filter(
+        status=WebhookEvent.Status.FAILED, attempts__lt=max_attempts
+    ).values_list("pk", flat=True)[:200]:
+        try:
+            if process(event_pk=event_pk) == WebhookEvent.Status.PROCESSED:
+                done += 1
+        except GatewayError:
+            continue
+    return done
