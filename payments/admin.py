@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
+from marketplace.forms import add_service_errors
 from marketplace.templatetags.money import money_exact
 from payments import ledger, services, webhooks
 from payments.models import LedgerEntry, Payment, Payout, PayoutAccount, Refund, WebhookEvent
@@ -152,11 +153,7 @@ def settle_dispute_view(request, engagement_id: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Settled. Both sides have been told.")
             return redirect(reverse("admin:projects_engagement_change", args=[engagement.pk]))

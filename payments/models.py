@@ -164,6 +164,10 @@ class Payout(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices)
     provider_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Bumped after a refusal: the provider keeps the answer to an idempotency key (errors
+    # included), so a retry after a refusal needs a new key; after a network failure the
+    # same key is reused, so a transfer that did happen is not made twice.
+    refusals = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -187,6 +191,10 @@ class Payout(models.Model):
 
     def __str__(self):
         return f"Payout {self.pk} to {self.student}"
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"payout-{self.pk}" if not self.refusals else f"payout-{self.pk}-r{self.refusals}"
 
 
 class LedgerEntry(models.Model):

@@ -469,6 +469,7 @@ def payout_execute(*, payout_id: int) -> Payout:
     try:
         info = get_gateway().transfer(
             payout_id=payout.pk,
+            idempotency_key=payout.idempotency_key,
             amount_cents=payout.amount_cents,
             currency=settings.CURRENCY,
             destination=account.provider_id,
@@ -476,20 +477,22 @@ def payout_execute(*, payout_id: int) -> Payout:
             metadata={"payout_id": str(payout.pk), "engagement_id": str(payout.engagement_id)},
         )
     except GatewayError as error:
-        return _payout_failed(payout.pk, error.message)
+        return _payout_failed(payout.pk, error.message, refused=not error.temporary)
     return payout_apply(payout_id=payout.pk, provider_id=info.provider_id, reversed=info.reversed)
 
 
 @transaction.atomic
-def _payout_failed(payout_id: int, message: str) -> Payout:
+def _payout_failed(payout_id: int, message: str, *, refused: bool) -> Payout:
     payout = Payout.objects.select_for_update().get(pk=payout_id)
     if payout.status == Payout.Status.PAID:
         return payout
+    if refused:
+        payout.refusals += 1
     delay = RETRY_DELAYS_MINUTES[min(payout.attempts, len(RETRY_DELAYS_MINUTES)) - 1]
     payout.status = Payout.Status.FAILED
     payout.last_error = message[:300]
     payout.next_attempt_at = timezone.now() + timedelta(minutes=delay)
-    payout.save(update_fields=["status", "last_error", "next_attempt_at"])
+    payout.save(update_fields=["status", "last_error", "next_attempt_at", "refusals"])
     logger.warning("Payout %s failed (attempt %s): %s", payout.pk, payout.attempts, message)
     return payout
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import role_required
 from accounts.models import Role
+from marketplace.forms import add_service_errors
 from projects import rules, selectors, services
 from projects.forms import CancelProjectForm, ProjectForm
 
@@ -48,14 +49,6 @@ def detail(request, pk: int):
     return render(request, "projects/detail.html", _project_context(project, request.user))
 
 
-def _form_errors_from(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _after_save(request, project, action):
     """Save draft, preview, or publish: the three buttons of the project form."""
     if action == "publish":
@@ -83,7 +76,7 @@ def create(request):
         try:
             project = services.project_create(actor=request.user, data=form.to_data())
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             return _after_save(request, project, request.POST.get("action", "draft"))
     organization = request.user.employer_profile.organization
@@ -108,7 +101,7 @@ def edit(request, pk: int):
                 actor=request.user, project=project, data=form.to_data()
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             action = request.POST.get("action", "draft")
             if project.status != "draft" and action in ("draft", "publish"):
@@ -170,7 +163,7 @@ def cancel(request, pk: int):
                 actor=request.user, project=project, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The project is cancelled.")
             return redirect("employer_dashboard")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import role_required
 from accounts.models import Role
+from marketplace.forms import add_service_errors
 from projects import applications, engagements, selectors
 from projects.models import ScopeExtension
 from projects.workforms import (
@@ -21,15 +22,6 @@ from projects.workforms import (
     SubmissionForm,
     TimeEntryForm,
 )
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
 
 # --- Applying --------------------------------------------------------------------------------
 
@@ -61,7 +53,7 @@ def apply(request, pk: int):
                 ),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -153,25 +145,26 @@ def accept(request, pk: int):
 # --- Workspace -----------------------------------------------------------------------------------
 
 
+def _workspace_context(engagement, role: str, **overrides) -> dict:
+    """The workspace page's data and its empty forms; a form with errors replaces its own."""
+    return {
+        "ws": selectors.workspace(engagement, role),
+        "engagement": engagement,
+        "role": role,
+        "time_form": TimeEntryForm(),
+        "submission_form": SubmissionForm(),
+        "review_form": ReviewForm(),
+        "message_form": MessageForm(),
+        "cancel_form": CancelEngagementForm(),
+        "extension_form": ExtensionForm(),
+        **overrides,
+    }
+
+
 @require_GET
 def workspace(request, pk: int):
     engagement, role = selectors.engagement_for_viewer_or_404(request.user, pk)
-    data = selectors.workspace(engagement, role)
-    return render(
-        request,
-        "projects/workspace.html",
-        {
-            "ws": data,
-            "engagement": engagement,
-            "role": role,
-            "time_form": TimeEntryForm(),
-            "submission_form": SubmissionForm(),
-            "review_form": ReviewForm(),
-            "message_form": MessageForm(),
-            "cancel_form": CancelEngagementForm(),
-            "extension_form": ExtensionForm(),
-        },
-    )
+    return render(request, "projects/workspace.html", _workspace_context(engagement, role))
 
 
 def _workspace_post(request, pk: int, form_class, action, success: str, anchor: str, form_name):
@@ -186,26 +179,13 @@ def _workspace_post(request, pk: int, form_class, action, success: str, anchor: 
             if form is None:
                 messages.error(request, " ".join(error.messages))
                 return redirect(f"{engagement_url(engagement)}#{anchor}")
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             raise error
         else:
             messages.success(request, success)
             return redirect(f"{engagement_url(engagement)}#{anchor}")
-    data = selectors.workspace(engagement, role)
-    context = {
-        "ws": data,
-        "engagement": engagement,
-        "role": role,
-        "time_form": TimeEntryForm(),
-        "submission_form": SubmissionForm(),
-        "review_form": ReviewForm(),
-        "message_form": MessageForm(),
-        "cancel_form": CancelEngagementForm(),
-        "extension_form": ExtensionForm(),
-        form_name: form,
-        "focus": anchor,
-    }
+    context = _workspace_context(engagement, role, **{form_name: form, "focus": anchor})
     return render(request, "projects/workspace.html", context, status=400)
 
 

@@ -81,6 +81,7 @@ class PaymentGateway:
         self,
         *,
         payout_id: int,
+        idempotency_key: str,
         amount_cents: int,
         currency: str,
         destination: str,

@@ -66,7 +66,15 @@ class LocalGateway(PaymentGateway):
         )
 
     def transfer(
-        self, *, payout_id, amount_cents, currency, destination, source_charge_id, metadata
+        self,
+        *,
+        payout_id,
+        idempotency_key,
+        amount_cents,
+        currency,
+        destination,
+        source_charge_id,
+        metadata,
     ):
         return TransferInfo(provider_id=f"local_tr_{payout_id}", amount_cents=amount_cents)
 

@@ -41,7 +41,9 @@ def _id(value) -> str:
 
 
 def _translate(error: stripe.StripeError) -> GatewayError:
-    if isinstance(error, stripe.APIConnectionError | stripe.RateLimitError):
+    # A connection failure, a rate limit or a server error may or may not have been
+    # carried out: retry later with the same idempotency key.
+    if isinstance(error, stripe.APIConnectionError | stripe.RateLimitError | stripe.APIError):
         return GatewayError(
             "Our payment provider could not be reached. Nothing was charged or sent; "
             "please try again in a minute.",
@@ -98,8 +100,9 @@ class StripeGateway(PaymentGateway):
             params={
                 "amount": amount_cents,
                 "currency": currency,
-                "description": description,
-                "metadata": metadata,
+                # The description travels as metadata: it shows in Stripe's dashboard
+                # and it is what Stripe-compatible test servers accept.
+                "metadata": {**metadata, "description": description},
                 "payment_method_types": ["card"],
             },
             options={"idempotency_key": f"payment-{payment_id}-create"},
@@ -179,7 +182,15 @@ class StripeGateway(PaymentGateway):
     # --- Transfers --------------------------------------------------------------------------
 
     def transfer(
-        self, *, payout_id, amount_cents, currency, destination, source_charge_id, metadata
+        self,
+        *,
+        payout_id,
+        idempotency_key,
+        amount_cents,
+        currency,
+        destination,
+        source_charge_id,
+        metadata,
     ):
         params = {
             "amount": amount_cents,
@@ -193,7 +204,7 @@ class StripeGateway(PaymentGateway):
         transfer = self._call(
             self.client.v1.transfers.create,
             params=params,
-            options={"idempotency_key": f"payout-{payout_id}"},
+            options={"idempotency_key": idempotency_key},
         )
         return TransferInfo(
             provider_id=transfer["id"],

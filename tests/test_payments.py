@@ -1,0 +1,411 @@
+"""Money through the local (test-mode) gateway: the same steps and ledger as with Stripe."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from payments import ledger
+from payments import services as payments
+from payments.models import LedgerEntry, Payment, Payout, PayoutAccount, Refund
+from projects import engagements
+from tests.factories import (
+    AdminFactory,
+    ProjectFactory,
+    StudentFactory,
+    accepted_engagement,
+    employer_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _after_commit_runs_at_once(monkeypatch):
+    """Payouts and refunds leave after commit; these tests run inside one transaction,
+    so run what is queued for after commit straight away, as a committed request would."""
+    from django.db import transaction as db_transaction
+
+    monkeypatch.setattr(db_transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+def fund(engagement):
+    employer = employer_of(engagement.project)
+    payment = payments.engagement_fund(actor=employer, engagement=engagement)
+    payments.local_payment_complete(actor=employer, payment=payment, succeed=True)
+    engagement.refresh_from_db()
+    return payment
+
+
+def funded_engagement(**kwargs):
+    engagement = accepted_engagement(funded=False, **kwargs)
+    fund(engagement)
+    return engagement
+
+
+def connect(student):
+    payments.payout_account_start(user=student, refresh_url="/r", return_url="/b")
+    return payments.local_account_complete(user=student)
+
+
+def submit_and_approve(engagement, quarters=8):
+    engagements.time_entry_log(
+        actor=engagement.student,
+        engagement=engagement,
+        work_date=timezone.localdate(),
+        quarters=quarters,
+        description="Work",
+    )
+    engagements.submission_create(
+        actor=engagement.student,
+        engagement=engagement,
+        data=engagements.SubmissionData(note="Done", links=["https://example.com/x"], files=[]),
+    )
+    engagements.submission_approve(actor=employer_of(engagement.project), engagement=engagement)
+    engagement.refresh_from_db()
+
+
+def kinds(engagement):
+    return list(
+        LedgerEntry.objects.filter(engagement=engagement)
+        .order_by("id")
+        .values_list("kind", "amount_cents")
+    )
+
+
+# --- Funding -------------------------------------------------------------------------------
+
+
+def test_funding_charges_fee_plus_platform_fee_and_records_both(settings):
+    settings.PLATFORM_FEE_PERCENT = 10
+    engagement = accepted_engagement(
+        project=ProjectFactory(hours=20, fee_cents=40000), funded=False
+    )
+
+    payment = fund(engagement)
+    payment.refresh_from_db()
+
+    assert (payment.fee_cents, payment.platform_fee_cents, payment.amount_cents) == (
+        40000,
+        4000,
+        44000,
+    )
+    assert payment.status == "succeeded"
+    assert engagement.status == "active"
+    assert kinds(engagement) == [("funding_received", 44000), ("platform_fee", -4000)]
+    assert ledger.balance(engagement.pk) == 40000
+
+
+def test_the_platform_fee_rounds_half_up_to_the_cent(settings):
+    settings.PLATFORM_FEE_PERCENT = 10
+    assert payments.price(12345) == (12345, 1235, 13580)
+    assert payments.price(12344) == (12344, 1234, 13578)
+
+
+def test_a_declined_payment_leaves_the_engagement_waiting_and_can_be_tried_again():
+    engagement = accepted_engagement(funded=False)
+    employer = employer_of(engagement.project)
+    first = payments.engagement_fund(actor=employer, engagement=engagement)
+
+    payments.local_payment_complete(actor=employer, payment=first, succeed=False)
+
+    first.refresh_from_db()
+    engagement.refresh_from_db()
+    assert first.status == "failed" and first.failure_message
+    assert engagement.status == "awaiting_funding"
+    assert not LedgerEntry.objects.exists()
+    second = payments.engagement_fund(actor=employer, engagement=engagement)
+    assert second.pk != first.pk
+    payments.local_payment_complete(actor=employer, payment=second, succeed=True)
+    engagement.refresh_from_db()
+    assert engagement.status == "active"
+
+
+def test_starting_payment_twice_gives_the_same_payment_and_paying_twice_records_once():
+    engagement = accepted_engagement(funded=False)
+    employer = employer_of(engagement.project)
+
+    first = payments.engagement_fund(actor=employer, engagement=engagement)
+    again = payments.engagement_fund(actor=employer, engagement=engagement)
+    payments.local_payment_complete(actor=employer, payment=first, succeed=True)
+    payments.local_payment_complete(actor=employer, payment=first, succeed=True)
+
+    assert first.pk == again.pk
+    assert Payment.objects.count() == 1
+    assert LedgerEntry.objects.filter(kind="funding_received").count() == 1
+    with pytest.raises(ValidationError, match="already funded"):
+        payments.engagement_fund(actor=employer, engagement=engagement)
+
+
+def test_the_due_date_counts_from_funding():
+    engagement = accepted_engagement(funded=False)
+    accepted_due = engagement.due_at
+
+    fund(engagement)
+
+    assert engagement.due_at >= accepted_due
+    assert (engagement.due_at - engagement.funded_at).days == engagement.days_to_complete
+
+
+# --- Payouts -------------------------------------------------------------------------------
+
+
+def test_approval_pays_the_student_the_whole_fee_and_the_ledger_balances():
+    engagement = funded_engagement()
+    connect(engagement.student)
+
+    submit_and_approve(engagement)
+
+    payout = Payout.objects.get(engagement=engagement)
+    assert payout.status == "paid" and payout.amount_cents == engagement.fee_cents
+    assert engagement.status == "paid" and engagement.paid_at
+    assert [k for k, _ in kinds(engagement)] == ["funding_received", "platform_fee", "payout"]
+    assert ledger.balance(engagement.pk) == 0
+
+
+def test_a_payout_waits_for_the_payout_account_and_goes_out_when_it_is_ready(client):
+    engagement = funded_engagement()
+    submit_and_approve(engagement)
+    payout = Payout.objects.get(engagement=engagement)
+    assert payout.status == "waiting_for_account"
+    assert engagement.status == "approved"
+    client.force_login(engagement.student)
+    assert b"Waiting for your payout account" in client.get(reverse("payments:earnings")).content
+
+    response = client.post(reverse("payments:connect"))
+    assert response.url == reverse("payments:test_onboarding")
+    client.post(reverse("payments:test_onboarding"))
+
+    payout.refresh_from_db()
+    engagement.refresh_from_db()
+    assert payout.status == "paid"
+    assert engagement.status == "paid"
+    assert ledger.balance(engagement.pk) == 0
+
+
+def test_a_payout_happens_once_whatever_is_repeated():
+    engagement = funded_engagement()
+    connect(engagement.student)
+    submit_and_approve(engagement)
+    payout = Payout.objects.get(engagement=engagement)
+
+    engagements.submission_approve(actor=employer_of(engagement.project), engagement=engagement)
+    payments.payout_execute(payout_id=payout.pk)
+    payments.payout_create(engagement=engagement, amount_cents=engagement.fee_cents)
+    payments.payouts_retry_due()
+
+    assert Payout.objects.count() == 1
+    assert LedgerEntry.objects.filter(kind="payout").count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payout.objects.create(
+            engagement=engagement, student=engagement.student, amount_cents=1, status="pending"
+        )
+
+
+def test_the_ledger_cannot_be_rewritten():
+    engagement = funded_engagement()
+    entry = LedgerEntry.objects.filter(engagement=engagement).first()
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        LedgerEntry.objects.filter(pk=entry.pk).update(amount_cents=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.create(
+            engagement=engagement, kind="payout", amount_cents=5, key="bad", description="x"
+        )
+
+
+# --- Refunds and disputes ----------------------------------------------------------------------
+
+
+def test_cancelling_before_any_hours_refunds_the_employer_in_full(on_commit):
+    engagement = funded_engagement()
+
+    with on_commit():
+        engagements.engagement_request_cancel(
+            actor=engagement.student, engagement=engagement, reason="Family emergency"
+        )
+
+    refund = Refund.objects.get()
+    payment = refund.payment
+    assert refund.status == "succeeded"
+    assert refund.amount_cents == payment.amount_cents
+    assert refund.platform_fee_cents == payment.platform_fee_cents
+    assert ledger.balance(engagement.pk) == 0
+    assert [k for k, _ in kinds(engagement)] == [
+        "funding_received",
+        "platform_fee",
+        "refund",
+        "reversal",
+    ]
+
+
+def test_cancelling_an_unfunded_engagement_refunds_nothing_and_cancels_the_open_payment():
+    engagement = accepted_engagement(funded=False)
+    payment = payments.engagement_fund(actor=employer_of(engagement.project), engagement=engagement)
+
+    engagements.engagement_request_cancel(
+        actor=employer_of(engagement.project), engagement=engagement, reason="Budget cut"
+    )
+
+    payment.refresh_from_db()
+    assert payment.status == "canceled"
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("student_cents", "fee_kept", "refund_cents"),
+    [(40000, 4000, 0), (10000, 1000, 33000), (0, 0, 44000), (12345, 1235, 30420)],
+)
+def test_a_dispute_split_pays_part_refunds_the_rest_and_balances(
+    on_commit, settings, student_cents, fee_kept, refund_cents
+):
+    settings.PLATFORM_FEE_PERCENT = 10
+    admin = AdminFactory()
+    engagement = funded_engagement(project=ProjectFactory(hours=20, fee_cents=40000))
+    connect(engagement.student)
+    engagements.time_entry_log(
+        actor=engagement.student,
+        engagement=engagement,
+        work_date=timezone.localdate(),
+        quarters=12,
+        description="Half the work",
+    )
+    engagements.engagement_request_cancel(
+        actor=employer_of(engagement.project), engagement=engagement, reason="Not happy"
+    )
+
+    with on_commit():
+        payments.dispute_settle(
+            actor=admin, engagement=engagement, student_cents=student_cents, note="Split fairly"
+        )
+
+    engagement.refresh_from_db()
+    assert engagement.status == "cancelled" and engagement.settled_at
+    paid = Payout.objects.filter(engagement=engagement, status="paid")
+    assert sum(p.amount_cents for p in paid) == student_cents
+    refunded = sum(r.amount_cents for r in Refund.objects.filter(status="succeeded"))
+    assert refunded == refund_cents
+    platform = -sum(a for k, a in kinds(engagement) if k == "platform_fee") - sum(
+        r.platform_fee_cents for r in Refund.objects.filter(status="succeeded")
+    )
+    assert platform == fee_kept
+    assert ledger.balance(engagement.pk) == 0
+
+
+def test_only_a_disputed_engagement_is_settled_and_only_by_an_admin():
+    engagement = funded_engagement()
+    with pytest.raises(ValidationError, match="disputed"):
+        payments.dispute_settle(
+            actor=AdminFactory(), engagement=engagement, student_cents=0, note="x"
+        )
+    with pytest.raises(Exception, match="platform admins"):
+        payments.dispute_settle(
+            actor=employer_of(engagement.project), engagement=engagement, student_cents=0, note="x"
+        )
+
+
+# --- Extensions ----------------------------------------------------------------------------
+
+
+def test_an_extension_is_paid_for_before_it_applies_and_the_payout_includes_it():
+    engagement = funded_engagement(project=ProjectFactory(hours=10, fee_cents=20000))
+    employer = employer_of(engagement.project)
+    connect(engagement.student)
+    extension = engagements.extension_propose(
+        actor=employer,
+        engagement=engagement,
+        extra_quarters=8,
+        extra_fee_cents=4000,
+        extra_days=2,
+        reason="One more chart",
+    )
+    engagements.extension_decide(actor=engagement.student, extension=extension, accept=True)
+    payment = payments.payment_start(actor=employer, engagement=engagement, extension=extension)
+    payments.local_payment_complete(actor=employer, payment=payment, succeed=True)
+    engagement.refresh_from_db()
+
+    submit_and_approve(engagement, quarters=44)
+
+    assert Payout.objects.get(engagement=engagement).amount_cents == 24000
+    assert ledger.balance(engagement.pk) == 0
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+def test_the_employer_sees_receipts_for_payments_and_refunds(client, on_commit):
+    engagement = funded_engagement()
+    payment = Payment.objects.get(engagement=engagement)
+    with on_commit():
+        engagements.engagement_request_cancel(
+            actor=engagement.student, engagement=engagement, reason="Changed plans"
+        )
+    client.force_login(employer_of(engagement.project))
+
+    listing = client.get(reverse("payments:receipts")).content.decode()
+    detail = client.get(reverse("payments:receipt", args=[payment.pk])).content.decode()
+
+    assert payment.receipt_number in listing
+    assert "test mode" in listing
+    assert f"${payment.amount_cents / 100:,.2f}" in detail
+    assert "Refunded" in detail
+
+
+def test_another_organization_sees_no_receipt_or_payment_page(client, other_employer):
+    engagement = funded_engagement()
+    payment = Payment.objects.get(engagement=engagement)
+    client.force_login(other_employer)
+
+    assert client.get(reverse("payments:receipt", args=[payment.pk])).status_code == 404
+    assert client.get(reverse("payments:pay", args=[payment.pk])).status_code == 404
+    assert payment.receipt_number.encode() not in client.get(reverse("payments:receipts")).content
+    response = client.post(reverse("payments:test_complete", args=[payment.pk]), {"outcome": "pay"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("who", ["student", "career_staff", "platform_admin"])
+def test_only_employers_open_receipts_and_only_students_open_earnings(client, request, who):
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(reverse("payments:receipts")).status_code == 403
+    expected = 200 if who == "student" else 403
+    assert client.get(reverse("payments:earnings")).status_code == expected
+
+
+def test_earnings_show_pending_paid_and_this_years_total(client):
+    student = StudentFactory().user
+    connect(student)
+    paid = funded_engagement(student=student, project=ProjectFactory(fee_cents=30000, hours=15))
+    submit_and_approve(paid)
+    pending = funded_engagement(student=student, project=ProjectFactory(fee_cents=20000, hours=10))
+    engagements.submission_create(
+        actor=student,
+        engagement=pending,
+        data=engagements.SubmissionData(note="x", links=["https://example.com"], files=[]),
+    )
+    PayoutAccount.objects.filter(user=student).update(payouts_enabled=False)
+    engagements.submission_approve(actor=employer_of(pending.project), engagement=pending)
+    client.force_login(student)
+
+    page = client.get(reverse("payments:earnings"))
+
+    assert page.context["paid_cents"] == 30000
+    assert page.context["year_cents"] == 30000
+    assert page.context["pending_cents"] == 20000
+    html = page.content.decode()
+    assert 'id="paid-total">$300<' in html
+    assert 'id="pending-total">$200<' in html
+
+
+def test_money_pages_say_test_mode_without_stripe_keys(client):
+    engagement = accepted_engagement(funded=False)
+    client.force_login(employer_of(engagement.project))
+
+    workspace = client.get(reverse("projects:workspace", args=[engagement.pk])).content.decode()
+    started = client.post(reverse("payments:start_funding", args=[engagement.pk]))
+    pay_page = client.get(started.url).content.decode()
+
+    assert "test mode" in workspace
+    assert "Test-mode payment" in pay_page
+    assert "js.stripe.com" not in pay_page
