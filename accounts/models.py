@@ -288,6 +288,11 @@ class StudentProfile(models.Model):
     work_authorization_note = models.TextField(
         blank=True, help_text="Career services' reason, shown to the student."
     )
+    show_evaluations_to_employers = models.BooleanField(
+        "show my evaluation averages to employers",
+        default=False,
+        help_text="Employers who review your applications see your average scores.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -453,6 +458,9 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Which bulk insert created the row: a sweep sends mail only for the rows it inserted
+    # itself, so two sweeps at once never mail the same reminder twice.
+    batch = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -5,6 +5,7 @@ every other app already depends on accounts: projects, payments and feedback
 all call `notify`.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -76,3 +77,62 @@ def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     return qs.update(read_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One notification to send in bulk: to whom, once per `key`."""
+
+    recipient: User
+    kind: str
+    key: str
+    message: str
+    url: str = ""
+    details: str = ""
+
+
+def notify_many(reminders: list[Reminder], *, email: bool = True, chunk: int = 1000) -> int:
+    """Insert many notifications at once and mail those this call inserted itself.
+
+    Each row is claimed by inserting it (the (recipient, key) pair is unique, and a
+    conflicting row is skipped); the rows carrying this call's batch id are the ones
+    it won, so two sweeps running at the same moment never mail the same reminder
+    twice, and a reminder that is already sent is never sent again. A constant number
+    of queries per `chunk` rows.
+    """
+    sent = 0
+    for start in range(0, len(reminders), chunk):
+        part = [r for r in reminders[start : start + chunk] if r.recipient.is_active]
+        if not part:
+            continue
+        batch = uuid.uuid4()
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=r.recipient,
+                    kind=r.kind,
+                    key=r.key[:150],
+                    message=r.message[:300],
+                    url=r.url,
+                    batch=batch,
+                )
+                for r in part
+            ],
+            ignore_conflicts=True,
+        )
+        won = set(Notification.objects.filter(batch=batch).values_list("recipient_id", "key"))
+        for reminder in part:
+            if (reminder.recipient.pk, reminder.key[:150]) not in won:
+                continue
+            sent += 1
+            if email:
+                send_templated_mail(
+                    template="notification",
+                    to=[reminder.recipient.email],
+                    context={
+                        "recipient": reminder.recipient,
+                        "notification": reminder,
+                        "details": reminder.details,
+                    },
+                )
+    return sent

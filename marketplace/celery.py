@@ -29,6 +29,10 @@ app.conf.beat_schedule = {
         "task": "payments.reprocess_webhook_events",
         "schedule": crontab(minute="*/10"),
     },
+    **{
+        f"feedback-{name}": {"task": f"feedback.sweep_{name}", "schedule": crontab(minute="*/5")}
+        for name in ("due_soon", "overdue", "sessions", "reviews", "applications", "evaluations")
+    },
     "clear-expired-sessions": {
         "task": "marketplace.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),

@@ -289,6 +289,17 @@ PLATFORM_FEE_PERCENT = env.int("PLATFORM_FEE_PERCENT", default=10)
 # Apply-by dates end at midnight in this zone (the last continental US zone to end a day),
 # whoever is looking: everyone sees the same projects open or closed.
 APPLY_BY_TIME_ZONE = env.str("APPLY_BY_TIME_ZONE", default="America/Los_Angeles")
+# Reminders and automatic steps (feedback.reminders). Every delay is a setting.
+REMINDER_DUE_HOURS = env.list("REMINDER_DUE_HOURS", cast=int, default=[72, 24])
+REMINDER_OVERDUE_REPEAT_HOURS = env.int("REMINDER_OVERDUE_REPEAT_HOURS", default=48)
+REMINDER_SESSION_HOURS = env.list("REMINDER_SESSION_HOURS", cast=int, default=[24, 1])
+REMINDER_SESSION_UNMARKED_HOURS = env.int("REMINDER_SESSION_UNMARKED_HOURS", default=24)
+REMINDER_REVIEW_DAYS = env.list("REMINDER_REVIEW_DAYS", cast=int, default=[3, 6])
+AUTO_APPROVE_DAYS = env.int("AUTO_APPROVE_DAYS", default=7)
+APPLICATION_DECISION_DAYS = env.int("APPLICATION_DECISION_DAYS", default=7)
+APPLICATION_DECISION_WARNING_DAYS = env.int("APPLICATION_DECISION_WARNING_DAYS", default=2)
+REMINDER_EVALUATION_DAYS = env.list("REMINDER_EVALUATION_DAYS", cast=int, default=[2, 7])
+EVALUATION_REVEAL_DAYS = env.int("EVALUATION_REVEAL_DAYS", default=14)
 # A student cannot be accepted while this many engagements are under way.
 ACTIVE_ENGAGEMENT_LIMIT = env.int("ACTIVE_ENGAGEMENT_LIMIT", default=3)
 DELIVERABLE_MAX_BYTES = env.int("DELIVERABLE_MAX_BYTES", default=25 * 1024 * 1024)

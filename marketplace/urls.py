@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("projects.urls")),
     path("payments/", include("payments.urls")),
+    path("", include("feedback.urls")),
 ]

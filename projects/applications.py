@@ -303,3 +303,32 @@ def application_accept(*, actor: User, application: Application):
             project.closed_at = now
             project.save(update_fields=["status", "closed_at", "updated_at"])
     return engagement
+
+
+@transaction.atomic
+def application_expire(*, application_id: int) -> Application:
+    """No decision came long after the apply-by date: close the application kindly."""
+    application = Application.objects.select_related("project").get(pk=application_id)
+    Project.objects.select_for_update().get(pk=application.project_id)
+    application = (
+        Application.objects.select_for_update()
+        .select_related("student", "project")
+        .get(pk=application_id)
+    )
+    if application.status not in PENDING_APPLICATION_STATUSES:
+        return application
+    _decline(
+        application,
+        message="",
+        notice=(
+            "Thank you for applying. The employer did not make a decision in time, so this "
+            "application is closed. We are sorry, and we hope to see you apply again."
+        ),
+    )
+    audit(
+        actor=None,
+        action="application.expired",
+        target=application,
+        summary=f"An application to “{application.project.title}” closed without a decision",
+    )
+    return application

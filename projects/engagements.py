@@ -133,6 +133,7 @@ def engagement_mark_funded(*, engagement: Engagement, at: datetime | None = None
     )
     engagement.save(update_fields=["status", "funded_at", "due_at"])
     _event(engagement, None, "funded", "Funded by the employer: work can start.")
+    feedback_services().sessions_plan(engagement=engagement)
     notify(
         recipients=[engagement.student],
         kind="engagement.funded",
@@ -238,6 +239,7 @@ def submission_create(*, actor: User, engagement: Engagement, data: SubmissionDa
         stored.file.save(upload.name, upload, save=False)
         stored.save()
     revision = engagement.status == EngagementStatus.REVISION_REQUESTED
+    feedback_services().final_review_plan(engagement=engagement)
     engagement.status = EngagementStatus.SUBMITTED
     engagement.submitted_at = timezone.now()
     engagement.save(update_fields=["status", "submitted_at"])
@@ -661,6 +663,13 @@ def engagement_settle(
         context={"details": f"{dollars(student_cents)} goes to the student. {note}"},
     )
     return engagement
+
+
+def feedback_services():
+    # Imported when needed: feedback builds on engagements.
+    from feedback import services
+
+    return services
 
 
 def payments_services():

@@ -1,5 +1,6 @@
 """Reads for project pages. Each page runs a fixed number of queries, whatever the data."""
 
+import dataclasses
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -515,6 +517,10 @@ class Workspace:
     open_extension: object
     extensions: list
     can: dict
+    sessions: list = dataclasses.field(default_factory=list)
+    evaluation: object = None
+    employer_review: object = None
+    evaluations_visible: bool = False
     payout: object = None
     platform_fee_cents: int = 0
     funding_total_cents: int = 0
@@ -524,12 +530,28 @@ class Workspace:
 def workspace(engagement, role: str) -> Workspace:
     """Everything the workspace page shows, in a fixed number of queries."""
     extensions = list(ScopeExtension.objects.filter(engagement=engagement).order_by("-proposed_at"))
+    # Imported here: the workspace page gathers payments and feedback, which build on projects.
+    from feedback.models import EmployerReview, FeedbackSession, SessionNote, StudentEvaluation
+    from feedback.services import evaluations_visible
     from payments.services import price
 
+    sessions = list(
+        FeedbackSession.objects.filter(engagement=engagement).prefetch_related(
+            Prefetch("notes", queryset=SessionNote.objects.select_related("author"))
+        )
+    )
+    evaluation = StudentEvaluation.objects.filter(engagement=engagement).first()
+    employer_review = EmployerReview.objects.filter(engagement=engagement).first()
     open_extension = next((x for x in extensions if x.status in ("proposed", "accepted")), None)
     _, platform_fee, total = price(engagement.fee_cents)
     payout = getattr(engagement, "payout", None)
     return Workspace(
+        sessions=sessions,
+        evaluation=evaluation,
+        employer_review=employer_review,
+        evaluations_visible=evaluations_visible(
+            engagement, both_in=bool(evaluation and employer_review)
+        ),
         payout=payout,
         platform_fee_cents=platform_fee,
         funding_total_cents=total,
@@ -570,6 +592,10 @@ def workspace_permissions(engagement, role: str, open_extension=None) -> dict[st
         and working
         and open_extension is not None
         and open_extension.status == "accepted",
+        "schedule_sessions": employer
+        and status not in (EngagementStatus.AWAITING_FUNDING, EngagementStatus.CANCELLED),
+        "write_notes": student or employer,
+        "evaluate": status in (EngagementStatus.APPROVED, EngagementStatus.PAID),
     }
 
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import role_required
@@ -145,9 +146,30 @@ def accept(request, pk: int):
 # --- Workspace -----------------------------------------------------------------------------------
 
 
+def render_workspace(request, engagement, role: str, *, status: int = 200, **overrides):
+    """The workspace page; a form given in `overrides` (with its errors) replaces its own."""
+    return render(
+        request,
+        "projects/workspace.html",
+        _workspace_context(engagement, role, **overrides),
+        status=status,
+    )
+
+
 def _workspace_context(engagement, role: str, **overrides) -> dict:
     """The workspace page's data and its empty forms; a form with errors replaces its own."""
+    from feedback.forms import EmployerReviewForm, SessionForm, StudentEvaluationForm
+
     return {
+        "session_form": SessionForm(),
+        "now": timezone.now(),
+        "note_form_fields": [
+            ("went_well", "What went well"),
+            ("to_change", "What to change"),
+            ("next_steps", "Next steps"),
+        ],
+        "evaluation_form": StudentEvaluationForm(),
+        "employer_review_form": EmployerReviewForm(),
         "ws": selectors.workspace(engagement, role),
         "engagement": engagement,
         "role": role,
@@ -164,7 +186,7 @@ def _workspace_context(engagement, role: str, **overrides) -> dict:
 @require_GET
 def workspace(request, pk: int):
     engagement, role = selectors.engagement_for_viewer_or_404(request.user, pk)
-    return render(request, "projects/workspace.html", _workspace_context(engagement, role))
+    return render_workspace(request, engagement, role)
 
 
 def _workspace_post(request, pk: int, form_class, action, success: str, anchor: str, form_name):

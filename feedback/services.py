@@ -1,0 +1,367 @@
+"""Feedback sessions and evaluations: every change through one function, in a transaction."""
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.notifications import notify
+from accounts.services import audit
+from feedback.models import (
+    EMPLOYER_SCORES,
+    STUDENT_SCORES,
+    EmployerReview,
+    FeedbackSession,
+    SessionKind,
+    SessionNote,
+    SessionStatus,
+    StudentEvaluation,
+)
+from projects.models import Engagement, EngagementEvent, EngagementStatus
+
+SESSION_HOUR = 10  # sessions are planned at 10:00 in the employer's time zone
+
+
+def _workspace(engagement: Engagement) -> str:
+    return reverse("projects:workspace", kwargs={"pk": engagement.pk}) + "#sessions"
+
+
+def _employers(engagement: Engagement) -> list[User]:
+    return list(
+        User.objects.filter(
+            employer_profile__organization_id=engagement.organization_id, is_active=True
+        )
+    )
+
+
+def _is_employer(actor: User, engagement: Engagement) -> bool:
+    profile = getattr(actor, "employer_profile", None)
+    return (
+        actor.role == Role.EMPLOYER
+        and profile is not None
+        and profile.organization_id == engagement.organization_id
+    )
+
+
+def _is_student(actor: User, engagement: Engagement) -> bool:
+    return actor.role == Role.STUDENT and actor.pk == engagement.student_id
+
+
+def _lock(engagement: Engagement) -> Engagement:
+    return (
+        Engagement.objects.select_for_update()
+        .select_related("project", "project__created_by", "student")
+        .get(pk=engagement.pk)
+    )
+
+
+def _at_local_hour(moment: datetime, zone_name: str, *, days_later: int) -> datetime:
+    """SESSION_HOUR o'clock, `days_later` days after `moment`, in the given zone (as UTC)."""
+    zone = zoneinfo.ZoneInfo(zone_name or settings.DEFAULT_USER_TIME_ZONE)
+    day = moment.astimezone(zone).date() + timedelta(days=days_later)
+    return datetime.combine(day, time(SESSION_HOUR), tzinfo=zone).astimezone(UTC)
+
+
+def _event(engagement: Engagement, actor: User | None, kind: str, description: str) -> None:
+    EngagementEvent.objects.create(
+        engagement=engagement, actor=actor, kind=kind, description=description[:300]
+    )
+
+
+# --- Planning ---------------------------------------------------------------------------
+
+
+def sessions_plan(*, engagement: Engagement) -> list[FeedbackSession]:
+    """Plan the sessions of an engagement that just became active (inside its transaction):
+    a kickoff on the next day, then a check-in every seven days until the due date."""
+    if engagement.feedback_sessions.exists():
+        return []
+    zone = engagement.project.created_by.time_zone
+    start = engagement.funded_at or timezone.now()
+    kickoff = _at_local_hour(start, zone, days_later=1)
+    sessions = [
+        FeedbackSession(
+            engagement=engagement,
+            kind=SessionKind.KICKOFF,
+            scheduled_at=kickoff,
+            agenda="Meet, walk through the brief, agree on how and when to reach each other.",
+        )
+    ]
+    check_in = kickoff + timedelta(days=7)
+    while check_in < engagement.due_at - timedelta(days=1):
+        sessions.append(
+            FeedbackSession(
+                engagement=engagement,
+                kind=SessionKind.CHECK_IN,
+                scheduled_at=check_in,
+                agenda="Progress so far, questions, what comes next.",
+            )
+        )
+        check_in += timedelta(days=7)
+    return FeedbackSession.objects.bulk_create(sessions)
+
+
+def final_review_plan(*, engagement: Engagement) -> FeedbackSession | None:
+    """When the work is first submitted, plan the final review (inside that transaction)."""
+    if engagement.feedback_sessions.filter(kind=SessionKind.FINAL_REVIEW).exists():
+        return None
+    return FeedbackSession.objects.create(
+        engagement=engagement,
+        kind=SessionKind.FINAL_REVIEW,
+        scheduled_at=_at_local_hour(
+            timezone.now(), engagement.project.created_by.time_zone, days_later=2
+        ),
+        agenda="Go through the deliverables together: what worked, what to improve.",
+    )
+
+
+# --- Scheduling, notes, attendance ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionData:
+    scheduled_at: datetime
+    duration_minutes: int
+    meeting_link: str
+    agenda: str
+
+
+def _check_session_data(data: SessionData, engagement: Engagement) -> None:
+    errors = {}
+    if data.scheduled_at < timezone.now() - timedelta(minutes=5):
+        errors["scheduled_at"] = "Choose a time in the future."
+    if data.scheduled_at > engagement.due_at + timedelta(days=14):
+        errors["scheduled_at"] = "Choose a time within two weeks of the due date."
+    if not 10 <= data.duration_minutes <= 240:
+        errors["duration_minutes"] = "Between 10 minutes and 4 hours."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def session_schedule(*, actor: User, engagement: Engagement, data: SessionData) -> FeedbackSession:
+    """The employer adds a session."""
+    engagement = _lock(engagement)
+    if not _is_employer(actor, engagement):
+        raise PermissionDenied("Only the employer schedules feedback sessions.")
+    if engagement.status in (EngagementStatus.CANCELLED, EngagementStatus.AWAITING_FUNDING):
+        raise ValidationError("Sessions are for engagements under way.")
+    _check_session_data(data, engagement)
+    session = FeedbackSession.objects.create(
+        engagement=engagement,
+        kind=SessionKind.EXTRA,
+        scheduled_at=data.scheduled_at,
+        duration_minutes=data.duration_minutes,
+        meeting_link=data.meeting_link,
+        agenda=data.agenda.strip(),
+        created_by=actor,
+    )
+    _event(engagement, actor, "session_added", f"Session planned for {_utc(session)}.")
+    notify(
+        recipients=[engagement.student],
+        kind="session.scheduled",
+        key=f"session-{session.pk}-scheduled",
+        message=f"A feedback session was added on “{engagement.project.title}”",
+        url=_workspace(engagement),
+    )
+    return session
+
+
+def _utc(session: FeedbackSession) -> str:
+    return session.scheduled_at.astimezone(UTC).strftime("%b %-d, %H:%M UTC")
+
+
+@transaction.atomic
+def session_move(*, actor: User, session: FeedbackSession, data: SessionData) -> FeedbackSession:
+    """The employer moves a session (or changes its link and agenda)."""
+    session = FeedbackSession.objects.select_for_update().get(pk=session.pk)
+    engagement = _lock(session.engagement)
+    if not _is_employer(actor, engagement):
+        raise PermissionDenied("Only the employer moves feedback sessions.")
+    if session.status != SessionStatus.SCHEDULED:
+        raise ValidationError("Only a session still to come can be moved.")
+    _check_session_data(data, engagement)
+    moved = session.scheduled_at != data.scheduled_at
+    session.scheduled_at = data.scheduled_at
+    session.duration_minutes = data.duration_minutes
+    session.meeting_link = data.meeting_link
+    session.agenda = data.agenda.strip()
+    session.save(update_fields=["scheduled_at", "duration_minutes", "meeting_link", "agenda"])
+    if moved:
+        _event(engagement, actor, "session_moved", f"Session moved to {_utc(session)}.")
+        notify(
+            recipients=[engagement.student],
+            kind="session.moved",
+            key=f"session-{session.pk}-moved-{session.scheduled_at:%Y%m%d%H%M}",
+            message=f"A feedback session on “{engagement.project.title}” moved",
+            url=_workspace(engagement),
+        )
+    return session
+
+
+@transaction.atomic
+def session_note_save(
+    *, actor: User, session: FeedbackSession, went_well: str, to_change: str, next_steps: str
+) -> SessionNote:
+    """Either side writes (or rewrites) their note on a session that has started."""
+    session = (
+        FeedbackSession.objects.select_for_update().select_related("engagement").get(pk=session.pk)
+    )
+    engagement = session.engagement
+    if not (_is_student(actor, engagement) or _is_employer(actor, engagement)):
+        raise PermissionDenied("Only the student and the employer write session notes.")
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError("This session was cancelled.")
+    if session.scheduled_at > timezone.now():
+        raise ValidationError("Notes can be added once the session has started.")
+    fields = {
+        "went_well": went_well.strip(),
+        "to_change": to_change.strip(),
+        "next_steps": next_steps.strip(),
+    }
+    if not any(fields.values()):
+        raise ValidationError("Write at least one of the three parts.")
+    note, _ = SessionNote.objects.update_or_create(
+        session=session, author=actor, defaults={**fields, "updated_at": timezone.now()}
+    )
+    return note
+
+
+@transaction.atomic
+def session_mark(*, actor: User, session: FeedbackSession, held: bool) -> FeedbackSession:
+    """The employer records whether the session took place."""
+    session = (
+        FeedbackSession.objects.select_for_update().select_related("engagement").get(pk=session.pk)
+    )
+    engagement = session.engagement
+    if not _is_employer(actor, engagement):
+        raise PermissionDenied("Only the employer marks sessions held or missed.")
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError("This session was cancelled.")
+    if session.scheduled_at > timezone.now():
+        raise ValidationError("A session can be marked once it has started.")
+    status = SessionStatus.HELD if held else SessionStatus.MISSED
+    if session.status == status:
+        return session
+    session.status = status
+    session.marked_by = actor
+    session.marked_at = timezone.now()
+    session.save(update_fields=["status", "marked_by", "marked_at"])
+    _event(
+        engagement,
+        actor,
+        f"session_{status}",
+        f"{session.get_kind_display()} of {session.scheduled_at:%b %-d} marked {status}.",
+    )
+    return session
+
+
+# --- Evaluations ---------------------------------------------------------------------------
+
+EVALUABLE = (EngagementStatus.APPROVED, EngagementStatus.PAID)
+
+
+def _scores(data: dict, names: tuple[str, ...]) -> dict:
+    errors = {name: "Choose 1 to 5." for name in names if data.get(name) not in (1, 2, 3, 4, 5)}
+    if errors:
+        raise ValidationError(errors)
+    return {name: data[name] for name in names}
+
+
+@transaction.atomic
+def student_evaluation_submit(
+    *, actor: User, engagement: Engagement, data: dict
+) -> StudentEvaluation:
+    """The employer's evaluation of the student, once, after approval."""
+    engagement = _lock(engagement)
+    if not _is_employer(actor, engagement):
+        raise PermissionDenied("Only the employer evaluates the student.")
+    if engagement.status not in EVALUABLE:
+        raise ValidationError("Evaluations open once the work is approved.")
+    for field in ("strengths", "growth_areas"):
+        if not (data.get(field) or "").strip():
+            raise ValidationError({field: "Please write a few words."})
+    try:
+        with transaction.atomic():
+            evaluation = StudentEvaluation.objects.create(
+                engagement=engagement,
+                author=actor,
+                strengths=data["strengths"].strip(),
+                growth_areas=data["growth_areas"].strip(),
+                would_work_again=bool(data.get("would_work_again")),
+                interested_full_time=bool(data.get("interested_full_time")),
+                **_scores(data, STUDENT_SCORES),
+            )
+    except IntegrityError as error:
+        raise ValidationError("This engagement is already evaluated.") from error
+    _event(engagement, actor, "evaluated", "The employer submitted the final evaluation.")
+    audit(
+        actor=actor,
+        action="evaluation.submitted",
+        target=evaluation,
+        summary=f"{actor.email} evaluated the student on “{engagement.project.title}”",
+    )
+    _tell_other_side(engagement, to=[engagement.student], who="The employer", side="employer")
+    return evaluation
+
+
+@transaction.atomic
+def employer_review_submit(*, actor: User, engagement: Engagement, data: dict) -> EmployerReview:
+    """The student's review of the employer, once, after approval."""
+    engagement = _lock(engagement)
+    if not _is_student(actor, engagement):
+        raise PermissionDenied("Only the student reviews the employer.")
+    if engagement.status not in EVALUABLE:
+        raise ValidationError("Reviews open once the work is approved.")
+    if not (data.get("comment") or "").strip():
+        raise ValidationError({"comment": "Please write a few words."})
+    try:
+        with transaction.atomic():
+            review = EmployerReview.objects.create(
+                engagement=engagement,
+                author=actor,
+                comment=data["comment"].strip(),
+                **_scores(data, EMPLOYER_SCORES),
+            )
+    except IntegrityError as error:
+        raise ValidationError("You have already reviewed this engagement.") from error
+    _event(engagement, actor, "reviewed", "The student submitted their review of the employer.")
+    _tell_other_side(
+        engagement, to=_employers(engagement), who=actor.get_full_name(), side="student"
+    )
+    return review
+
+
+def _tell_other_side(engagement: Engagement, *, to: list[User], who: str, side: str) -> None:
+    visible = evaluations_visible(engagement, both_in=None)
+    notify(
+        recipients=to,
+        kind="evaluation.submitted",
+        key=f"engagement-{engagement.pk}-evaluation-by-{side}",
+        message=(
+            f"{who} submitted their evaluation of “{engagement.project.title}”"
+            + (": both are now visible" if visible else "")
+        ),
+        url=_workspace(engagement).replace("#sessions", "#evaluations"),
+    )
+
+
+def evaluations_visible(engagement: Engagement, *, both_in: bool | None) -> bool:
+    """Neither side sees the other's evaluation until both are in, or the reveal delay passed."""
+    if both_in is None:
+        both_in = (
+            StudentEvaluation.objects.filter(engagement=engagement).exists()
+            and EmployerReview.objects.filter(engagement=engagement).exists()
+        )
+    if both_in:
+        return True
+    approved = engagement.approved_at
+    return bool(
+        approved and timezone.now() >= approved + timedelta(days=settings.EVALUATION_REVEAL_DAYS)
+    )

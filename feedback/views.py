@@ -1,0 +1,183 @@
+"""Feedback sessions and evaluations, shown and changed from the engagement workspace."""
+
+from datetime import UTC
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from feedback import services
+from feedback.forms import EmployerReviewForm, SessionForm, SessionNoteForm, StudentEvaluationForm
+from feedback.models import FeedbackSession
+from marketplace.forms import add_service_errors
+from projects.selectors import engagement_for_viewer_or_404, engagement_role
+from projects.workviews import render_workspace
+
+
+def session_for_viewer_or_404(viewer, session_id: int) -> tuple[FeedbackSession, str]:
+    session = (
+        FeedbackSession.objects.select_related(
+            "engagement__project", "engagement__organization", "engagement__student"
+        )
+        .filter(pk=session_id)
+        .first()
+    )
+    role = engagement_role(viewer, session.engagement) if session else None
+    if role is None:
+        raise Http404("No such session.")
+    return session, role
+
+
+def _back(engagement_id: int, anchor: str = "#sessions"):
+    return redirect(reverse("projects:workspace", args=[engagement_id]) + anchor)
+
+
+@require_POST
+def session_add(request, pk: int):
+    engagement, role = engagement_for_viewer_or_404(request.user, pk)
+    form = SessionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_schedule(
+                actor=request.user, engagement=engagement, data=form.to_data()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Session added. The student has been told.")
+            return _back(engagement.pk)
+    return render_workspace(
+        request, engagement, role, status=400, session_form=form, focus="sessions"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(request, session_id: int):
+    session, role = session_for_viewer_or_404(request.user, session_id)
+    if role != "employer":
+        raise Http404("Only the employer moves sessions.")
+    form = SessionForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_move(actor=request.user, session=session, data=form.to_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Session updated.")
+            return _back(session.engagement_id)
+    return render(request, "feedback/session_edit.html", {"session": session, "form": form})
+
+
+@require_POST
+def session_note(request, session_id: int):
+    session, _role = session_for_viewer_or_404(request.user, session_id)
+    form = SessionNoteForm(request.POST, session=session)
+    if form.is_valid():
+        try:
+            services.session_note_save(actor=request.user, session=session, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Your notes are saved.")
+    else:
+        messages.error(request, " ".join(form.non_field_errors()) or "Check your notes.")
+    return _back(session.engagement_id, f"#session-{session.pk}")
+
+
+@require_POST
+def session_mark(request, session_id: int):
+    session, _role = session_for_viewer_or_404(request.user, session_id)
+    try:
+        services.session_mark(
+            actor=request.user, session=session, held=request.POST.get("held") == "yes"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Attendance recorded.")
+    return _back(session.engagement_id, f"#session-{session.pk}")
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _ics_time(moment) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+@require_GET
+def session_ics(request, session_id: int):
+    """The session as a calendar entry (iCalendar), in UTC so every calendar shows it right."""
+    session, _role = session_for_viewer_or_404(request.user, session_id)
+    engagement = session.engagement
+    description = session.agenda
+    if session.meeting_link:
+        description = f"{description}\n\nJoin: {session.meeting_link}".strip()
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Micro-internships//Feedback sessions//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:session-{session.pk}@{request.get_host()}",
+        f"DTSTAMP:{_ics_time(timezone.now())}",
+        f"DTSTART:{_ics_time(session.scheduled_at)}",
+        f"DTEND:{_ics_time(session.ends_at)}",
+        f"SUMMARY:{_ics_text(f'{session.get_kind_display()}: {engagement.project.title}')}",
+        f"DESCRIPTION:{_ics_text(description)}",
+        f"URL:{request.build_absolute_uri(reverse('projects:workspace', args=[engagement.pk]))}",
+        "STATUS:" + ("CANCELLED" if session.status == "cancelled" else "CONFIRMED"),
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    if session.meeting_link:
+        lines.insert(-2, f"LOCATION:{_ics_text(session.meeting_link)}")
+    response = HttpResponse(
+        "\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
+
+
+@require_POST
+def evaluate_student(request, pk: int):
+    engagement, role = engagement_for_viewer_or_404(request.user, pk)
+    form = StudentEvaluationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.student_evaluation_submit(
+                actor=request.user, engagement=engagement, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Thank you: your evaluation is saved.")
+            return _back(engagement.pk, "#evaluations")
+    return render_workspace(
+        request, engagement, role, status=400, evaluation_form=form, focus="evaluations"
+    )
+
+
+@require_POST
+def review_employer(request, pk: int):
+    engagement, role = engagement_for_viewer_or_404(request.user, pk)
+    form = EmployerReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.employer_review_submit(
+                actor=request.user, engagement=engagement, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Thank you: your review is saved.")
+            return _back(engagement.pk, "#evaluations")
+    return render_workspace(
+        request, engagement, role, status=400, employer_review_form=form, focus="evaluations"
+    )
