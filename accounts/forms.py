@@ -159,6 +159,11 @@ class StudentProfileForm(forms.Form):
         help_text="Shared with an employer only after they shortlist you.",
     )
     remove_resume = forms.BooleanField(required=False, label="Remove my current résumé")
+    show_evaluations_to_employers = forms.BooleanField(
+        required=False,
+        label="Show my evaluation averages to employers who review my applications",
+        help_text="Your scores from past employers (1 to 5). Off by default.",
+    )
     work_authorization = forms.ChoiceField(
         choices=[("", "Choose one")] + WorkAuthorization.choices,
         label="Work authorization in the US",
@@ -197,6 +202,7 @@ class StudentProfileForm(forms.Form):
                 *(["remove_resume"] if has_resume else []),
             ),
             Fieldset("Eligibility", "work_authorization"),
+            Fieldset("Privacy", "show_evaluations_to_employers"),
         )
 
     def clean_resume(self):

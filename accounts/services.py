@@ -131,6 +131,7 @@ class StudentProfileData:
     portfolio_url: str
     work_authorization: str
     skill_names: list[str]
+    show_evaluations_to_employers: bool = False
 
 
 def _status_for_authorization(authorization: str) -> str:
@@ -172,6 +173,7 @@ def student_profile_save(
     profile.github_url = data.github_url
     profile.portfolio_url = data.portfolio_url
     profile.work_authorization = data.work_authorization
+    profile.show_evaluations_to_employers = data.show_evaluations_to_employers
     if old_authorization != data.work_authorization:
         profile.work_authorization_status = _status_for_authorization(data.work_authorization)
         profile.work_authorization_note = ""

@@ -8,6 +8,7 @@ urlpatterns = [
     path("employer/", views.employer_dashboard, name="employer_dashboard"),
     path("career-services/", views.career_staff_dashboard, name="career_staff_dashboard"),
     path("profile/", views.profile, name="profile"),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path(

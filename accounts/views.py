@@ -22,8 +22,9 @@ from accounts.forms import (
     StudentProfileForm,
     StudentSignupForm,
 )
-from accounts.models import Notification, Role
+from accounts.models import Notification, Organization, Role
 from accounts.notifications import mark_read
+from feedback import selectors as feedback_selectors
 from projects import selectors as project_selectors
 
 
@@ -96,6 +97,9 @@ def student_dashboard(request):
             "checklist": checklist,
             "checklist_done": sum(item.done for item in checklist),
             "overview": project_selectors.student_overview(request.user),
+            "evaluations": feedback_selectors.student_scores([request.user.pk]).get(
+                request.user.pk
+            ),
         },
     )
 
@@ -182,6 +186,7 @@ def _student_profile(request):
             "github_url": existing.github_url,
             "portfolio_url": existing.portfolio_url,
             "work_authorization": existing.work_authorization,
+            "show_evaluations_to_employers": existing.show_evaluations_to_employers,
         }
     account_form = _account_form(request)
     form = StudentProfileForm(
@@ -206,6 +211,7 @@ def _student_profile(request):
                     portfolio_url=data["portfolio_url"],
                     work_authorization=data["work_authorization"],
                     skill_names=data["skill_names"],
+                    show_evaluations_to_employers=data["show_evaluations_to_employers"],
                 ),
                 resume=data.get("resume"),
                 remove_resume=data.get("remove_resume", False),
@@ -374,3 +380,22 @@ def notifications_mark_all_read(request):
     count = mark_read(user=request.user)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
     return redirect("notifications")
+
+
+@require_GET
+def organization_detail(request, pk: int):
+    """An organization's public page: who they are, their open projects, what students said."""
+    organization = get_object_or_404(Organization, pk=pk)
+    return render(
+        request,
+        "accounts/organization_detail.html",
+        {
+            "organization": organization,
+            "open_projects": list(
+                project_selectors.open_projects()
+                .filter(organization=organization)
+                .order_by("-published_at")[:20]
+            ),
+            "reviews": feedback_selectors.organization_reviews(organization.pk),
+        },
+    )

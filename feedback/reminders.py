@@ -88,6 +88,7 @@ def _staff_by_school(school_ids) -> dict[int, list[User]]:
 # --- Deadlines -------------------------------------------------------------------------------
 
 WORKING = (EngagementStatus.ACTIVE, EngagementStatus.REVISION_REQUESTED)
+FINISHED = (EngagementStatus.APPROVED, EngagementStatus.PAID)
 
 
 def sweep_due_soon(now=None) -> int:
@@ -168,7 +169,8 @@ def sweep_sessions(now=None) -> int:
                 status=SessionStatus.SCHEDULED,
                 scheduled_at__gt=now,
                 scheduled_at__lte=now + timedelta(hours=hours),
-                engagement__status__in=[*WORKING, EngagementStatus.SUBMITTED],
+                # After approval only the final review is still scheduled (see sessions_close).
+                engagement__status__in=[*WORKING, EngagementStatus.SUBMITTED, *FINISHED],
             )
             .exclude(_not_sent(prefix, "engagement__student_id"))
             .select_related("engagement__student", "engagement__project")
@@ -177,10 +179,19 @@ def sweep_sessions(now=None) -> int:
     unmarked = (
         FeedbackSession.objects.filter(
             status=SessionStatus.SCHEDULED,
+            # Sessions of the last two weeks: older ones were nudged (or are history).
+            scheduled_at__gt=now - timedelta(days=14),
             scheduled_at__lte=now - timedelta(hours=settings.REMINDER_SESSION_UNMARKED_HOURS),
             notes__isnull=True,
+            engagement__status__in=[*WORKING, EngagementStatus.SUBMITTED, *FINISHED],
         )
-        .exclude(engagement__status=EngagementStatus.CANCELLED)
+        .exclude(
+            Exists(
+                Notification.objects.filter(
+                    key=Concat(Value(prefix), Cast(OuterRef("pk"), CharField()))
+                )
+            )
+        )
         .select_related("engagement__student", "engagement__project")
     )
     rows += [("unmarked", prefix, s) for s in unmarked]

@@ -121,6 +121,17 @@ def final_review_plan(*, engagement: Engagement) -> FeedbackSession | None:
     )
 
 
+def sessions_close(*, engagement: Engagement, keep_final_review: bool = False) -> int:
+    """The work is over: check-ins still to come are cancelled (after an approval, the
+    final review still takes place: it is where the student hears how it went)."""
+    upcoming = FeedbackSession.objects.filter(
+        engagement=engagement, status=SessionStatus.SCHEDULED, scheduled_at__gt=timezone.now()
+    )
+    if keep_final_review:
+        upcoming = upcoming.exclude(kind=SessionKind.FINAL_REVIEW)
+    return upcoming.update(status=SessionStatus.CANCELLED)
+
+
 # --- Scheduling, notes, attendance ---------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """The Celery application: broker from settings, tasks found in every app."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from celery import Celery
@@ -16,28 +17,37 @@ app.autodiscover_tasks()
 # The schedule lives in code, next to the tasks it runs. Every periodic task
 # derives its work from database state, so a lost or doubled beat tick is
 # harmless: the next run catches up and nothing is done twice.
-app.conf.beat_schedule = {
-    "close-projects-past-apply-by": {
-        "task": "projects.close_past_apply_by",
-        "schedule": crontab(minute="*/15"),
-    },
-    "retry-payouts": {
-        "task": "payments.retry_payouts",
-        "schedule": crontab(minute="*/5"),
-    },
-    "reprocess-webhook-events": {
-        "task": "payments.reprocess_webhook_events",
-        "schedule": crontab(minute="*/10"),
-    },
-    **{
-        f"feedback-{name}": {"task": f"feedback.sweep_{name}", "schedule": crontab(minute="*/5")}
-        for name in ("due_soon", "overdue", "sessions", "reviews", "applications", "evaluations")
-    },
-    "clear-expired-sessions": {
-        "task": "marketplace.clear_expired_sessions",
-        "schedule": crontab(minute=17, hour=3),
-    },
-}
+SWEEPS = ("due_soon", "overdue", "sessions", "reviews", "applications", "evaluations")
+
+
+def beat_schedule(sweep_every: timedelta) -> dict:
+    return {
+        "close-projects-past-apply-by": {
+            "task": "projects.close_past_apply_by",
+            "schedule": crontab(minute="*/15"),
+        },
+        "retry-payouts": {"task": "payments.retry_payouts", "schedule": sweep_every},
+        "reprocess-webhook-events": {
+            "task": "payments.reprocess_webhook_events",
+            "schedule": crontab(minute="*/10"),
+        },
+        **{
+            f"feedback-{name}": {"task": f"feedback.sweep_{name}", "schedule": sweep_every}
+            for name in SWEEPS
+        },
+        "clear-expired-sessions": {
+            "task": "marketplace.clear_expired_sessions",
+            "schedule": crontab(minute=17, hour=3),
+        },
+    }
+
+
+@app.on_after_configure.connect
+def _set_schedule(sender, **kwargs):
+    # Read when Celery is configured (Django's settings are loaded by then).
+    from django.conf import settings
+
+    sender.conf.beat_schedule = beat_schedule(timedelta(seconds=settings.REMINDER_SWEEP_SECONDS))
 
 
 def ensure_file_broker_folders() -> None:

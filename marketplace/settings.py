@@ -168,6 +168,7 @@ else:
     }
 
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -290,6 +291,7 @@ PLATFORM_FEE_PERCENT = env.int("PLATFORM_FEE_PERCENT", default=10)
 # whoever is looking: everyone sees the same projects open or closed.
 APPLY_BY_TIME_ZONE = env.str("APPLY_BY_TIME_ZONE", default="America/Los_Angeles")
 # Reminders and automatic steps (feedback.reminders). Every delay is a setting.
+REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=300)  # how often beat sweeps
 REMINDER_DUE_HOURS = env.list("REMINDER_DUE_HOURS", cast=int, default=[72, 24])
 REMINDER_OVERDUE_REPEAT_HOURS = env.int("REMINDER_OVERDUE_REPEAT_HOURS", default=48)
 REMINDER_SESSION_HOURS = env.list("REMINDER_SESSION_HOURS", cast=int, default=[24, 1])

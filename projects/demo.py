@@ -26,7 +26,7 @@ from accounts.models import (
 )
 from projects import applications, engagements
 from projects.demo_content import DEMO_PROJECTS
-from projects.models import Application, Project, ProjectStatus, ScreeningQuestion
+from projects.models import Application, Engagement, Project, ProjectStatus, ScreeningQuestion
 
 # More students, so that employers have several applicants to compare.
 EXTRA_STUDENTS = [
@@ -234,6 +234,9 @@ def seed_projects() -> bool:
         engagement=engagement,
         body="Thanks! Two store names are spelled three ways; I will merge them and list it.",
     )
+    _held_session_with_notes(engagement, employer, student)
+    # Due tomorrow: the deadline reminders and the "due in …" countdown show in the demo.
+    Engagement.objects.filter(pk=engagement.pk).update(due_at=timezone.now() + timedelta(hours=20))
 
     # Work submitted and waiting for the employer's review.
     reviewing = brightline[2]
@@ -296,4 +299,64 @@ def seed_projects() -> bool:
             engagements.submission_approve(
                 actor=owner, engagement=engagement, comment="Exactly what we needed, thank you!"
             )
+            _evaluate_both_ways(engagement, owner, worker)
     return True
+
+
+def _held_session_with_notes(engagement, employer: User, student: User) -> None:
+    """A session that took place an hour ago, with both sides' notes and marked held."""
+    from feedback import services as feedback
+    from feedback.models import FeedbackSession
+
+    session = FeedbackSession.objects.create(
+        engagement=engagement,
+        kind="extra",
+        scheduled_at=timezone.now() - timedelta(hours=1),
+        agenda="Quick call about the data dictionary.",
+        created_by=employer,
+    )
+    feedback.session_note_save(
+        actor=employer,
+        session=session,
+        went_well="Jordan came with clear questions and a first cleaning plan.",
+        to_change="Share the plan in writing before starting each step.",
+        next_steps="Merge the duplicated store names; send a list of open questions.",
+    )
+    feedback.session_note_save(
+        actor=student,
+        session=session,
+        went_well="I understand which columns matter most.",
+        to_change="",
+        next_steps="Finish the cleaning script by Friday.",
+    )
+    feedback.session_mark(actor=employer, session=session, held=True)
+
+
+def _evaluate_both_ways(engagement, employer: User, student: User) -> None:
+    from feedback import services as feedback
+
+    feedback.student_evaluation_submit(
+        actor=employer,
+        engagement=engagement,
+        data={
+            "communication": 5,
+            "problem_solving": 4,
+            "quality": 5,
+            "timeliness": 4,
+            "professionalism": 5,
+            "strengths": "Clear visual thinking and fast, well-explained iterations.",
+            "growth_areas": "Ask for feedback earlier instead of polishing alone.",
+            "would_work_again": True,
+            "interested_full_time": True,
+        },
+    )
+    feedback.employer_review_submit(
+        actor=student,
+        engagement=engagement,
+        data={
+            "clarity": 5,
+            "support": 4,
+            "learning_value": 5,
+            "comment": "A clear brief and honest, useful feedback at every check-in.",
+        },
+    )

@@ -317,6 +317,17 @@ def submission_approve(
         url=workspace_url(engagement),
         context={"details": comment.strip()},
     )
+    if actor is None:
+        notify(
+            recipients=_employers(engagement),
+            kind="engagement.auto_approved",
+            key=f"engagement-{engagement.pk}-auto-approved",
+            message=f"“{engagement.project.title}” was approved automatically after "
+            f"{settings.AUTO_APPROVE_DAYS} days without a review",
+            url=workspace_url(engagement),
+            context={"details": "The student is being paid the whole fee."},
+        )
+    feedback_services().sessions_close(engagement=engagement, keep_final_review=True)
     _complete_project_if_done(engagement)
     return engagement
 
@@ -430,6 +441,7 @@ def engagement_request_cancel(*, actor: User, engagement: Engagement, reason: st
         engagement.save(
             update_fields=["status", "cancelled_at", "cancel_requested_by", "cancel_reason"]
         )
+        feedback_services().sessions_close(engagement=engagement)
         # No work was done: the employer gets back everything they paid.
         payments_services().engagement_refund_all(
             engagement=engagement, reason=f"Cancelled before any work: {reason.strip()}"
@@ -648,6 +660,7 @@ def engagement_settle(
     engagement.settled_at = now
     engagement.settlement_note = note
     engagement.save(update_fields=["status", "cancelled_at", "settled_at", "settlement_note"])
+    feedback_services().sessions_close(engagement=engagement)
     _event(
         engagement,
         actor,

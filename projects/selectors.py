@@ -365,6 +365,7 @@ class Applicant:
     number: int
     revealed: bool
     blockers: list[str]
+    scores: dict | None = None
 
 
 def _live_engagement_counts(student_ids: list[int]) -> dict[int, int]:
@@ -401,6 +402,17 @@ def applicants_for_project(project: Project) -> list[Applicant]:
         .order_by("created_at", "pk")
     )
     live = _live_engagement_counts([a.student_id for a in applications])
+    # Past evaluations, for the students who chose to show them to employers.
+    from feedback.selectors import student_scores
+
+    sharing = [
+        a.student_id
+        for a in applications
+        if getattr(
+            getattr(a.student, "student_profile", None), "show_evaluations_to_employers", False
+        )
+    ]
+    scores = student_scores(sharing) if sharing else {}
     applicants = []
     for number, application in enumerate(applications, start=1):
         profile = getattr(application.student, "student_profile", None)
@@ -414,6 +426,7 @@ def applicants_for_project(project: Project) -> list[Applicant]:
                 blockers=blockers_for(profile, live.get(application.student_id, 0))
                 if pending
                 else [],
+                scores=scores.get(application.student_id),
             )
         )
     order = {
