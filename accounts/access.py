@@ -109,3 +109,17 @@ def _employer_has_shortlisted(employer: User, student_id: int) -> bool:
 def _staff_school_id(user: User) -> int | None:
     profile = getattr(user, "career_staff_profile", None)
     return profile.school_id if profile else None
+
+
+def authorization_document_or_404(viewer: User, student_id: int) -> StudentProfile:
+    """A student's work authorization document: the student, their school's career staff
+    and platform admins; never employers."""
+    profile = get_object_or_404(StudentProfile.objects.select_related("user"), user_id=student_id)
+    if not profile.authorization_document:
+        raise Http404("No document.")
+    if viewer.is_authenticated and viewer.is_active:
+        if viewer.pk == profile.user_id or viewer.is_platform_admin:
+            return profile
+        if viewer.is_career_staff and _staff_school_id(viewer) == profile.school_id:
+            return profile
+    raise Http404("Not found.")

@@ -12,7 +12,11 @@ from django.utils import timezone
 
 from accounts.models import Organization, Role, School, Skill, WorkAuthorization
 from accounts.services import MAX_SKILLS, clean_skill_names
-from accounts.validators import validate_profile_url, validate_resume
+from accounts.validators import (
+    validate_authorization_document,
+    validate_profile_url,
+    validate_resume,
+)
 
 
 @cache
@@ -159,6 +163,23 @@ class StudentProfileForm(forms.Form):
         help_text="Shared with an employer only after they shortlist you.",
     )
     remove_resume = forms.BooleanField(required=False, label="Remove my current résumé")
+    authorization_document = forms.FileField(
+        required=False,
+        label="Authorization document (PDF or image, at most 5 MB)",
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf,image/png,image/jpeg"}),
+        help_text="For CPT: the I-20 page that authorizes it. For OPT: your EAD card. "
+        "Only your school's career services see it.",
+    )
+    authorization_valid_from = forms.DateField(
+        required=False,
+        label="Valid from",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    authorization_valid_until = forms.DateField(
+        required=False,
+        label="Valid until",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     show_evaluations_to_employers = forms.BooleanField(
         required=False,
         label="Show my evaluation averages to employers who review my applications",
@@ -201,7 +222,16 @@ class StudentProfileForm(forms.Form):
                 "resume",
                 *(["remove_resume"] if has_resume else []),
             ),
-            Fieldset("Eligibility", "work_authorization"),
+            Fieldset(
+                "Eligibility",
+                "work_authorization",
+                "authorization_document",
+                Div(
+                    Div("authorization_valid_from", css_class="col-md-6"),
+                    Div("authorization_valid_until", css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
             Fieldset("Privacy", "show_evaluations_to_employers"),
         )
 
@@ -209,6 +239,12 @@ class StudentProfileForm(forms.Form):
         upload = self.cleaned_data.get("resume")
         if upload:
             validate_resume(upload)
+        return upload
+
+    def clean_authorization_document(self):
+        upload = self.cleaned_data.get("authorization_document")
+        if upload:
+            validate_authorization_document(upload)
         return upload
 
     def clean_linkedin_url(self):
@@ -238,6 +274,12 @@ class StudentProfileForm(forms.Form):
             self.add_error("other_skills", "Choose at least one skill above, or add your own here.")
         elif len(cleaned["skill_names"]) > MAX_SKILLS:
             self.add_error("other_skills", f"Choose at most {MAX_SKILLS} skills in all.")
+        start, end = (
+            cleaned.get("authorization_valid_from"),
+            cleaned.get("authorization_valid_until"),
+        )
+        if start and end and end < start:
+            self.add_error("authorization_valid_until", "The end date is before the start date.")
         if cleaned.get("resume") and cleaned.get("remove_resume"):
             self.add_error(
                 "remove_resume", "Either upload a new résumé or remove the current one, not both."

@@ -183,7 +183,8 @@ class OrganizationVerification(models.TextChoices):
 
 
 class Organization(models.Model):
-    """An employer's company or nonprofit. Verified by the platform before it may publish."""
+    """An employer's company or nonprofit. Verified by the platform before it may publish;
+    a platform admin can suspend it (its open projects close)."""
 
     Industry = OrganizationIndustry
     Size = OrganizationSize
@@ -206,6 +207,8 @@ class Organization(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -234,7 +237,7 @@ class Organization(models.Model):
 
     @property
     def is_verified(self):
-        return self.verification_status == self.Verification.VERIFIED
+        return self.verification_status == self.Verification.VERIFIED and not self.suspended_at
 
 
 class WorkAuthorization(models.TextChoices):
@@ -258,6 +261,10 @@ class AuthorizationStatus(models.TextChoices):
     VERIFIED = "verified", "Verified by career services"
     REJECTED = "rejected", "Not verified by career services"
     NOT_AUTHORIZED = "not_authorized", "Not authorized to work"
+
+
+def authorization_upload_path(instance, filename):
+    return f"authorizations/{uuid.uuid4().hex}"
 
 
 def resume_upload_path(instance, filename):
@@ -288,6 +295,17 @@ class StudentProfile(models.Model):
     work_authorization_note = models.TextField(
         blank=True, help_text="Career services' reason, shown to the student."
     )
+    # The document behind a declared CPT, OPT or visa, and the dates it is valid for.
+    authorization_document = models.FileField(
+        upload_to=authorization_upload_path, blank=True, max_length=200
+    )
+    authorization_document_name = models.CharField(max_length=200, blank=True)
+    authorization_valid_from = models.DateField(null=True, blank=True)
+    authorization_valid_until = models.DateField(null=True, blank=True)
+    authorization_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    authorization_reviewed_at = models.DateTimeField(null=True, blank=True)
     show_evaluations_to_employers = models.BooleanField(
         "show my evaluation averages to employers",
         default=False,
@@ -296,6 +314,9 @@ class StudentProfile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        permissions = [
+            ("verify_work_authorization", "Can verify or reject a student's work authorization")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(graduation_year__gte=1950, graduation_year__lte=2100),

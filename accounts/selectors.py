@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from accounts.models import (
     AuthorizationStatus,
@@ -129,6 +130,19 @@ def acceptance_blocker(profile: StudentProfile | None) -> str:
             f"The student's work authorization ({profile.get_work_authorization_display()}) "
             "is awaiting verification by their school's career services."
         )
+    if status == AuthorizationStatus.VERIFIED:
+        today = timezone.localdate()
+        if profile.authorization_valid_until and profile.authorization_valid_until < today:
+            return (
+                "The student's work authorization expired on "
+                f"{profile.authorization_valid_until:%B %-d, %Y}; career services must verify "
+                "a new one."
+            )
+        if profile.authorization_valid_from and profile.authorization_valid_from > today:
+            return (
+                "The student's work authorization is valid only from "
+                f"{profile.authorization_valid_from:%B %-d, %Y}."
+            )
     if status == AuthorizationStatus.REJECTED:
         return (
             "The student's work authorization was not verified by their school's career "

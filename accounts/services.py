@@ -12,7 +12,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -36,6 +36,7 @@ from accounts.models import (
     User,
     WorkAuthorization,
 )
+from accounts.notifications import notify
 from marketplace.mail import send_templated_mail
 
 CAREER_STAFF_GROUP = "Career services"
@@ -132,6 +133,8 @@ class StudentProfileData:
     work_authorization: str
     skill_names: list[str]
     show_evaluations_to_employers: bool = False
+    authorization_valid_from: object = None
+    authorization_valid_until: object = None
 
 
 def _status_for_authorization(authorization: str) -> str:
@@ -149,6 +152,7 @@ def student_profile_save(
     data: StudentProfileData,
     resume: UploadedFile | None = None,
     remove_resume: bool = False,
+    authorization_document: UploadedFile | None = None,
 ) -> StudentProfile:
     """Create or update a student's profile.
 
@@ -177,6 +181,24 @@ def student_profile_save(
     if old_authorization != data.work_authorization:
         profile.work_authorization_status = _status_for_authorization(data.work_authorization)
         profile.work_authorization_note = ""
+    dates_changed = (
+        profile.authorization_valid_from != data.authorization_valid_from
+        or profile.authorization_valid_until != data.authorization_valid_until
+    )
+    profile.authorization_valid_from = data.authorization_valid_from
+    profile.authorization_valid_until = data.authorization_valid_until
+    if authorization_document is not None:
+        profile.authorization_document.save(
+            authorization_document.name, authorization_document, save=False
+        )
+        profile.authorization_document_name = authorization_document.name[:200]
+    if (
+        (authorization_document is not None or dates_changed)
+        and data.work_authorization in AUTHORIZATIONS_NEEDING_VERIFICATION
+        and old_authorization == data.work_authorization
+    ):
+        # A new document or new dates: career services look again.
+        profile.work_authorization_status = AuthorizationStatus.PENDING
 
     old_resume_name = profile.resume.name if profile.resume else ""
     if resume is not None:
@@ -357,6 +379,22 @@ def organization_reject(*, actor: User, organization: Organization, note: str) -
 CAREER_STAFF_PERMISSIONS = [
     ("accounts", "view_school"),
     ("accounts", "view_studentprofile"),
+    ("accounts", "verify_work_authorization"),
+    ("accounts", "view_organization"),
+    ("projects", "view_application"),
+    ("projects", "view_engagement"),
+    ("projects", "view_timeentry"),
+    ("projects", "view_submissionfile"),
+    ("projects", "view_message"),
+    ("payments", "view_payout"),
+    ("feedback", "view_feedbacksession"),
+    ("feedback", "view_studentevaluation"),
+    ("feedback", "view_employerreview"),
+    ("feedback", "view_flag"),
+    ("feedback", "add_flag"),
+    ("feedback", "change_flag"),
+    ("feedback", "view_coachingnote"),
+    ("feedback", "add_coachingnote"),
 ]
 
 
@@ -525,3 +563,160 @@ def staff_access_request_decline(
         template="staff_request_declined", to=[req.email], context={"access_request": req}
     )
     return req
+
+
+# --- Work authorization checks by career services ----------------------------------------------
+
+
+def _may_review_authorization(actor: User, profile: StudentProfile) -> bool:
+    if actor.is_platform_admin:
+        return True
+    staff = getattr(actor, "career_staff_profile", None)
+    return actor.is_career_staff and staff is not None and staff.school_id == profile.school_id
+
+
+@transaction.atomic
+def work_authorization_verify(
+    *,
+    actor: User,
+    profile: StudentProfile,
+    valid_from=None,
+    valid_until=None,
+) -> StudentProfile:
+    """Career services checked the student's document: they may be accepted for paid work
+    (a CPT only between its dates)."""
+    profile = StudentProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    if not _may_review_authorization(actor, profile):
+        raise PermissionDenied("Only career services of the student's school verify this.")
+    if profile.work_authorization not in AUTHORIZATIONS_NEEDING_VERIFICATION:
+        raise ValidationError("This student's declared status needs no verification.")
+    valid_from = valid_from or profile.authorization_valid_from
+    valid_until = valid_until or profile.authorization_valid_until
+    errors = {}
+    if profile.work_authorization == WorkAuthorization.F1_CPT and not (valid_from and valid_until):
+        errors["valid_until"] = "A CPT is valid between two dates: give both."
+    if valid_from and valid_until and valid_until < valid_from:
+        errors["valid_until"] = "The end date is before the start date."
+    if valid_until and valid_until < timezone.localdate():
+        errors["valid_until"] = "This authorization has already expired."
+    if errors:
+        raise ValidationError(errors)
+    profile.work_authorization_status = AuthorizationStatus.VERIFIED
+    profile.work_authorization_note = ""
+    profile.authorization_valid_from = valid_from
+    profile.authorization_valid_until = valid_until
+    profile.authorization_reviewed_by = actor
+    profile.authorization_reviewed_at = timezone.now()
+    profile.save()
+    audit(
+        actor=actor,
+        action="work_authorization.verified",
+        target=profile,
+        summary=f"{actor.email} verified {profile.user.email}'s "
+        f"{profile.get_work_authorization_display()}",
+        data={"valid_from": str(valid_from or ""), "valid_until": str(valid_until or "")},
+    )
+    _tell_student_about_authorization(profile)
+    return profile
+
+
+@transaction.atomic
+def work_authorization_reject(
+    *, actor: User, profile: StudentProfile, reason: str
+) -> StudentProfile:
+    profile = StudentProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    if not _may_review_authorization(actor, profile):
+        raise PermissionDenied("Only career services of the student's school review this.")
+    if profile.work_authorization not in AUTHORIZATIONS_NEEDING_VERIFICATION:
+        raise ValidationError("This student's declared status needs no verification.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Tell the student why, and what to bring instead."})
+    profile.work_authorization_status = AuthorizationStatus.REJECTED
+    profile.work_authorization_note = reason.strip()
+    profile.authorization_reviewed_by = actor
+    profile.authorization_reviewed_at = timezone.now()
+    profile.save()
+    audit(
+        actor=actor,
+        action="work_authorization.rejected",
+        target=profile,
+        summary=f"{actor.email} did not verify {profile.user.email}'s work authorization",
+        data={"reason": reason.strip()},
+    )
+    _tell_student_about_authorization(profile)
+    return profile
+
+
+def _tell_student_about_authorization(profile: StudentProfile) -> None:
+    verified = profile.work_authorization_status == AuthorizationStatus.VERIFIED
+    notify(
+        recipients=[profile.user],
+        kind="work_authorization.reviewed",
+        key=f"authorization-{profile.pk}-{profile.work_authorization_status}-"
+        f"{profile.authorization_reviewed_at:%Y%m%d%H%M%S}",
+        message="Career services verified your work authorization"
+        if verified
+        else "Career services could not verify your work authorization",
+        url=reverse("student_dashboard"),
+        context={
+            "details": (
+                f"Valid until {profile.authorization_valid_until:%B %-d, %Y}."
+                if verified and profile.authorization_valid_until
+                else profile.work_authorization_note
+            )
+        },
+    )
+
+
+# --- Suspending an employer --------------------------------------------------------------------
+
+
+@transaction.atomic
+def organization_suspend(*, actor: User, organization: Organization, reason: str) -> Organization:
+    """A platform admin suspends an organization: it can no longer publish, its open projects
+    close and their applicants are told."""
+    from projects.services import projects_close_for_suspension
+
+    if not actor.is_platform_admin:
+        raise PermissionDenied("Only platform admins suspend organizations.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why; the employers will read it."})
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if org.suspended_at:
+        return org
+    org.suspended_at = timezone.now()
+    org.suspension_reason = reason.strip()
+    org.save(update_fields=["suspended_at", "suspension_reason"])
+    closed = projects_close_for_suspension(organization=org)
+    audit(
+        actor=actor,
+        action="organization.suspended",
+        target=org,
+        summary=f"{actor.email} suspended {org.name}",
+        data={"reason": org.suspension_reason, "projects_closed": closed},
+    )
+    notify(
+        recipients=list(User.objects.filter(employer_profile__organization=org, is_active=True)),
+        kind="organization.suspended",
+        key=f"organization-{org.pk}-suspended-{org.suspended_at:%Y%m%d%H%M%S}",
+        message=f"{org.name} is suspended on the marketplace",
+        url=reverse("employer_dashboard"),
+        context={"details": f"Reason: {org.suspension_reason}"},
+    )
+    return org
+
+
+@transaction.atomic
+def organization_reinstate(*, actor: User, organization: Organization) -> Organization:
+    if not actor.is_platform_admin:
+        raise PermissionDenied("Only platform admins reinstate organizations.")
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not org.suspended_at:
+        return org
+    org.suspended_at = None
+    org.suspension_reason = ""
+    org.save(update_fields=["suspended_at", "suspension_reason"])
+    audit(
+        actor=actor, action="organization.reinstated", target=org, summary=f"{org.name} reinstated"
+    )
+    return org

@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("students/<int:student_id>/resume/", views.resume_download, name="resume_download"),
     path(
+        "students/<int:student_id>/authorization-document/",
+        views.authorization_document_download,
+        name="authorization_document",
+    ),
+    path(
         "career-services/request-access/",
         views.staff_access_request,
         name="staff_access_request",

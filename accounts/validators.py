@@ -46,3 +46,30 @@ def validate_profile_url(value: str, *, hosts: tuple[str, ...], example: str) ->
     host = (urlparse(value).hostname or "").lower()
     if not any(host == h or host.endswith("." + h) for h in hosts):
         raise ValidationError(f"Enter an address on {hosts[0]}, like {example}.")
+
+
+AUTHORIZATION_SIGNATURES = {
+    ".pdf": b"%PDF-",
+    ".png": b"\x89PNG\r\n\x1a\n",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+}
+
+
+def validate_authorization_document(upload) -> None:
+    """A CPT page or an EAD card: a PDF or a photo (PNG, JPEG), at most RESUME_MAX_BYTES."""
+    name = (upload.name or "").lower()
+    extension = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    if extension not in AUTHORIZATION_SIGNATURES:
+        raise ValidationError("Upload a PDF, PNG or JPEG file.", code="document_type")
+    if upload.size > settings.RESUME_MAX_BYTES:
+        raise ValidationError(
+            f"This file is {filesizeformat(upload.size)}; the limit is "
+            f"{filesizeformat(settings.RESUME_MAX_BYTES)}.",
+            code="document_size",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not head.startswith(AUTHORIZATION_SIGNATURES[extension]):
+        raise ValidationError("This file is not the kind its name says.", code="document_content")

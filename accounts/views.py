@@ -12,7 +12,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors, services
-from accounts.access import role_required, student_profile_for_resume_or_404
+from accounts.access import (
+    authorization_document_or_404,
+    role_required,
+    student_profile_for_resume_or_404,
+)
 from accounts.forms import (
     AccountDetailsForm,
     CareerStaffDetailsForm,
@@ -187,6 +191,8 @@ def _student_profile(request):
             "portfolio_url": existing.portfolio_url,
             "work_authorization": existing.work_authorization,
             "show_evaluations_to_employers": existing.show_evaluations_to_employers,
+            "authorization_valid_from": existing.authorization_valid_from,
+            "authorization_valid_until": existing.authorization_valid_until,
         }
     account_form = _account_form(request)
     form = StudentProfileForm(
@@ -212,8 +218,11 @@ def _student_profile(request):
                     work_authorization=data["work_authorization"],
                     skill_names=data["skill_names"],
                     show_evaluations_to_employers=data["show_evaluations_to_employers"],
+                    authorization_valid_from=data.get("authorization_valid_from"),
+                    authorization_valid_until=data.get("authorization_valid_until"),
                 ),
                 resume=data.get("resume"),
+                authorization_document=data.get("authorization_document"),
                 remove_resume=data.get("remove_resume", False),
             )
         except ValidationError as error:
@@ -322,6 +331,18 @@ def resume_download(request, student_id: int):
     filename = profile.resume_filename or "resume.pdf"
     response = FileResponse(
         profile.resume.open("rb"), content_type="application/pdf", filename=filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def authorization_document_download(request, student_id: int):
+    profile = authorization_document_or_404(request.user, student_id)
+    response = FileResponse(
+        profile.authorization_document.open("rb"),
+        as_attachment=True,
+        filename=profile.authorization_document_name or "authorization",
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -356,3 +356,44 @@ def projects_close_past_apply_by(*, today: date | None = None) -> int:
         except Exception:  # one bad row must not stop the sweep
             logger.exception("Could not close project %s", project_id)
     return closed
+
+
+def projects_close_for_suspension(*, organization) -> int:
+    """The organization was suspended (inside that transaction): its open projects stop
+    taking applications and everyone still waiting for a decision is told."""
+    closed = 0
+    for project in Project.objects.select_for_update().filter(
+        organization=organization, status__in=[ProjectStatus.OPEN, ProjectStatus.DRAFT]
+    ):
+        if project.status == ProjectStatus.OPEN:
+            project.status = ProjectStatus.CLOSED
+            project.closed_at = timezone.now()
+            project.save(update_fields=["status", "closed_at", "updated_at"])
+            closed += 1
+        waiting = list(
+            Application.objects.select_for_update()
+            .filter(project=project, status__in=PENDING_APPLICATION_STATUSES)
+            .select_related("student")
+        )
+        now = timezone.now()
+        for application in waiting:
+            application.status = ApplicationStatus.DECLINED
+            application.decided_at = now
+            application.decline_message = (
+                "The organization can no longer take students on the marketplace."
+            )
+            application.save(
+                update_fields=["status", "decided_at", "decline_message", "updated_at"]
+            )
+        notify(
+            recipients=[a.student for a in waiting],
+            kind="project.closed",
+            key=f"project-{project.pk}-suspended",
+            message=f"“{project.title}” is no longer taking students",
+            url=reverse("projects:browse"),
+            context={
+                "details": "The organization's account was suspended, so your application is "
+                "closed. We are sorry; other projects are open now."
+            },
+        )
+    return closed

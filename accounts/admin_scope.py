@@ -1,0 +1,115 @@
+"""Who sees what in the admin site.
+
+Platform admins see everything. Career services staff see, read-only, the rows
+that concern their own school's students, and nothing else: every place the
+admin reads rows (lists, search, filters, counts, the change page, actions and
+exports, autocomplete) goes through `get_queryset`, which this mixin scopes.
+The few things staff may change are granted per model (`staff_can_add`,
+`staff_can_change`) on top of their group's permissions.
+"""
+
+from django.contrib import admin
+from django.db import models
+
+from accounts.models import Role
+
+
+def staff_school_id(user) -> int | None:
+    if not (user.is_authenticated and user.is_active and user.role == Role.CAREER_STAFF):
+        return None
+    profile = getattr(user, "career_staff_profile", None)
+    return profile.school_id if profile else None
+
+
+class SchoolScopedAdmin(admin.ModelAdmin):
+    # ORM path from the model to the school it concerns, e.g. "engagement__school".
+    school_path: str = ""
+    staff_can_add = False
+    staff_can_change = False
+
+    @staticmethod
+    def is_platform_admin(request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def scope(self, queryset, school_id: int):
+        return queryset.filter(**{self.school_path: school_id})
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.is_platform_admin(request):
+            return queryset
+        school_id = staff_school_id(request.user)
+        if school_id is None or not self.school_path:
+            return queryset.none()
+        return self.scope(queryset, school_id)
+
+    def _staff_may(self, request, action: str) -> bool:
+        opts = self.opts
+        return staff_school_id(request.user) is not None and request.user.has_perm(
+            f"{opts.app_label}.{action}_{opts.model_name}"
+        )
+
+    def _in_scope(self, request, obj) -> bool:
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_module_permission(self, request):
+        return self.is_platform_admin(request) or self._staff_may(request, "view")
+
+    def has_view_permission(self, request, obj=None):
+        if self.is_platform_admin(request):
+            return True
+        return self._staff_may(request, "view") and self._in_scope(request, obj)
+
+    def has_add_permission(self, request, *args):
+        if self.is_platform_admin(request):
+            return self.platform_admin_can_add()
+        return self.staff_can_add and self._staff_may(request, "add")
+
+    def platform_admin_can_add(self) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if self.is_platform_admin(request):
+            return self.platform_admin_can_change()
+        return (
+            self.staff_can_change
+            and self._staff_may(request, "change")
+            and self._in_scope(request, obj)
+        )
+
+    def platform_admin_can_change(self) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_list_filter(self, request):
+        """Staff filter choices come from their own rows only: a related-object filter
+        would otherwise list every school's employers or projects."""
+        filters = super().get_list_filter(request)
+        if self.is_platform_admin(request):
+            return filters
+        scoped = []
+        for item in filters:
+            if isinstance(item, str) and self._is_relation(item):
+                scoped.append((item, admin.RelatedOnlyFieldListFilter))
+            else:
+                scoped.append(item)
+        return scoped
+
+    def _is_relation(self, path: str) -> bool:
+        model = self.model
+        field = None
+        for part in path.split("__"):
+            field = model._meta.get_field(part)
+            if field.is_relation:
+                model = field.related_model
+        return isinstance(field, models.ForeignKey | models.OneToOneField | models.ManyToManyField)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.is_platform_admin(request):
+            for name in list(actions):
+                if name not in getattr(self, "staff_actions", ()):
+                    del actions[name]
+        return actions
