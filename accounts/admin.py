@@ -1,5 +1,7 @@
 """Admin for platform admins (everything) and career services staff (their school only)."""
 
+from datetime import timedelta
+
 from allauth.account.decorators import secure_admin_login
 from django import forms
 from django.contrib import admin, messages
@@ -7,13 +9,19 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.shortcuts import redirect, render
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts import services
+from accounts.admin_scope import SchoolScopedAdmin
+from accounts.audit import AuditedAdminMixin, pretty
 from accounts.models import (
+    AUTHORIZATIONS_NEEDING_VERIFICATION,
     AuditEvent,
+    AuthorizationStatus,
     CareerStaffProfile,
     EmployerProfile,
     Organization,
@@ -24,16 +32,12 @@ from accounts.models import (
     StudentProfile,
     User,
 )
+from marketplace.forms import add_service_errors
 
 URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 # Admin logins go through allauth too, so its rate limits and email checks apply.
 admin.site.login = secure_admin_login(admin.site.login)
-
-
-def staff_school_id(user) -> int | None:
-    profile = getattr(user, "career_staff_profile", None)
-    return profile.school_id if profile else None
 
 
 class PlatformAdminOnly:
@@ -95,7 +99,7 @@ class UserEditForm(_RoleRulesMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(PlatformAdminOnly, BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, PlatformAdminOnly, BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ("email",)
@@ -131,20 +135,16 @@ class UserAdmin(PlatformAdminOnly, BaseUserAdmin):
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(SchoolScopedAdmin):
+    school_path = "pk"
+    admin_can_add = admin_can_change = True
     list_display = ("name", "short_name", "city", "state", "email_domain", "is_active")
     list_filter = ("is_active", "state")
     search_fields = ("name", "short_name", "email_domain")
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(pk=staff_school_id(request.user))
-
 
 @admin.register(Skill)
-class SkillAdmin(PlatformAdminOnly, admin.ModelAdmin):
+class SkillAdmin(AuditedAdminMixin, PlatformAdminOnly, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -172,9 +172,31 @@ class EmployerInline(admin.TabularInline):
         return False
 
 
+class SuspensionForm(forms.Form):
+    note = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to the organization's employers. Their open projects close and the "
+        "applicants are told.",
+    )
+
+
 @admin.register(Organization)
-class OrganizationAdmin(PlatformAdminOnly, admin.ModelAdmin):
-    list_display = ("name", "industry", "size", "verification_status", "verified_at", "created_at")
+class OrganizationAdmin(SchoolScopedAdmin):
+    """Platform admins manage every organization; career services see, read-only, the
+    employers their students work with."""
+
+    school_path = "engagements__school"  # through an Exists, so no duplicate rows
+    admin_can_change = True
+    list_display = (
+        "name",
+        "industry",
+        "size",
+        "verification_status",
+        "suspended",
+        "verified_at",
+        "created_at",
+    )
     list_filter = ("verification_status", "industry", "size")
     search_fields = ("name", "website")
     readonly_fields = (
@@ -182,44 +204,88 @@ class OrganizationAdmin(PlatformAdminOnly, admin.ModelAdmin):
         "verification_note",
         "verified_at",
         "verified_by",
+        "suspended_at",
+        "suspension_reason",
         "created_at",
+        "follow_up",
     )
     inlines = [EmployerInline]
     formfield_overrides = URL_FIELDS_HTTPS
-    actions = ["verify_selected", "reject_selected"]
+    actions = ["verify_selected", "reject_selected", "suspend_selected", "reinstate_selected"]
+
+    def scope(self, queryset, school_id):
+        from projects.models import Engagement
+
+        return queryset.filter(
+            Exists(Engagement.objects.filter(organization=OuterRef("pk"), school_id=school_id))
+        )
+
+    def get_inlines(self, request, obj):
+        # Who the employers are is the platform's business; staff see the organization.
+        return self.inlines if self.is_platform_admin(request) else []
+
+    @admin.display(description="suspended", boolean=True, ordering="suspended_at")
+    def suspended(self, obj):
+        return obj.suspended_at is not None
+
+    @admin.display(description="follow-up")
+    def follow_up(self, obj):
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:feedback_flag_add") + f"?organization={obj.pk}"
+        return format_html('<a class="button" href="{}">Flag this employer</a>', url)
 
     @admin.action(description="Verify selected organizations")
     def verify_selected(self, request, queryset):
-        return self._decide(request, queryset, verify=True)
+        return self._decide(request, queryset, "verify")
 
     @admin.action(description="Mark selected organizations as not verified")
     def reject_selected(self, request, queryset):
-        return self._decide(request, queryset, verify=False)
+        return self._decide(request, queryset, "reject")
 
-    def _decide(self, request, queryset, *, verify: bool):
-        form = VerificationNoteForm(request.POST if "apply" in request.POST else None)
+    @admin.action(description="Suspend selected organizations (their open projects close)")
+    def suspend_selected(self, request, queryset):
+        return self._decide(request, queryset, "suspend")
+
+    @admin.action(description="Reinstate selected suspended organizations")
+    def reinstate_selected(self, request, queryset):
+        done = 0
+        for org in queryset.filter(suspended_at__isnull=False):
+            services.organization_reinstate(actor=request.user, organization=org)
+            done += 1
+        self.message_user(request, f"{done} organization(s) reinstated.", messages.SUCCESS)
+
+    DECISIONS = {
+        "verify": ("Verify organizations", "verified", services.organization_verify),
+        "reject": (
+            "Do not verify organizations",
+            "marked as not verified",
+            services.organization_reject,
+        ),
+        "suspend": ("Suspend organizations", "suspended", services.organization_suspend),
+    }
+
+    def _decide(self, request, queryset, decision: str):
+        title, verb, service = self.DECISIONS[decision]
+        form_class = SuspensionForm if decision == "suspend" else VerificationNoteForm
+        form = form_class(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             note = form.cleaned_data["note"].strip()
-            if not verify and not note:
+            if decision == "reject" and not note:
                 form.add_error("note", "Say why, so the employers know what to fix.")
             else:
                 done = 0
                 for org in queryset:
                     try:
-                        if verify:
-                            services.organization_verify(
-                                actor=request.user, organization=org, note=note
-                            )
+                        if decision == "suspend":
+                            service(actor=request.user, organization=org, reason=note)
                         else:
-                            services.organization_reject(
-                                actor=request.user, organization=org, note=note
-                            )
+                            service(actor=request.user, organization=org, note=note)
                         done += 1
                     except ValidationError as error:
                         self.message_user(
                             request, f"{org}: {' '.join(error.messages)}", messages.ERROR
                         )
-                verb = "verified" if verify else "marked as not verified"
                 self.message_user(request, f"{done} organization(s) {verb}.", messages.SUCCESS)
                 return None
         return render(
@@ -227,7 +293,7 @@ class OrganizationAdmin(PlatformAdminOnly, admin.ModelAdmin):
             "admin/accounts/organization/decide.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Verify organizations" if verify else "Do not verify organizations",
+                "title": title,
                 "organizations": queryset,
                 "form": form,
                 "action": request.POST.get("action"),
@@ -239,10 +305,54 @@ class OrganizationAdmin(PlatformAdminOnly, admin.ModelAdmin):
 # --- Profiles -------------------------------------------------------------------------------------
 
 
-@admin.register(StudentProfile)
-class StudentProfileAdmin(admin.ModelAdmin):
-    """Platform admins see every student; career staff only their own school's."""
+class AuthorizationReviewForm(forms.Form):
+    valid_from = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Valid from"
+    )
+    valid_until = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Valid until"
+    )
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason (when rejecting)",
+        help_text="The student reads it: say what is wrong and what to bring instead.",
+    )
 
+
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "work authorization review"
+    parameter_name = "authorization"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("pending", "Waiting for review"),
+            ("expiring", "Verified, ends within 30 days"),
+            ("expired", "Verified, expired"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        verified = queryset.filter(work_authorization_status=AuthorizationStatus.VERIFIED)
+        if self.value() == "pending":
+            return queryset.filter(work_authorization_status=AuthorizationStatus.PENDING)
+        if self.value() == "expiring":
+            return verified.filter(
+                authorization_valid_until__gte=today,
+                authorization_valid_until__lte=today + timedelta(days=30),
+            )
+        if self.value() == "expired":
+            return verified.filter(authorization_valid_until__lt=today)
+        return queryset
+
+
+@admin.register(StudentProfile)
+class StudentProfileAdmin(SchoolScopedAdmin):
+    """Platform admins see every student; career staff only their own school's, and review
+    their work authorization documents."""
+
+    school_path = "school"
+    admin_can_change = True
     list_display = (
         "student_name",
         "email",
@@ -250,13 +360,30 @@ class StudentProfileAdmin(admin.ModelAdmin):
         "major",
         "graduation_year",
         "work_authorization",
-        "work_authorization_status",
+        "authorization_state",
     )
-    list_filter = ("work_authorization_status", "work_authorization", "graduation_year")
+    list_filter = (
+        NeedsReviewFilter,
+        "work_authorization_status",
+        "work_authorization",
+        "graduation_year",
+    )
     search_fields = ("user__email", "user__first_name", "user__last_name", "major")
     list_select_related = ("user", "school")
-    readonly_fields = ("user", "resume_link", "resume_uploaded_at", "updated_at")
-    exclude = ("resume",)
+    readonly_fields = (
+        "user",
+        "resume_link",
+        "resume_uploaded_at",
+        "authorization_review",
+        "work_authorization_status",
+        "work_authorization_note",
+        "authorization_valid_from",
+        "authorization_valid_until",
+        "authorization_reviewed_by",
+        "authorization_reviewed_at",
+        "updated_at",
+    )
+    exclude = ("resume", "authorization_document", "authorization_document_name")
     filter_horizontal = ("skills",)
     formfield_overrides = URL_FIELDS_HTTPS
 
@@ -268,6 +395,16 @@ class StudentProfileAdmin(admin.ModelAdmin):
     def email(self, obj):
         return obj.user.email
 
+    @admin.display(description="review", ordering="work_authorization_status")
+    def authorization_state(self, obj):
+        state = obj.get_work_authorization_status_display()
+        until = obj.authorization_valid_until
+        if obj.work_authorization_status == AuthorizationStatus.VERIFIED and until:
+            if until < timezone.localdate():
+                return format_html('<strong class="integrity-flag">⚠ expired {}</strong>', until)
+            return f"{state} until {until:%Y-%m-%d}"
+        return state
+
     @admin.display(description="résumé")
     def resume_link(self, obj):
         if not obj.resume:
@@ -275,26 +412,98 @@ class StudentProfileAdmin(admin.ModelAdmin):
         url = reverse("resume_download", kwargs={"student_id": obj.user_id})
         return format_html('<a href="{}">{}</a>', url, obj.resume_display_name)
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(school_id=staff_school_id(request.user))
+    @admin.display(description="work authorization document")
+    def authorization_review(self, obj):
+        if obj.work_authorization not in AUTHORIZATIONS_NEEDING_VERIFICATION:
+            return "Not needed for this status."
+        url = reverse("admin:accounts_studentprofile_authorization", args=[obj.pk])
+        return format_html('<a class="button" href="{}">Review the document</a>', url)
 
     def get_list_filter(self, request):
-        if request.user.is_superuser:
-            return ("school",) + tuple(self.list_filter)
-        return self.list_filter
+        filters = super().get_list_filter(request)
+        if self.is_platform_admin(request):
+            return ("school", *filters)
+        return filters
 
-    def has_add_permission(self, request):
-        return False
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/authorization/",
+                self.admin_site.admin_view(self.authorization_view),
+                name="accounts_studentprofile_authorization",
+            )
+        ] + super().get_urls()
 
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+    def authorization_view(self, request, pk: int):
+        """Career services check the declared status against the uploaded document."""
+        profile = get_object_or_404(
+            self.get_queryset(request).select_related("user", "authorization_reviewed_by"), pk=pk
+        )
+        may_decide = self.is_platform_admin(request) or request.user.has_perm(
+            "accounts.verify_work_authorization"
+        )
+        if not self.has_view_permission(request, profile):
+            raise PermissionDenied
+        initial = {
+            "valid_from": profile.authorization_valid_from,
+            "valid_until": profile.authorization_valid_until,
+        }
+        form = AuthorizationReviewForm(request.POST or None, initial=initial)
+        if request.method == "POST":
+            if not may_decide:
+                raise PermissionDenied
+            decision = request.POST.get("decision")
+            if form.is_valid() and decision in ("verify", "reject"):
+                data = form.cleaned_data
+                try:
+                    if decision == "verify":
+                        services.work_authorization_verify(
+                            actor=request.user,
+                            profile=profile,
+                            valid_from=data["valid_from"],
+                            valid_until=data["valid_until"],
+                        )
+                    else:
+                        services.work_authorization_reject(
+                            actor=request.user, profile=profile, reason=data["reason"]
+                        )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    verb = "verified" if decision == "verify" else "rejected"
+                    self.message_user(
+                        request,
+                        f"{profile.user.get_full_name()}'s work authorization is {verb}. "
+                        "The student has been told.",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:accounts_studentprofile_change", profile.pk)
+        document_url = (
+            reverse("authorization_document", kwargs={"student_id": profile.user_id})
+            if profile.authorization_document
+            else ""
+        )
+        return render(
+            request,
+            "admin/accounts/studentprofile/authorization.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Work authorization: {profile.user.get_full_name()}",
+                "profile": profile,
+                "form": form,
+                "may_decide": may_decide,
+                "document_url": document_url,
+                "is_expired": bool(
+                    profile.authorization_valid_until
+                    and profile.authorization_valid_until < timezone.localdate()
+                ),
+                "opts": self.model._meta,
+            },
+        )
 
 
 @admin.register(EmployerProfile)
-class EmployerProfileAdmin(PlatformAdminOnly, admin.ModelAdmin):
+class EmployerProfileAdmin(AuditedAdminMixin, PlatformAdminOnly, admin.ModelAdmin):
     list_display = ("user", "organization", "job_title")
     list_select_related = ("user", "organization")
     search_fields = ("user__email", "organization__name")
@@ -310,7 +519,7 @@ class CareerStaffCreateForm(forms.Form):
 
 
 @admin.register(CareerStaffProfile)
-class CareerStaffProfileAdmin(PlatformAdminOnly, admin.ModelAdmin):
+class CareerStaffProfileAdmin(AuditedAdminMixin, PlatformAdminOnly, admin.ModelAdmin):
     list_display = ("user", "school", "job_title")
     list_select_related = ("user", "school")
     list_filter = ("school",)
@@ -418,14 +627,36 @@ class StaffAccessRequestAdmin(PlatformAdminOnly, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(PlatformAdminOnly, admin.ModelAdmin):
-    list_display = ("created_at", "actor", "action", "summary")
-    list_filter = ("action",)
-    search_fields = ("summary", "actor__email")
-    list_select_related = ("actor",)
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+class AuditEventAdmin(SchoolScopedAdmin):
+    """The audit trail, read-only for everyone: platform admins see every event, career
+    services staff the events about their own school's students."""
 
-    def has_add_permission(self, request):
+    school_path = "school"
+    list_display = ("created_at", "who", "action", "summary", "school")
+    list_filter = ("action", ("created_at", admin.DateFieldListFilter), "school")
+    search_fields = ("summary", "actor__email")
+    list_select_related = ("actor", "school")
+    fields = (
+        "created_at",
+        "actor",
+        "action",
+        "summary",
+        "school",
+        "target_type",
+        "target_id",
+        "details",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="actor", ordering="actor__email")
+    def who(self, obj):
+        return obj.actor.email if obj.actor else "the platform (automatic)"
+
+    @admin.display(description="what changed")
+    def details(self, obj):
+        return format_html("<pre>{}</pre>", pretty(obj.data))
+
+    def has_add_permission(self, request, *args):
         return False
 
     def has_change_permission(self, request, obj=None):

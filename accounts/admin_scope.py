@@ -11,6 +11,7 @@ The few things staff may change are granted per model (`staff_can_add`,
 from django.contrib import admin
 from django.db import models
 
+from accounts.audit import AuditedAdminMixin
 from accounts.models import Role
 
 
@@ -21,11 +22,16 @@ def staff_school_id(user) -> int | None:
     return profile.school_id if profile else None
 
 
-class SchoolScopedAdmin(admin.ModelAdmin):
+class SchoolScopedAdmin(AuditedAdminMixin, admin.ModelAdmin):
     # ORM path from the model to the school it concerns, e.g. "engagement__school".
     school_path: str = ""
     staff_can_add = False
     staff_can_change = False
+    # What platform admins may do here (they never delete: records are kept).
+    admin_can_add = False
+    admin_can_change = False
+    # Actions career staff may run (every other action is for platform admins).
+    staff_actions: tuple[str, ...] = ()
 
     @staticmethod
     def is_platform_admin(request) -> bool:
@@ -33,6 +39,10 @@ class SchoolScopedAdmin(admin.ModelAdmin):
 
     def scope(self, queryset, school_id: int):
         return queryset.filter(**{self.school_path: school_id})
+
+    def staff_school(self, request) -> int | None:
+        """The school a career staff member sees; None for platform admins (every school)."""
+        return None if self.is_platform_admin(request) else staff_school_id(request.user)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -62,23 +72,17 @@ class SchoolScopedAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, *args):
         if self.is_platform_admin(request):
-            return self.platform_admin_can_add()
+            return self.admin_can_add
         return self.staff_can_add and self._staff_may(request, "add")
-
-    def platform_admin_can_add(self) -> bool:
-        return False
 
     def has_change_permission(self, request, obj=None):
         if self.is_platform_admin(request):
-            return self.platform_admin_can_change()
+            return self.admin_can_change
         return (
             self.staff_can_change
             and self._staff_may(request, "change")
             and self._in_scope(request, obj)
         )
-
-    def platform_admin_can_change(self) -> bool:
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -110,6 +114,6 @@ class SchoolScopedAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         if not self.is_platform_admin(request):
             for name in list(actions):
-                if name not in getattr(self, "staff_actions", ()):
+                if name not in self.staff_actions:
                     del actions[name]
         return actions

@@ -442,21 +442,35 @@ class StaffAccessRequest(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Append-only record of who changed what, and when."""
+    """Append-only record of who changed what, and when: the database refuses to change or
+    delete a row. An account that has acted cannot be deleted either (deactivate it), so
+    the trail never loses who did something."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(max_length=60)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.CharField(max_length=64)
     summary = models.CharField(max_length=300)
     data = models.JSONField(default=dict, blank=True)
+    # The school whose student the event concerns: its career services staff see it.
+    school = models.ForeignKey(
+        School,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the (school, created_at) index serves lookups by school
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["school", "created_at"], name="auditevent_school_created"),
+        ]
 
     def __str__(self):
         return self.summary
@@ -493,7 +507,9 @@ class Notification(models.Model):
                 fields=["recipient", "created_at"],
                 name="notification_unread",
                 condition=models.Q(read_at__isnull=True),
-            )
+            ),
+            # Reminders to every employer of an organization are found as sent by key alone.
+            models.Index(fields=["key"], name="notification_key"),
         ]
 
     def __str__(self):

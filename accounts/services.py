@@ -11,7 +11,6 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -21,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.audit import audit
 from accounts.models import (
     AUTHORIZATIONS_NEEDING_VERIFICATION,
-    AuditEvent,
     AuthorizationStatus,
     CareerStaffProfile,
     EmployerProfile,
@@ -41,17 +40,6 @@ from marketplace.mail import send_templated_mail
 
 CAREER_STAFF_GROUP = "Career services"
 MAX_SKILLS = 25
-
-
-def audit(*, actor: User | None, action: str, target, summary: str, data: dict | None = None):
-    return AuditEvent.objects.create(
-        actor=actor if actor and actor.pk else None,
-        action=action,
-        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
-        target_id=str(target.pk),
-        summary=summary[:300],
-        data=data or {},
-    )
 
 
 # --- Skills -------------------------------------------------------------------
@@ -187,18 +175,23 @@ def student_profile_save(
     )
     profile.authorization_valid_from = data.authorization_valid_from
     profile.authorization_valid_until = data.authorization_valid_until
+    old_document_name = profile.authorization_document.name or ""
     if authorization_document is not None:
         profile.authorization_document.save(
             authorization_document.name, authorization_document, save=False
         )
         profile.authorization_document_name = authorization_document.name[:200]
-    if (
+    back_in_queue = (
         (authorization_document is not None or dates_changed)
         and data.work_authorization in AUTHORIZATIONS_NEEDING_VERIFICATION
         and old_authorization == data.work_authorization
-    ):
-        # A new document or new dates: career services look again.
+        and profile.work_authorization_status != AuthorizationStatus.PENDING
+    )
+    if back_in_queue:
+        # A new document or new dates: career services look again (an earlier reason for
+        # not verifying no longer applies).
         profile.work_authorization_status = AuthorizationStatus.PENDING
+        profile.work_authorization_note = ""
 
     old_resume_name = profile.resume.name if profile.resume else ""
     if resume is not None:
@@ -215,6 +208,9 @@ def student_profile_save(
     if old_resume_name and old_resume_name != profile.resume.name:
         storage = profile.resume.storage
         transaction.on_commit(lambda: storage.delete(old_resume_name))
+    if old_document_name and old_document_name != profile.authorization_document.name:
+        document_storage = profile.authorization_document.storage
+        transaction.on_commit(lambda: document_storage.delete(old_document_name))
 
     audit(
         actor=user,
@@ -223,7 +219,7 @@ def student_profile_save(
         summary=f"{user.email} {'created' if created else 'updated'} their student profile",
         data={"work_authorization": profile.work_authorization},
     )
-    if (
+    if back_in_queue or (
         old_authorization != data.work_authorization
         and data.work_authorization in AUTHORIZATIONS_NEEDING_VERIFICATION
     ):
@@ -380,6 +376,7 @@ CAREER_STAFF_PERMISSIONS = [
     ("accounts", "view_school"),
     ("accounts", "view_studentprofile"),
     ("accounts", "verify_work_authorization"),
+    ("accounts", "view_auditevent"),
     ("accounts", "view_organization"),
     ("projects", "view_application"),
     ("projects", "view_engagement"),
@@ -601,6 +598,12 @@ def work_authorization_verify(
         errors["valid_until"] = "This authorization has already expired."
     if errors:
         raise ValidationError(errors)
+    if (
+        profile.work_authorization_status == AuthorizationStatus.VERIFIED
+        and profile.authorization_valid_from == valid_from
+        and profile.authorization_valid_until == valid_until
+    ):
+        return profile  # already verified for these dates: nothing to tell anyone
     profile.work_authorization_status = AuthorizationStatus.VERIFIED
     profile.work_authorization_note = ""
     profile.authorization_valid_from = valid_from
@@ -631,6 +634,11 @@ def work_authorization_reject(
         raise ValidationError("This student's declared status needs no verification.")
     if not reason.strip():
         raise ValidationError({"reason": "Tell the student why, and what to bring instead."})
+    if (
+        profile.work_authorization_status == AuthorizationStatus.REJECTED
+        and profile.work_authorization_note == reason.strip()
+    ):
+        return profile
     profile.work_authorization_status = AuthorizationStatus.REJECTED
     profile.work_authorization_note = reason.strip()
     profile.authorization_reviewed_by = actor
@@ -717,6 +725,17 @@ def organization_reinstate(*, actor: User, organization: Organization) -> Organi
     org.suspension_reason = ""
     org.save(update_fields=["suspended_at", "suspension_reason"])
     audit(
-        actor=actor, action="organization.reinstated", target=org, summary=f"{org.name} reinstated"
+        actor=actor,
+        action="organization.reinstated",
+        target=org,
+        summary=f"{actor.email} reinstated {org.name}",
+    )
+    notify(
+        recipients=list(User.objects.filter(employer_profile__organization=org, is_active=True)),
+        kind="organization.reinstated",
+        key=f"organization-{org.pk}-reinstated-{timezone.now():%Y%m%d%H%M%S}",
+        message=f"{org.name} is reinstated: you can publish projects again",
+        url=reverse("employer_dashboard"),
+        context={"details": "Projects closed during the suspension stay closed."},
     )
     return org

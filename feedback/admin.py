@@ -1,25 +1,32 @@
-"""Feedback in the admin, read-only: platform admins see every session, note and evaluation."""
+"""Feedback and oversight in the admin.
 
+Feedback sessions, their notes and the evaluations are read-only records; career
+services staff see their own school's. Flags and coaching notes are what staff
+write: through the oversight services, on their own school's engagements and the
+employers their students work with.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
-from feedback.models import EmployerReview, FeedbackSession, SessionNote, StudentEvaluation
+import feedback.dashboard  # noqa: F401
+from accounts.admin_scope import SchoolScopedAdmin, staff_school_id
+from accounts.models import Organization
+from feedback import oversight
+from feedback.models import (
+    CoachingNote,
+    EmployerReview,
+    FeedbackSession,
+    Flag,
+    SessionNote,
+    StudentEvaluation,
+)
+from projects.models import Engagement, EngagementStatus
 
-
-class ReadOnly(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+FINISHED = (EngagementStatus.APPROVED, EngagementStatus.PAID)
 
 
 class NoteInline(admin.StackedInline):
@@ -27,6 +34,11 @@ class NoteInline(admin.StackedInline):
     extra = 0
     can_delete = False
     readonly_fields = ("author", "went_well", "to_change", "next_steps", "updated_at")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and (
+            request.user.is_superuser or staff_school_id(request.user) is not None
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -36,7 +48,8 @@ class NoteInline(admin.StackedInline):
 
 
 @admin.register(FeedbackSession)
-class FeedbackSessionAdmin(ReadOnly):
+class FeedbackSessionAdmin(SchoolScopedAdmin):
+    school_path = "engagement__school"
     list_display = ("engagement", "kind", "scheduled_at", "status", "marked_at")
     list_filter = ("status", "kind")
     list_select_related = ("engagement__project",)
@@ -47,15 +60,236 @@ class FeedbackSessionAdmin(ReadOnly):
 
 
 @admin.register(StudentEvaluation)
-class StudentEvaluationAdmin(ReadOnly):
+class StudentEvaluationAdmin(SchoolScopedAdmin):
+    school_path = "engagement__school"
     list_display = ("engagement", "author", "average", "interested_full_time", "submitted_at")
     list_filter = ("interested_full_time", "would_work_again")
     list_select_related = ("engagement__project", "author")
+    search_fields = ("engagement__project__title", "engagement__student__email")
     readonly_fields = [f.name for f in StudentEvaluation._meta.fields]
 
 
 @admin.register(EmployerReview)
-class EmployerReviewAdmin(ReadOnly):
+class EmployerReviewAdmin(SchoolScopedAdmin):
+    school_path = "engagement__school"
     list_display = ("engagement", "author", "average", "submitted_at")
     list_select_related = ("engagement__project", "author")
+    search_fields = ("engagement__project__title", "engagement__organization__name")
     readonly_fields = [f.name for f in EmployerReview._meta.fields]
+
+
+# --- Flags ---------------------------------------------------------------------------------------
+
+
+def _organizations_of(school_id: int | None):
+    """Employers a school's students work with (every organization for platform admins)."""
+    if school_id is None:
+        return Organization.objects.all()
+    return Organization.objects.filter(
+        Exists(Engagement.objects.filter(organization=OuterRef("pk"), school_id=school_id))
+    )
+
+
+class FlagAddForm(forms.ModelForm):
+    class Meta:
+        model = Flag
+        fields = ("engagement", "organization", "note", "follow_up_on")
+        help_texts = {
+            "engagement": "The engagement to follow up, or leave empty to flag an employer.",
+            "organization": "An employer your students work with.",
+            "follow_up_on": "When to look at it again.",
+        }
+
+    def clean_follow_up_on(self):
+        day = self.cleaned_data.get("follow_up_on")
+        if day and day < timezone.localdate():
+            raise ValidationError("Choose today or a later date.")
+        return day
+
+    # Platform admins belong to no school: their flags are about an engagement (and so
+    # belong to its student's school).
+    needs_engagement = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("engagement") and not cleaned.get("organization"):
+            raise ValidationError("Choose the engagement or the employer this flag is about.")
+        if self.needs_engagement and not cleaned.get("engagement"):
+            self.add_error("engagement", "Choose an engagement: a flag belongs to its school.")
+        return cleaned
+
+
+class FlagResolveForm(forms.ModelForm):
+    class Meta:
+        model = Flag
+        fields = ("resolution",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resolution"].required = True
+        self.fields["resolution"].help_text = "How it was followed up. Saving resolves the flag."
+
+
+class FollowUpFilter(admin.SimpleListFilter):
+    title = "follow-up"
+    parameter_name = "follow_up"
+
+    def lookups(self, request, model_admin):
+        return [("due", "Due today or earlier"), ("automatic", "Raised by a rule")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.filter(status="open", follow_up_on__lte=timezone.localdate())
+        if self.value() == "automatic":
+            return queryset.exclude(rule="")
+        return queryset
+
+
+@admin.register(Flag)
+class FlagAdmin(SchoolScopedAdmin):
+    school_path = "school"
+    staff_can_add = staff_can_change = True
+    admin_can_add = admin_can_change = True
+    list_display = ("subject", "reason", "note", "follow_up_on", "status", "raised", "school")
+    list_filter = ("status", FollowUpFilter, "rule")
+    list_select_related = ("engagement__project", "organization", "raised_by", "school")
+    search_fields = ("note", "engagement__project__title", "organization__name")
+    autocomplete_fields = ("engagement", "organization")
+    date_hierarchy = "raised_at"
+
+    @admin.display(description="about")
+    def subject(self, obj):
+        return obj.engagement or obj.organization
+
+    @admin.display(description="rule", ordering="rule")
+    def reason(self, obj):
+        return obj.get_rule_display() or "Raised by staff"
+
+    @admin.display(description="raised", ordering="raised_at")
+    def raised(self, obj):
+        who = obj.raised_by.get_full_name() if obj.raised_by else "automatic"
+        return f"{timezone.localtime(obj.raised_at):%Y-%m-%d} ({who})"
+
+    def get_list_display(self, request):
+        if self.is_platform_admin(request):
+            return self.list_display
+        return self.list_display[:-1]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = FlagAddForm if obj is None else FlagResolveForm
+        kwargs["fields"] = None
+        form = super().get_form(request, obj, change, **kwargs)
+        form.needs_engagement = staff_school_id(request.user) is None
+        return form
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return FlagAddForm.Meta.fields
+        return (
+            "subject",
+            "reason",
+            "note",
+            "follow_up_on",
+            "status",
+            "raised",
+            "resolved_by",
+            "resolved_at",
+            "resolution",
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        fields = [f for f in self.get_fields(request, obj) if f != "resolution"]
+        if obj.status == Flag.Status.RESOLVED:
+            fields.append("resolution")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == Flag.Status.RESOLVED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        school_id = self.staff_school(request)
+        if db_field.name == "engagement":
+            engagements = Engagement.objects.select_related("project", "student")
+            if school_id is not None:
+                engagements = engagements.filter(school_id=school_id)
+            kwargs["queryset"] = engagements
+        elif db_field.name == "organization":
+            kwargs["queryset"] = _organizations_of(school_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = oversight.flag_resolve(
+                actor=request.user, flag=obj, resolution=form.cleaned_data["resolution"]
+            )
+        else:
+            saved = oversight.flag_raise(
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                engagement=form.cleaned_data.get("engagement"),
+                organization=form.cleaned_data.get("organization"),
+                follow_up_on=form.cleaned_data.get("follow_up_on"),
+            )
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing hangs off a flag; the services saved it."""
+
+
+# --- Coaching notes --------------------------------------------------------------------------
+
+
+class CoachingNoteForm(forms.ModelForm):
+    class Meta:
+        model = CoachingNote
+        fields = ("engagement", "text")
+        labels = {"text": "Advice for the student"}
+        help_texts = {
+            "engagement": "A finished (approved) engagement of one of your students.",
+            "text": "How to present this work on a résumé and in interviews. The student reads "
+            "it on the engagement's page.",
+        }
+
+
+@admin.register(CoachingNote)
+class CoachingNoteAdmin(SchoolScopedAdmin):
+    school_path = "engagement__school"
+    staff_can_add = True
+    admin_can_add = True
+    form = CoachingNoteForm
+    list_display = ("engagement", "author", "created_at")
+    list_select_related = ("engagement__project", "engagement__student", "author")
+    search_fields = ("engagement__project__title", "engagement__student__email", "text")
+    autocomplete_fields = ("engagement",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("engagement", "author", "created_at", "text") if obj else ()
+
+    def get_fields(self, request, obj=None):
+        return ("engagement", "author", "created_at", "text") if obj else ("engagement", "text")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "engagement":
+            engagements = Engagement.objects.filter(status__in=FINISHED).select_related(
+                "project", "student"
+            )
+            school_id = self.staff_school(request)
+            if school_id is not None:
+                engagements = engagements.filter(school_id=school_id)
+            kwargs["queryset"] = engagements
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        saved = oversight.coaching_note_add(
+            actor=request.user, engagement=form.cleaned_data["engagement"], text=obj.text
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing hangs off a coaching note."""

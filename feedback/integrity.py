@@ -29,6 +29,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
 from feedback.models import FeedbackSession, Flag, FlagRule, SessionStatus
@@ -102,24 +103,29 @@ def with_integrity(queryset: QuerySet[Engagement], now=None) -> QuerySet[Engagem
         last_session_held_at=last_held,
         average_review_time=review_time,
     )
+    no_recent_session = (
+        Q(status__in=LIVE)
+        & Q(funded_at__lte=now - timedelta(days=NO_SESSION_DAYS))
+        & (
+            Q(last_session_held_at__isnull=True)
+            | Q(last_session_held_at__lte=now - timedelta(days=NO_SESSION_DAYS))
+        )
+    )
+    # The comparisons are multiplied out rather than divided: the database divides integers
+    # as integers, which would flag 25 of 28 quarter hours (89.3%) as 90%.
     return figures.annotate(
-        flag_hours=_bool(Q(logged_quarters__gte=F("cap_quarters") * HOURS_FLAG_PERCENT / 100)),
-        flag_rate=_bool(
-            Q(logged_quarters__gt=0) & Q(fee_cents__lt=F("logged_quarters") * floor / 4)
-        ),
-        flag_supervision=_bool(
-            Q(status__in=LIVE)
-            & (
-                Q(sessions_missed__gt=0)
-                | (
-                    Q(funded_at__lte=now - timedelta(days=NO_SESSION_DAYS))
-                    & (
-                        Q(last_session_held_at__isnull=True)
-                        | Q(last_session_held_at__lte=now - timedelta(days=NO_SESSION_DAYS))
-                    )
+        flag_hours=_bool(
+            Q(
+                GreaterThanOrEqual(
+                    F("logged_quarters") * 100, F("cap_quarters") * HOURS_FLAG_PERCENT
                 )
             )
         ),
+        flag_rate=_bool(
+            Q(logged_quarters__gt=0) & Q(LessThan(F("fee_cents") * 4, F("logged_quarters") * floor))
+        ),
+        flag_no_recent_session=_bool(no_recent_session),
+        flag_supervision=_bool((Q(status__in=LIVE) & Q(sessions_missed__gt=0)) | no_recent_session),
         flag_overdue=_bool(
             Q(status__in=[EngagementStatus.ACTIVE, EngagementStatus.REVISION_REQUESTED])
             & Q(due_at__lt=now)
@@ -135,13 +141,14 @@ def flagged(queryset: QuerySet[Engagement]) -> QuerySet[Engagement]:
     """Engagements that break a rule now or have an open flag (automatic or raised by staff).
 
     Needs with_integrity() first."""
+    open_flag = Flag.objects.filter(engagement=OuterRef("pk"), status=Flag.Status.OPEN)
     return queryset.filter(
         Q(flag_hours=True)
         | Q(flag_rate=True)
         | Q(flag_supervision=True)
         | Q(flag_overdue=True)
-        | Q(flags__status=Flag.Status.OPEN)
-    ).distinct()
+        | Exists(open_flag)
+    )
 
 
 RULES = {
@@ -158,7 +165,7 @@ RULES = {
         f"A feedback session was marked missed in the last {NO_SESSION_DAYS} days.",
     ),
     FlagRule.NO_RECENT_SESSION: (
-        "flag_supervision",
+        "flag_no_recent_session",
         f"No feedback session held in the last {NO_SESSION_DAYS} days.",
     ),
     FlagRule.OVERDUE: ("flag_overdue", "The work is past its due date."),
@@ -167,7 +174,9 @@ RULES = {
 
 def raise_automatic_flags(now=None) -> int:
     """Periodic: open one flag per engagement and broken rule, and resolve the automatic
-    flags whose rule holds again. A fixed number of queries per rule, whatever the rows."""
+    flags whose rule holds again. A fixed number of queries per rule, whatever the rows.
+
+    Returns how many more automatic flags are open than before."""
     now = now or timezone.now()
     base = with_integrity(Engagement.objects.filter(status__in=LIVE), now=now)
     before = Flag.objects.filter(status=Flag.Status.OPEN).exclude(rule="").count()
@@ -196,19 +205,27 @@ def raise_automatic_flags(now=None) -> int:
         with transaction.atomic():
             Flag.objects.bulk_create(
                 [
-                    Flag(school_id=school_id, engagement_id=pk, rule=rule, note=notes[rule])
+                    Flag(
+                        school_id=school_id,
+                        engagement_id=pk,
+                        rule=rule,
+                        note=notes[rule],
+                        raised_at=now,
+                    )
                     for pk, school_id in broken.values_list("pk", "school_id").iterator()
                 ],
                 ignore_conflicts=True,
                 batch_size=1000,
             )
-            # Fixed since (a session was held, the work handed in, …): close the flag.
+            # Fixed since (a session was held, the work handed in, …) or the engagement is
+            # over: close the flag. Staff flags (no rule) are left to staff.
             Flag.objects.filter(rule=rule, status=Flag.Status.OPEN).exclude(
                 engagement__in=broken.values("pk")
             ).update(
                 status=Flag.Status.RESOLVED,
                 resolved_at=now,
-                resolution="Resolved automatically: the rule holds again.",
+                resolution="Resolved automatically: the rule holds again "
+                "or the engagement is no longer under way.",
             )
     after = Flag.objects.filter(status=Flag.Status.OPEN).exclude(rule="").count()
     return max(after - before, 0)

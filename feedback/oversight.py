@@ -13,6 +13,9 @@ from accounts.services import audit
 from feedback.models import CoachingNote, Flag
 from projects.models import Engagement, EngagementStatus
 
+NOTE_MAX_LENGTH = Flag._meta.get_field("note").max_length
+COACHING_MAX_LENGTH = CoachingNote._meta.get_field("text").max_length
+
 
 def staff_school_id(user: User) -> int | None:
     profile = getattr(user, "career_staff_profile", None)
@@ -34,6 +37,8 @@ def flag_raise(
 ) -> Flag:
     """Career staff flag an engagement of their school, or an employer their students work
     with, for follow-up."""
+    if engagement is None and organization is None:
+        raise ValidationError("Choose the engagement or the employer to follow up.")
     school_id = staff_school_id(actor)
     if engagement is not None:
         school_id = engagement.school_id
@@ -45,8 +50,16 @@ def flag_raise(
         ).exists()
         if not works_with:
             raise PermissionDenied("None of your students work with this employer.")
+    if (
+        engagement is not None
+        and organization is not None
+        and organization.pk != engagement.organization_id
+    ):
+        raise ValidationError({"organization": "This is not the engagement's employer."})
     if not note.strip():
         raise ValidationError({"note": "Say what to follow up."})
+    if len(note.strip()) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": f"Keep it under {NOTE_MAX_LENGTH} characters."})
     if follow_up_on and follow_up_on < timezone.localdate():
         raise ValidationError({"follow_up_on": "Choose today or a later date."})
     flag = Flag.objects.create(
@@ -91,6 +104,8 @@ def coaching_note_add(*, actor: User, engagement: Engagement, text: str) -> Coac
         raise ValidationError("Coaching notes are for finished (approved) engagements.")
     if not text.strip():
         raise ValidationError({"text": "Write your advice."})
+    if len(text.strip()) > COACHING_MAX_LENGTH:
+        raise ValidationError({"text": f"Keep it under {COACHING_MAX_LENGTH} characters."})
     note = CoachingNote.objects.create(engagement=engagement, author=actor, text=text.strip())
     audit(
         actor=actor,

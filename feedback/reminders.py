@@ -67,6 +67,16 @@ def _not_sent(key_prefix: str, recipient_field: str) -> Exists:
     )
 
 
+def _sent_to_anyone(key_prefix: str) -> Exists:
+    """Rows whose reminder `<key_prefix><row id>` went out (to the organization's employers,
+    whoever they are now)."""
+    return Exists(
+        Notification.objects.filter(
+            key=Concat(Value(key_prefix), Cast(OuterRef("pk"), CharField()))
+        )
+    )
+
+
 def _employers_by_org(org_ids) -> dict[int, list[User]]:
     people = defaultdict(list)
     for user in User.objects.filter(
@@ -185,13 +195,7 @@ def sweep_sessions(now=None) -> int:
             notes__isnull=True,
             engagement__status__in=[*WORKING, EngagementStatus.SUBMITTED, *FINISHED],
         )
-        .exclude(
-            Exists(
-                Notification.objects.filter(
-                    key=Concat(Value(prefix), Cast(OuterRef("pk"), CharField()))
-                )
-            )
-        )
+        .exclude(_sent_to_anyone(prefix))
         .select_related("engagement__student", "engagement__project")
     )
     rows += [("unmarked", prefix, s) for s in unmarked]
@@ -376,7 +380,7 @@ def sweep_evaluations(now=None) -> int:
         ).select_related("student", "project")
         missing_evaluation = approved.exclude(
             Exists(StudentEvaluation.objects.filter(engagement=OuterRef("pk")))
-        )
+        ).exclude(_sent_to_anyone(f"evaluation-{days}d:employer:engagement-"))
         missing_review = approved.exclude(
             Exists(EmployerReview.objects.filter(engagement=OuterRef("pk")))
         ).exclude(_not_sent(f"evaluation-{days}d:student:engagement-", "student_id"))

@@ -1,4 +1,4 @@
-"""The reminder sweeps as Celery tasks, one per kind, run by beat every few minutes.
+"""The reminder sweeps and the integrity flags as Celery tasks, run by beat every few minutes.
 
 A sweep that fails (the database briefly unreachable, say) is retried with
 backoff; since sweeps are derived from database state, a lost run is simply
@@ -8,7 +8,7 @@ caught up by the next one.
 from celery import shared_task
 from django.db import OperationalError
 
-from feedback import reminders
+from feedback import integrity, reminders
 
 RETRY = {
     "autoretry_for": (OperationalError,),
@@ -46,3 +46,9 @@ def sweep_applications() -> int:
 @shared_task(name="feedback.sweep_evaluations", **RETRY)
 def sweep_evaluations() -> int:
     return reminders.sweep_evaluations()
+
+
+@shared_task(name="feedback.raise_integrity_flags", **RETRY)
+def raise_integrity_flags() -> int:
+    """Open the integrity flags career services follow, and close those fixed since."""
+    return integrity.raise_automatic_flags()

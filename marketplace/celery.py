@@ -20,7 +20,7 @@ app.autodiscover_tasks()
 SWEEPS = ("due_soon", "overdue", "sessions", "reviews", "applications", "evaluations")
 
 
-def beat_schedule(sweep_every: timedelta) -> dict:
+def beat_schedule(sweep_every: timedelta, integrity_every: timedelta | None = None) -> dict:
     return {
         "close-projects-past-apply-by": {
             "task": "projects.close_past_apply_by",
@@ -35,6 +35,12 @@ def beat_schedule(sweep_every: timedelta) -> dict:
             f"feedback-{name}": {"task": f"feedback.sweep_{name}", "schedule": sweep_every}
             for name in SWEEPS
         },
+        # Career services' integrity flags: opened and closed from the same figures the
+        # admin shows, so a missed run is caught up by the next.
+        "raise-integrity-flags": {
+            "task": "feedback.raise_integrity_flags",
+            "schedule": integrity_every or timedelta(minutes=15),
+        },
         "clear-expired-sessions": {
             "task": "marketplace.clear_expired_sessions",
             "schedule": crontab(minute=17, hour=3),
@@ -47,7 +53,10 @@ def _set_schedule(sender, **kwargs):
     # Read when Celery is configured (Django's settings are loaded by then).
     from django.conf import settings
 
-    sender.conf.beat_schedule = beat_schedule(timedelta(seconds=settings.REMINDER_SWEEP_SECONDS))
+    sender.conf.beat_schedule = beat_schedule(
+        timedelta(seconds=settings.REMINDER_SWEEP_SECONDS),
+        integrity_every=timedelta(seconds=settings.INTEGRITY_SWEEP_SECONDS),
+    )
 
 
 def ensure_file_broker_folders() -> None:

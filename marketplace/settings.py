@@ -292,6 +292,8 @@ PLATFORM_FEE_PERCENT = env.int("PLATFORM_FEE_PERCENT", default=10)
 APPLY_BY_TIME_ZONE = env.str("APPLY_BY_TIME_ZONE", default="America/Los_Angeles")
 # Reminders and automatic steps (feedback.reminders). Every delay is a setting.
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=300)  # how often beat sweeps
+# How often beat raises (and closes) career services' integrity flags.
+INTEGRITY_SWEEP_SECONDS = env.int("INTEGRITY_SWEEP_SECONDS", default=900)
 REMINDER_DUE_HOURS = env.list("REMINDER_DUE_HOURS", cast=int, default=[72, 24])
 REMINDER_OVERDUE_REPEAT_HOURS = env.int("REMINDER_OVERDUE_REPEAT_HOURS", default=48)
 REMINDER_SESSION_HOURS = env.list("REMINDER_SESSION_HOURS", cast=int, default=[24, 1])

@@ -5,6 +5,8 @@ from accounts import views as account_views
 
 admin.site.site_header = "Micro-internships oversight"
 admin.site.site_title = "Micro-internships admin"
+# The collapsible sidebar repeats the index page and its table markup is not valid HTML.
+admin.site.enable_nav_sidebar = False
 admin.site.index_title = "Oversight"
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
+from accounts.admin_scope import SchoolScopedAdmin
 from marketplace.forms import add_service_errors
 from marketplace.templatetags.money import money_exact
 from payments import ledger, services, webhooks
@@ -63,7 +64,10 @@ class RefundAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Payout)
-class PayoutAdmin(ReadOnlyAdmin):
+class PayoutAdmin(SchoolScopedAdmin):
+    """Career services see their students' payouts (read-only); admins can retry one."""
+
+    school_path = "engagement__school"
     list_display = ("pk", "student", "engagement", "amount", "status", "attempts", "last_error")
     list_filter = ("status", "gateway")
     search_fields = ("student__email", "provider_id", "engagement__project__title")
@@ -78,10 +82,7 @@ class PayoutAdmin(ReadOnlyAdmin):
     @admin.action(description="Send the selected failed payouts now")
     def retry_now(self, request, queryset):
         for payout in queryset.filter(status=Payout.Status.FAILED):
-            Payout.objects.filter(pk=payout.pk, status=Payout.Status.FAILED).update(
-                next_attempt_at=None
-            )
-            result = services.payout_execute(payout_id=payout.pk)
+            result = services.payout_retry_now(actor=request.user, payout=payout)
             level = messages.SUCCESS if result.status == Payout.Status.PAID else messages.WARNING
             self.message_user(request, f"Payout {payout.pk}: {result.get_status_display()}", level)
 

@@ -169,8 +169,18 @@ def engagement_fund(*, actor: User, engagement: Engagement) -> Payment:
 
 
 @transaction.atomic
-def payment_apply(*, payment_id: int, info: PaymentIntentInfo) -> Payment:
-    """Apply the provider's word about a payment. Safe to call any number of times."""
+def payment_apply(
+    *,
+    payment_id: int,
+    info: PaymentIntentInfo,
+    actor: User | None = None,
+    via: str = "automatic",
+) -> Payment:
+    """Apply the provider's word about a payment. Safe to call any number of times.
+
+    `actor` is the employer when they completed the payment themselves; otherwise `via`
+    says what told us (for the audit trail).
+    """
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if payment.status == PaymentStatus.SUCCEEDED:
         return payment
@@ -185,26 +195,26 @@ def payment_apply(*, payment_id: int, info: PaymentIntentInfo) -> Payment:
         payment.failure_message = ""
         payment.save(update_fields=["status", "charge_id", "succeeded_at", "failure_message"])
         ledger.record(
-            engagement_id=engagement.pk,
+            engagement=engagement,
             kind=LedgerEntry.Kind.FUNDING_RECEIVED,
             amount_cents=payment.amount_cents,
             key=f"payment:{payment.pk}:received",
             description=f"{payment.get_kind_display()} received (receipt {payment.receipt_number})",
+            actor=actor,
+            action="payment.succeeded",
+            via=via,
             payment=payment,
         )
         ledger.record(
-            engagement_id=engagement.pk,
+            engagement=engagement,
             kind=LedgerEntry.Kind.PLATFORM_FEE,
             amount_cents=-payment.platform_fee_cents,
             key=f"payment:{payment.pk}:platform_fee",
             description=f"Platform fee ({settings.PLATFORM_FEE_PERCENT}%)",
+            actor=actor,
+            action="payment.platform_fee",
+            via=via,
             payment=payment,
-        )
-        audit(
-            actor=None,
-            action="payment.succeeded",
-            target=payment,
-            summary=f"Payment {payment.receipt_number} of {payment.amount_cents} cents succeeded",
         )
         if payment.kind == Payment.Kind.FUNDING:
             engagement_services.engagement_mark_funded(engagement=engagement)
@@ -232,12 +242,12 @@ def payment_apply(*, payment_id: int, info: PaymentIntentInfo) -> Payment:
     return payment
 
 
-def payment_sync(*, payment: Payment) -> Payment:
+def payment_sync(*, payment: Payment, via: str = "automatic") -> Payment:
     """Re-read a payment from the provider and apply what it says."""
     if not payment.provider_id:
         return payment
     info = get_gateway().retrieve_payment(payment.provider_id)
-    return payment_apply(payment_id=payment.pk, info=info)
+    return payment_apply(payment_id=payment.pk, info=info, via=via)
 
 
 def local_payment_complete(*, actor: User, payment: Payment, succeed: bool) -> Payment:
@@ -255,7 +265,7 @@ def local_payment_complete(*, actor: User, payment: Payment, succeed: bool) -> P
         charge_id=f"local_ch_{payment.pk}",
         failure_message="" if succeed else "Test-mode card declined.",
     )
-    return payment_apply(payment_id=payment.pk, info=info)
+    return payment_apply(payment_id=payment.pk, info=info, actor=actor)
 
 
 # --- Refunds -------------------------------------------------------------------------------
@@ -335,7 +345,9 @@ def refund_execute(*, refund_id: int) -> Refund:
 
 
 @transaction.atomic
-def refund_apply(*, refund_id: int, provider_id: str, status: str) -> Refund:
+def refund_apply(
+    *, refund_id: int, provider_id: str, status: str, via: str = "automatic"
+) -> Refund:
     refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
     if refund.status == Refund.Status.SUCCEEDED:
         return refund
@@ -346,21 +358,27 @@ def refund_apply(*, refund_id: int, provider_id: str, status: str) -> Refund:
         refund.succeeded_at = timezone.now()
         refund.save(update_fields=["provider_id", "status", "succeeded_at"])
         ledger.record(
-            engagement_id=payment.engagement_id,
+            engagement=payment.engagement,
             kind=LedgerEntry.Kind.REFUND,
             amount_cents=-refund.amount_cents,
             key=f"refund:{refund.pk}",
             description=f"Refund to the employer: {refund.reason}",
+            actor=None,
+            action="refund.succeeded",
+            via=via,
             payment=payment,
             refund=refund,
         )
         if refund.platform_fee_cents:
             ledger.record(
-                engagement_id=payment.engagement_id,
+                engagement=payment.engagement,
                 kind=LedgerEntry.Kind.REVERSAL,
                 amount_cents=refund.platform_fee_cents,
                 key=f"refund:{refund.pk}:platform_fee",
                 description="Platform fee returned with the refund",
+                actor=None,
+                action="refund.platform_fee_returned",
+                via=via,
                 payment=payment,
                 refund=refund,
             )
@@ -373,9 +391,22 @@ def refund_apply(*, refund_id: int, provider_id: str, status: str) -> Refund:
             url=reverse("payments:receipts"),
             context={"details": refund.reason},
         )
-    elif status == "failed":
+    elif status == "failed" and refund.status != Refund.Status.FAILED:
         refund.status = Refund.Status.FAILED
         refund.save(update_fields=["provider_id", "status"])
+        audit(
+            actor=None,
+            action="refund.failed",
+            target=refund,
+            summary=f"Refund {refund.pk} of {refund.amount_cents} cents failed at the provider "
+            f"({via})",
+            data={
+                "amount_cents": refund.amount_cents,
+                "engagement_id": refund.payment.engagement_id,
+                "provider_id": refund.provider_id,
+                "via": via,
+            },
+        )
     else:
         refund.save(update_fields=["provider_id"])
     return refund
@@ -494,16 +525,33 @@ def _payout_failed(payout_id: int, message: str, *, refused: bool) -> Payout:
     payout.next_attempt_at = timezone.now() + timedelta(minutes=delay)
     payout.save(update_fields=["status", "last_error", "next_attempt_at", "refusals"])
     logger.warning("Payout %s failed (attempt %s): %s", payout.pk, payout.attempts, message)
+    audit(
+        actor=None,
+        action="payout.failed",
+        target=payout,
+        summary=f"Payout {payout.pk} of {payout.amount_cents} cents failed on attempt "
+        f"{payout.attempts}, retried automatically: {message}",
+        data={
+            "amount_cents": payout.amount_cents,
+            "engagement_id": payout.engagement_id,
+            "attempt": payout.attempts,
+            "refused": refused,
+            "error": payout.last_error,
+            "next_attempt_at": payout.next_attempt_at.isoformat(),
+        },
+    )
     return payout
 
 
 @transaction.atomic
-def payout_apply(*, payout_id: int, provider_id: str, reversed: bool = False) -> Payout:
+def payout_apply(
+    *, payout_id: int, provider_id: str, reversed: bool = False, via: str = "automatic"
+) -> Payout:
     """The provider made the transfer: record it once, and the engagement is paid."""
     payout = Payout.objects.select_for_update().get(pk=payout_id)
     engagement = _lock_engagement(payout.engagement_id)
     if reversed:
-        return _payout_reversed(payout, engagement)
+        return _payout_reversed(payout, engagement, via=via)
     if payout.status == Payout.Status.PAID:
         return payout
     payout.status = Payout.Status.PAID
@@ -512,20 +560,17 @@ def payout_apply(*, payout_id: int, provider_id: str, reversed: bool = False) ->
     payout.last_error = ""
     payout.save(update_fields=["status", "provider_id", "paid_at", "last_error"])
     ledger.record(
-        engagement_id=engagement.pk,
+        engagement=engagement,
         kind=LedgerEntry.Kind.PAYOUT,
         amount_cents=-payout.amount_cents,
         key=f"payout:{payout.pk}",
         description="Payout to the student",
+        actor=None,
+        action="payout.paid",
+        via=via,
         payout=payout,
     )
     engagement_services.engagement_mark_paid(engagement=engagement)
-    audit(
-        actor=None,
-        action="payout.paid",
-        target=payout,
-        summary=f"Paid {payout.amount_cents} cents to {engagement.student.email}",
-    )
     notify(
         recipients=[engagement.student],
         kind="payout.paid",
@@ -536,16 +581,19 @@ def payout_apply(*, payout_id: int, provider_id: str, reversed: bool = False) ->
     return payout
 
 
-def _payout_reversed(payout: Payout, engagement: Engagement) -> Payout:
+def _payout_reversed(payout: Payout, engagement: Engagement, *, via: str) -> Payout:
     if payout.status == Payout.Status.REVERSED:
         return payout
     if payout.status == Payout.Status.PAID:
         ledger.record(
-            engagement_id=engagement.pk,
+            engagement=engagement,
             kind=LedgerEntry.Kind.REVERSAL,
             amount_cents=payout.amount_cents,
             key=f"payout:{payout.pk}:reversed",
             description="The transfer to the student was reversed",
+            actor=None,
+            action="payout.reversed",
+            via=via,
             payout=payout,
         )
     payout.status = Payout.Status.REVERSED
@@ -575,6 +623,30 @@ def payouts_retry_due() -> int:
         except Exception:  # one bad payout must not stop the sweep
             logger.exception("Payout %s could not be sent", payout_id)
     return sent
+
+
+def payout_retry_now(*, actor: User, payout: Payout) -> Payout:
+    """A platform admin sends a failed payout now rather than at its next automatic retry."""
+    if not actor.is_platform_admin:
+        raise PermissionDenied("Only platform admins retry payouts.")
+    with transaction.atomic():
+        if not Payout.objects.filter(pk=payout.pk, status=Payout.Status.FAILED).update(
+            next_attempt_at=None
+        ):
+            return Payout.objects.get(pk=payout.pk)
+        audit(
+            actor=actor,
+            action="payout.retried",
+            target=payout,
+            summary=f"{actor.email} retried payout {payout.pk} of {payout.amount_cents} cents "
+            f"on engagement {payout.engagement_id}",
+            data={
+                "amount_cents": payout.amount_cents,
+                "engagement_id": payout.engagement_id,
+                "attempts_before": payout.attempts,
+            },
+        )
+    return payout_execute(payout_id=payout.pk)
 
 
 @transaction.atomic
@@ -680,6 +752,7 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
     fee_kept = (platform_fee * student_cents + funded_fee // 2) // funded_fee if funded_fee else 0
     refund_fee_part = platform_fee - fee_kept
     refund_total = funded_fee - student_cents + refund_fee_part
+    refunds = []
     for payment in payments:
         if refund_total <= 0:
             break
@@ -693,6 +766,7 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
             platform_fee_cents=fee_part,
             reason=f"Dispute settled: {note.strip()}"[:300],
         )
+        refunds.append(refund)
         _after_commit_execute_refund(refund.pk)
         refund_total -= amount
         refund_fee_part -= fee_part
@@ -704,8 +778,15 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
         actor=actor,
         action="engagement.settled",
         target=engagement,
-        summary=f"{actor.email} settled the dispute: {student_cents} cents to the student",
-        data={"student_cents": student_cents, "note": note.strip()},
+        summary=f"{actor.email} settled the dispute: {student_cents} cents to the student, "
+        f"{sum(r.amount_cents for r in refunds)} cents refunded to the employer",
+        data={
+            "student_cents": student_cents,
+            "platform_fee_kept_cents": fee_kept,
+            "payout_id": payout.pk if payout is not None else None,
+            "refunds": [{"refund_id": r.pk, "amount_cents": r.amount_cents} for r in refunds],
+            "note": note.strip(),
+        },
     )
     return payout
 

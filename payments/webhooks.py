@@ -72,7 +72,7 @@ def _on_payment_intent(event: WebhookEvent) -> bool:
             provider_id=_object(event)["id"]
         )
         payment.refresh_from_db()
-    services.payment_sync(payment=payment)
+    services.payment_sync(payment=payment, via="Stripe webhook")
     return True
 
 
@@ -94,7 +94,12 @@ def _on_transfer(event: WebhookEvent) -> bool:
     if payout is None:
         return False
     info = get_gateway().retrieve_transfer(obj["id"])
-    services.payout_apply(payout_id=payout.pk, provider_id=info.provider_id, reversed=info.reversed)
+    services.payout_apply(
+        payout_id=payout.pk,
+        provider_id=info.provider_id,
+        reversed=info.reversed,
+        via="Stripe webhook",
+    )
     return True
 
 
@@ -121,7 +126,12 @@ def _on_charge_refunded(event: WebhookEvent) -> bool:
                 reason="Refunded at the payment provider",
                 provider_id=info.provider_id,
             )
-        services.refund_apply(refund_id=refund.pk, provider_id=info.provider_id, status=info.status)
+        services.refund_apply(
+            refund_id=refund.pk,
+            provider_id=info.provider_id,
+            status=info.status,
+            via="Stripe webhook",
+        )
     return True
 
 

@@ -1,20 +1,33 @@
-"""Admin for platform admins: projects, applications and engagements, read-mostly.
+"""Projects, applications and engagements in the admin.
 
-State changes (publishing, accepting, approving, settling) go through the
-services from the site's own pages; here the records are shown as they are.
+Platform admins see every record; career services staff see, read-only, the
+applications, engagements, time entries, deliverables' metadata and messages of
+their own school's students (`SchoolScopedAdmin`). State changes (publishing,
+accepting, approving, settling) go through the services; here the records are
+shown as they are, with the integrity figures career services watch.
 """
 
 from django.contrib import admin
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
+from accounts.admin_scope import SchoolScopedAdmin, staff_school_id
+from feedback.integrity import flagged, with_integrity
+from feedback.models import CoachingNote, FeedbackSession, Flag
+from marketplace.csv_export import csv_response
 from marketplace.templatetags.money import money, money_exact
+from marketplace.terms import parse_term, recent_terms
+from payments.models import Payout
 from projects.models import (
     Application,
     ApplicationAnswer,
     Engagement,
     EngagementEvent,
+    EngagementStatus,
     Message,
     Project,
     ScopeExtension,
@@ -23,6 +36,8 @@ from projects.models import (
     SubmissionFile,
     TimeEntry,
 )
+
+STUDENT_SCHOOL = "student__student_profile__school"
 
 
 class PlatformAdminOnly:
@@ -40,8 +55,15 @@ class PlatformAdminOnly:
 
 
 class ReadOnlyInline(admin.TabularInline):
+    """Rows shown on a parent page the viewer may already see (the parent is scoped)."""
+
     extra = 0
     can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and (
+            request.user.is_superuser or staff_school_id(request.user) is not None
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -90,22 +112,105 @@ class ProjectAdmin(PlatformAdminOnly, admin.ModelAdmin):
         return f"{money_exact(obj.hourly_rate_cents)}/h"
 
 
+# --- Applications ---------------------------------------------------------------------------
+
+
 class AnswerInline(ReadOnlyInline):
     model = ApplicationAnswer
     fields = ("question", "text")
 
 
 @admin.register(Application)
-class ApplicationAdmin(PlatformAdminOnly, admin.ModelAdmin):
-    list_display = ("project", "student", "status", "created_at", "decided_at")
-    list_filter = ("status",)
+class ApplicationAdmin(SchoolScopedAdmin):
+    school_path = STUDENT_SCHOOL
+    list_display = ("project", "student", "organization", "status", "created_at", "decided_at")
+    list_filter = ("status", "project__category")
     search_fields = ("project__title", "student__email", "student__last_name")
-    list_select_related = ("project", "student")
+    list_select_related = ("project__organization", "student")
     inlines = [AnswerInline]
-    readonly_fields = [f.name for f in Application._meta.fields]
+    fields = (
+        "project",
+        "student",
+        "status",
+        "cover_note",
+        "confirmed_availability",
+        "created_at",
+        "decided_at",
+        "decline_message",
+    )
+    readonly_fields = fields
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    @admin.display(description="employer", ordering="project__organization__name")
+    def organization(self, obj):
+        return obj.project.organization
+
+
+# --- Engagements ------------------------------------------------------------------------------
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    title = "integrity"
+    parameter_name = "flagged"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", "Flagged (any rule or open flag)"),
+            ("hours", "Hours at 90% of the cap or more"),
+            ("rate", "Effective rate under the floor"),
+            ("supervision", "Supervision lapsed"),
+            ("open", "Open flag"),
+            ("no", "Not flagged"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "yes":
+            return flagged(queryset)
+        if value in ("hours", "rate", "supervision"):
+            return queryset.filter(**{f"flag_{value}": True})
+        if value == "open":
+            return queryset.filter(
+                Exists(Flag.objects.filter(engagement=OuterRef("pk"), status=Flag.Status.OPEN))
+            )
+        if value == "no":
+            return queryset.exclude(pk__in=flagged(queryset).values("pk"))
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "due date"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("week", "Due within 7 days")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.filter(flag_overdue=True)
+        if self.value() == "week":
+            now = timezone.now()
+            return queryset.filter(
+                status__in=[EngagementStatus.ACTIVE, EngagementStatus.REVISION_REQUESTED],
+                due_at__gte=now,
+                due_at__lt=now + timezone.timedelta(days=7),
+            )
+        return queryset
+
+
+class TermFilter(admin.SimpleListFilter):
+    """Engagements accepted during an academic term."""
+
+    title = "term (accepted)"
+    parameter_name = "term"
+
+    def lookups(self, request, model_admin):
+        return [(t.slug, t.label) for t in recent_terms(timezone.localdate(), 6)]
+
+    def queryset(self, request, queryset):
+        term = parse_term(self.value())
+        if term is None:
+            return queryset
+        return queryset.filter(accepted_at__date__gte=term.start, accepted_at__date__lte=term.end)
 
 
 class TimeEntryInline(ReadOnlyInline):
@@ -114,8 +219,10 @@ class TimeEntryInline(ReadOnlyInline):
 
 
 class SubmissionInline(ReadOnlyInline):
+    """Deliverables' metadata: when, which round, the decision; not their content."""
+
     model = Submission
-    fields = ("number", "submitted_at", "decision", "note", "links", "review_comment")
+    fields = ("number", "submitted_at", "decision", "reviewed_at")
 
 
 class ExtensionInline(ReadOnlyInline):
@@ -128,59 +235,376 @@ class EventInline(ReadOnlyInline):
     fields = ("created_at", "actor", "kind", "description")
 
 
+class SessionInline(ReadOnlyInline):
+    model = FeedbackSession
+    fields = ("kind", "scheduled_at", "status", "marked_at")
+    ordering = ("scheduled_at",)
+
+
+class FlagInline(ReadOnlyInline):
+    model = Flag
+    fk_name = "engagement"
+    fields = ("rule", "note", "follow_up_on", "status", "raised_by", "raised_at", "resolution")
+
+
+class CoachingInline(ReadOnlyInline):
+    model = CoachingNote
+    fields = ("created_at", "author", "text")
+
+
+def _days(delta) -> str:
+    days = delta.total_seconds() / 86400
+    return f"{floatformat(days, 1)} d"
+
+
+def _warn(text: str, why: str):
+    return format_html('<strong class="integrity-flag" title="{}">⚠ {}</strong>', why, text)
+
+
 @admin.register(Engagement)
-class EngagementAdmin(PlatformAdminOnly, admin.ModelAdmin):
+class EngagementAdmin(SchoolScopedAdmin):
+    school_path = "school"
+    staff_actions = ("export_csv",)
+    actions = ["export_csv"]
     list_display = (
+        "project",
+        "student",
+        "organization",
+        "status",
+        "hours_column",
+        "rate_column",
+        "supervision_column",
+        "due_column",
+        "review_column",
+        "payout_column",
+    )
+    list_filter = (
+        FlaggedFilter,
+        OverdueFilter,
+        "status",
+        TermFilter,
+        "project__category",
+        "organization",
+    )
+    search_fields = ("project__title", "student__email", "student__last_name", "organization__name")
+    list_select_related = ("project", "student", "organization")
+    list_per_page = 50
+    fields = (
         "project",
         "student",
         "organization",
         "school",
         "status",
-        "hours",
         "fee",
+        "hours_column",
+        "rate_column",
+        "supervision_column",
+        "due_column",
+        "review_column",
+        "payout_column",
+        "accepted_at",
+        "funded_at",
         "due_at",
+        "submitted_at",
+        "approved_at",
+        "paid_at",
+        "cancelled_at",
+        "cancel_reason",
+        "disputed_at",
+        "settlement_note",
+        "oversight",
     )
-    list_filter = ("status", "school")
-    search_fields = ("project__title", "student__email", "student__last_name", "organization__name")
-    list_select_related = ("project", "student", "organization", "school")
-    readonly_fields = ["settle", *[f.name for f in Engagement._meta.fields]]
-    inlines = [TimeEntryInline, SubmissionInline, ExtensionInline, EventInline]
+    readonly_fields = fields
+    inlines = [
+        FlagInline,
+        CoachingInline,
+        SessionInline,
+        TimeEntryInline,
+        SubmissionInline,
+        ExtensionInline,
+        EventInline,
+    ]
 
-    @admin.display(description="dispute")
-    def settle(self, obj):
-        if obj.status != "disputed":
-            return "—"
-        url = reverse("admin:payments_settle_dispute", args=[obj.pk])
-        return format_html('<a class="button" href="{}">Settle this dispute</a>', url)
+    def get_queryset(self, request):
+        payout = Payout.objects.filter(engagement=OuterRef("pk"))
+        return with_integrity(super().get_queryset(request)).annotate(
+            payout_status=Subquery(payout.values("status")[:1]),
+            open_flags=Exists(Flag.objects.filter(engagement=OuterRef("pk"), status="open")),
+        )
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def get_search_results(self, request, queryset, search_term):
+        # The coaching note form looks up finished engagements only.
+        if request.GET.get("model_name") == "coachingnote":
+            queryset = queryset.filter(
+                status__in=[EngagementStatus.APPROVED, EngagementStatus.PAID]
+            )
+        return super().get_search_results(request, queryset, search_term)
 
-    @admin.display(description="hours logged / cap")
-    def hours(self, obj):
-        return f"{floatformat(obj.logged_hours, -2)} / {floatformat(obj.cap_hours, -2)}"
+    def get_inlines(self, request, obj):
+        if self.is_platform_admin(request):
+            return self.inlines
+        # Staff follow the work, not the employer's internal history of changes.
+        return [i for i in self.inlines if i not in (EventInline, ExtensionInline)]
+
+    # Columns -----------------------------------------------------------------------------
 
     @admin.display(description="fee", ordering="fee_cents")
     def fee(self, obj):
         return money(obj.fee_cents)
 
+    @admin.display(description="hours / cap", ordering="hours_percent")
+    def hours_column(self, obj):
+        text = (
+            f"{floatformat(obj.logged_hours, -2)} / {floatformat(obj.cap_hours, -2)} h "
+            f"({floatformat(obj.hours_percent, 0)}%)"
+        )
+        if obj.flag_hours:
+            return _warn(text, "At 90% of the hour cap or more")
+        return text
 
-@admin.register(Message)
-class MessageAdmin(PlatformAdminOnly, admin.ModelAdmin):
-    list_display = ("engagement", "author", "created_at")
-    list_select_related = ("engagement__project", "author")
-    search_fields = ("engagement__project__title", "author__email")
-    readonly_fields = [f.name for f in Message._meta.fields]
+    @admin.display(description="effective rate", ordering="effective_rate_cents")
+    def rate_column(self, obj):
+        if obj.effective_rate_cents is None:
+            return "no hours yet"
+        text = f"{money_exact(round(obj.effective_rate_cents))}/h"
+        if obj.flag_rate:
+            return _warn(text, "Fee ÷ hours logged is under the hourly floor")
+        return text
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    @admin.display(description="sessions held / due")
+    def supervision_column(self, obj):
+        text = f"{obj.sessions_held} / {obj.sessions_planned}"
+        if obj.sessions_missed:
+            text += f", {obj.sessions_missed} missed"
+        if obj.flag_supervision:
+            return _warn(text, "A session was missed, or none held in 10 days")
+        return text
+
+    @admin.display(description="due", ordering="due_at")
+    def due_column(self, obj):
+        if obj.status not in (EngagementStatus.ACTIVE, EngagementStatus.REVISION_REQUESTED):
+            return "—"
+        left = obj.due_at - timezone.now()
+        if obj.flag_overdue:
+            return _warn(f"overdue {_days(-left)}", "Past its due date")
+        return f"in {_days(left)}"
+
+    @admin.display(description="employer review time", ordering="average_review_time")
+    def review_column(self, obj):
+        parts = []
+        if obj.average_review_time is not None:
+            parts.append(f"{_days(obj.average_review_time)} on average")
+        if obj.status == EngagementStatus.SUBMITTED and obj.submitted_at:
+            parts.append(f"waiting {_days(timezone.now() - obj.submitted_at)}")
+        return "; ".join(parts) or "—"
+
+    @admin.display(description="payout", ordering="payout_status")
+    def payout_column(self, obj):
+        if not obj.payout_status:
+            return "—"
+        return Payout.Status(obj.payout_status).label
+
+    @admin.display(description="follow-up")
+    def oversight(self, obj):
+        links = [
+            (
+                reverse("admin:feedback_flag_add") + "?" + urlencode({"engagement": obj.pk}),
+                "Flag this engagement",
+            ),
+            (
+                reverse("admin:projects_message_changelist")
+                + "?"
+                + urlencode({"engagement__id__exact": obj.pk}),
+                "Messages",
+            ),
+        ]
+        if obj.status in (EngagementStatus.APPROVED, EngagementStatus.PAID):
+            links.append(
+                (
+                    reverse("admin:feedback_coachingnote_add")
+                    + "?"
+                    + urlencode({"engagement": obj.pk}),
+                    "Add a coaching note for the student",
+                )
+            )
+        if obj.status == EngagementStatus.DISPUTED:
+            links.append((reverse("admin:payments_settle_dispute", args=[obj.pk]), "Settle"))
+        return format_html_join(" ", '<a class="button" href="{}">{}</a>', links)
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.fields)
+        if not self.is_platform_admin(request):
+            fields.remove("settlement_note")
+        return fields
+
+    # Export ------------------------------------------------------------------------------
+
+    @admin.action(description="Export the selected engagements as CSV")
+    def export_csv(self, request, queryset):
+        header = [
+            "id",
+            "student",
+            "student email",
+            "school",
+            "employer",
+            "project",
+            "category",
+            "status",
+            "accepted",
+            "due",
+            "hours logged",
+            "hour cap",
+            "hours % of cap",
+            "fee (USD)",
+            "effective rate (USD/h)",
+            "sessions held",
+            "sessions due",
+            "sessions missed",
+            "employer review time (days)",
+            "payout",
+            "flags",
+        ]
+        rows = (
+            [
+                e.pk,
+                e.student.get_full_name(),
+                e.student.email,
+                e.school.name,
+                e.organization.name,
+                e.project.title,
+                e.project.get_category_display(),
+                e.get_status_display(),
+                timezone.localtime(e.accepted_at).date().isoformat(),
+                timezone.localtime(e.due_at).date().isoformat(),
+                e.logged_quarters / 4,
+                e.cap_quarters / 4,
+                round(e.hours_percent, 1),
+                f"{e.fee_cents / 100:.2f}",
+                "" if e.effective_rate_cents is None else f"{e.effective_rate_cents / 100:.2f}",
+                e.sessions_held,
+                e.sessions_planned,
+                e.sessions_missed,
+                ""
+                if e.average_review_time is None
+                else round(e.average_review_time.total_seconds() / 86400, 1),
+                Payout.Status(e.payout_status).label if e.payout_status else "",
+                "; ".join(_flag_names(e)),
+            ]
+            for e in queryset.select_related("student", "school", "organization", "project")
+            .order_by("pk")
+            .iterator(chunk_size=2000)
+        )
+        day = timezone.localdate().isoformat()
+        return csv_response(f"engagements-{day}.csv", header, rows)
+
+
+def _flag_names(e) -> list[str]:
+    names = []
+    if e.flag_hours:
+        names.append("hours near cap")
+    if e.flag_rate:
+        names.append("rate under floor")
+    if e.flag_supervision:
+        names.append("supervision")
+    if e.flag_overdue:
+        names.append("overdue")
+    if e.open_flags:
+        names.append("open flag")
+    return names
+
+
+# --- What hangs off an engagement --------------------------------------------------------------
+
+
+@admin.register(TimeEntry)
+class TimeEntryAdmin(SchoolScopedAdmin):
+    school_path = "engagement__school"
+    list_display = ("work_date", "hours", "engagement", "student", "created_at")
+    list_select_related = ("engagement__project", "engagement__student")
+    search_fields = ("engagement__project__title", "engagement__student__email")
+    date_hierarchy = "work_date"
+    fields = ("engagement", "work_date", "quarters", "description", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description="hours", ordering="quarters")
+    def hours(self, obj):
+        return floatformat(obj.quarters / 4, -2)
+
+    @admin.display(description="student", ordering="engagement__student__last_name")
+    def student(self, obj):
+        return obj.engagement.student
 
 
 @admin.register(SubmissionFile)
-class SubmissionFileAdmin(PlatformAdminOnly, admin.ModelAdmin):
-    list_display = ("original_name", "submission", "size", "content_type")
-    list_select_related = ("submission__engagement__project",)
-    readonly_fields = [f.name for f in SubmissionFile._meta.fields]
+class SubmissionFileAdmin(SchoolScopedAdmin):
+    """Deliverables' metadata only: the files stay with the student and the employer."""
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    school_path = "submission__engagement__school"
+    list_display = ("original_name", "engagement", "size_text", "content_type", "submitted_at")
+    list_select_related = ("submission__engagement__project",)
+    search_fields = ("original_name", "submission__engagement__project__title")
+    fields = ("submission", "original_name", "size_text", "content_type")
+    readonly_fields = fields
+
+    @admin.display(description="engagement")
+    def engagement(self, obj):
+        return obj.submission.engagement
+
+    @admin.display(description="size", ordering="size")
+    def size_text(self, obj):
+        return f"{floatformat(obj.size / 1024, 0)} KB"
+
+    @admin.display(description="submitted", ordering="submission__submitted_at")
+    def submitted_at(self, obj):
+        return obj.submission.submitted_at
+
+
+class MessageTextFilter(admin.SimpleListFilter):
+    title = "text"
+    parameter_name = "readable"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Readable (dispute or open flag)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(text_readable=True)
+        return queryset
+
+
+@admin.register(Message)
+class MessageAdmin(SchoolScopedAdmin):
+    """Messages between student and employer are private: the admin shows that they exist,
+    and their text only while the engagement is disputed or has an open flag."""
+
+    school_path = "engagement__school"
+    list_display = ("created_at", "engagement", "author", "text")
+    list_filter = (MessageTextFilter,)
+    list_select_related = ("engagement__project", "author")
+    # Never the body: searching it would reveal what the list hides.
+    search_fields = ("engagement__project__title", "author__email")
+    fields = ("engagement", "author", "created_at", "text")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        open_flag = Flag.objects.filter(engagement=OuterRef("engagement"), status="open")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                text_readable=ExpressionWrapper(
+                    Q(engagement__status=EngagementStatus.DISPUTED) | Exists(open_flag),
+                    output_field=BooleanField(),
+                )
+            )
+        )
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The engagement page links here with the engagement's messages.
+        return lookup == "engagement__id__exact" or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description="text")
+    def text(self, obj):
+        if obj.text_readable:
+            return obj.body
+        return format_html("<em>{}</em>", "Private (readable during a dispute or an open flag)")

@@ -538,13 +538,22 @@ class Workspace:
     platform_fee_cents: int = 0
     funding_total_cents: int = 0
     extension_total_cents: int = 0
+    # Career services' advice: the student, their school's staff and admins; never the employer.
+    coaching_notes: list = dataclasses.field(default_factory=list)
+    show_coaching: bool = False
 
 
 def workspace(engagement, role: str) -> Workspace:
     """Everything the workspace page shows, in a fixed number of queries."""
     extensions = list(ScopeExtension.objects.filter(engagement=engagement).order_by("-proposed_at"))
     # Imported here: the workspace page gathers payments and feedback, which build on projects.
-    from feedback.models import EmployerReview, FeedbackSession, SessionNote, StudentEvaluation
+    from feedback.models import (
+        CoachingNote,
+        EmployerReview,
+        FeedbackSession,
+        SessionNote,
+        StudentEvaluation,
+    )
     from feedback.services import evaluations_visible
     from payments.services import price
 
@@ -558,7 +567,19 @@ def workspace(engagement, role: str) -> Workspace:
     open_extension = next((x for x in extensions if x.status in ("proposed", "accepted")), None)
     _, platform_fee, total = price(engagement.fee_cents)
     payout = getattr(engagement, "payout", None)
+    show_coaching = role in ("student", "staff", "admin")
+    coaching_notes = (
+        list(
+            CoachingNote.objects.filter(engagement=engagement)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
+        if show_coaching
+        else []
+    )
     return Workspace(
+        coaching_notes=coaching_notes,
+        show_coaching=show_coaching,
         sessions=sessions,
         evaluation=evaluation,
         employer_review=employer_review,
@@ -609,6 +630,8 @@ def workspace_permissions(engagement, role: str, open_extension=None) -> dict[st
         and status not in (EngagementStatus.AWAITING_FUNDING, EngagementStatus.CANCELLED),
         "write_notes": student or employer,
         "evaluate": status in (EngagementStatus.APPROVED, EngagementStatus.PAID),
+        "coach": role in ("staff", "admin")
+        and status in (EngagementStatus.APPROVED, EngagementStatus.PAID),
     }
 
 

@@ -362,8 +362,10 @@ def projects_close_for_suspension(*, organization) -> int:
     """The organization was suspended (inside that transaction): its open projects stop
     taking applications and everyone still waiting for a decision is told."""
     closed = 0
+    # Closed projects too: their applicants may still be waiting for a decision.
     for project in Project.objects.select_for_update().filter(
-        organization=organization, status__in=[ProjectStatus.OPEN, ProjectStatus.DRAFT]
+        organization=organization,
+        status__in=[ProjectStatus.OPEN, ProjectStatus.DRAFT, ProjectStatus.CLOSED],
     ):
         if project.status == ProjectStatus.OPEN:
             project.status = ProjectStatus.CLOSED
@@ -375,6 +377,8 @@ def projects_close_for_suspension(*, organization) -> int:
             .filter(project=project, status__in=PENDING_APPLICATION_STATUSES)
             .select_related("student")
         )
+        if not waiting:
+            continue
         now = timezone.now()
         for application in waiting:
             application.status = ApplicationStatus.DECLINED

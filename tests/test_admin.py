@@ -264,10 +264,8 @@ def test_career_staff_read_but_cannot_change_student_profiles(client, career_sta
     "url_name",
     [
         "admin:accounts_user_changelist",
-        "admin:accounts_organization_changelist",
         "admin:accounts_careerstaffprofile_changelist",
         "admin:accounts_staffaccessrequest_changelist",
-        "admin:accounts_auditevent_changelist",
         "admin:accounts_employerprofile_changelist",
         "admin:auth_group_changelist",
     ],
@@ -312,29 +310,16 @@ def test_organizations_list_for_admins_with_their_verification_state(client, pla
     assert b"Known Org" not in page.content
 
 
-@pytest.mark.parametrize(
-    "url_name",
-    [
-        "admin:projects_project_changelist",
-        "admin:projects_application_changelist",
-        "admin:projects_engagement_changelist",
-        "admin:projects_message_changelist",
-    ],
-)
-def test_platform_admins_see_projects_and_engagements_and_career_staff_do_not(
-    client, platform_admin, career_staff, url_name
-):
+def test_career_staff_cannot_open_the_project_admin(client, platform_admin, career_staff):
     from tests.factories import accepted_engagement
 
     engagement = accepted_engagement()
     client.force_login(platform_admin)
-    response = client.get(reverse(url_name))
-    assert response.status_code == 200
-    if url_name != "admin:projects_message_changelist":
-        assert engagement.project.title.encode() in response.content
+    response = client.get(reverse("admin:projects_project_changelist"))
+    assert engagement.project.title.encode() in response.content
 
     client.force_login(career_staff)
-    assert client.get(reverse(url_name)).status_code == 403
+    assert client.get(reverse("admin:projects_project_changelist")).status_code == 403
 
 
 def test_the_engagement_admin_page_shows_its_history(client, platform_admin):

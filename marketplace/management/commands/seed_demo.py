@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_accounts
+from feedback.demo import seed_oversight
 from payments.gateways import test_mode
 from projects.demo import seed_projects
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             created = seed_accounts()
             if test_mode():
                 created = seed_projects() or created
+                created = seed_oversight() or created
             else:
                 self.stdout.write(
                     "Stripe keys are set: demo projects and payments are not created."
