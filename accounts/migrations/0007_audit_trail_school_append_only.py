@@ -1,51 +1,14 @@
 """Audit events name the school whose student they concern, and are append-only.
 
-As with the payments ledger, the database itself refuses to change the trail:
-PostgreSQL refuses UPDATE and DELETE on audit rows (TRUNCATE, which only a
-database owner runs, e.g. to reset a test database, still works). SQLite
-refuses UPDATE; deleting is left possible there because test databases on
-SQLite are emptied with DELETE.
+As with the payments ledger, the database itself refuses to change the trail
+(see marketplace/append_only.py).
 """
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-POSTGRES = """
-CREATE FUNCTION accounts_auditevent_append_only() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION 'The audit trail is append-only.';
-END
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER accounts_auditevent_append_only
-BEFORE UPDATE OR DELETE ON accounts_auditevent
-FOR EACH ROW EXECUTE FUNCTION accounts_auditevent_append_only();
-"""
-POSTGRES_DROP = """
-DROP TRIGGER IF EXISTS accounts_auditevent_append_only ON accounts_auditevent;
-DROP FUNCTION IF EXISTS accounts_auditevent_append_only();
-"""
-SQLITE = """
-CREATE TRIGGER accounts_auditevent_no_update BEFORE UPDATE ON accounts_auditevent
-BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only.'); END;
-"""
-SQLITE_DROP = "DROP TRIGGER IF EXISTS accounts_auditevent_no_update;"
-
-
-def create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES)
-    elif vendor == "sqlite":
-        schema_editor.execute(SQLITE)
-
-
-def drop(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DROP)
-    elif vendor == "sqlite":
-        schema_editor.execute(SQLITE_DROP)
+from marketplace.append_only import append_only
 
 
 class Migration(migrations.Migration):
@@ -84,5 +47,9 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["school", "created_at"], name="auditevent_school_created"),
         ),
         # Last: on SQLite the AlterField above rebuilds the table, dropping its triggers.
-        migrations.RunPython(create, drop),
+        append_only(
+            name="accounts_auditevent",
+            table="accounts_auditevent",
+            message="The audit trail is append-only.",
+        ),
     ]
