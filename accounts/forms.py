@@ -185,6 +185,18 @@ class StudentProfileForm(forms.Form):
         label="Show my evaluation averages to employers who review my applications",
         help_text="Your scores from past employers (1 to 5). Off by default.",
     )
+    discoverable = forms.BooleanField(
+        required=False,
+        label="Employers I have applied to may save me to their talent pool and see my profile",
+        help_text="Only employers who shortlisted you, never during blind review. Employers "
+        "you have worked for can always keep you in their pool. Off by default.",
+    )
+    contactable = forms.BooleanField(
+        required=False,
+        label="Employers may invite me to projects and tell me about full-time roles",
+        help_text="Invitations and full-time interest reach you on your dashboard and by email. "
+        "Without this, no employer can contact you this way. Off by default.",
+    )
     work_authorization = forms.ChoiceField(
         choices=[("", "Choose one")] + WorkAuthorization.choices,
         label="Work authorization in the US",
@@ -232,7 +244,7 @@ class StudentProfileForm(forms.Form):
                     css_class="row",
                 ),
             ),
-            Fieldset("Privacy", "show_evaluations_to_employers"),
+            Fieldset("Privacy", "show_evaluations_to_employers", "discoverable", "contactable"),
         )
 
     def clean_resume(self):

@@ -311,6 +311,19 @@ class StudentProfile(models.Model):
         default=False,
         help_text="Employers who review your applications see your average scores.",
     )
+    # Talent pools and outreach (projects.talent decides what these allow).
+    discoverable = models.BooleanField(
+        "employers I have applied to may save me to their talent pool",
+        default=False,
+        help_text="Employers who have shortlisted you may keep you in their talent pool and "
+        "see your profile there. Employers you have worked for always can.",
+    )
+    contactable = models.BooleanField(
+        "employers may invite me to projects and tell me about full-time roles",
+        default=False,
+        help_text="Without this, no employer can send you an invitation or a full-time "
+        "message, not even one you have worked for.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

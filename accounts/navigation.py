@@ -20,6 +20,8 @@ NAV_ITEMS = [
     NavItem("Dashboard", "employer_dashboard", "speedometer2"),
     NavItem("Dashboard", "career_staff_dashboard", "speedometer2"),
     NavItem("Post a project", "projects:create", "plus-circle"),
+    NavItem("Talent pool", "projects:talent_pool", "people"),
+    NavItem("Verified experiences", "records:experiences", "patch-check"),
     NavItem("Earnings", "payments:earnings", "cash-coin"),
     NavItem("Receipts", "payments:receipts", "receipt"),
     NavItem("Profile", "profile", "person-badge"),

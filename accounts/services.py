@@ -121,6 +121,8 @@ class StudentProfileData:
     work_authorization: str
     skill_names: list[str]
     show_evaluations_to_employers: bool = False
+    discoverable: bool = False
+    contactable: bool = False
     authorization_valid_from: object = None
     authorization_valid_until: object = None
 
@@ -166,6 +168,8 @@ def student_profile_save(
     profile.portfolio_url = data.portfolio_url
     profile.work_authorization = data.work_authorization
     profile.show_evaluations_to_employers = data.show_evaluations_to_employers
+    profile.discoverable = data.discoverable
+    profile.contactable = data.contactable
     if old_authorization != data.work_authorization:
         profile.work_authorization_status = _status_for_authorization(data.work_authorization)
         profile.work_authorization_note = ""
@@ -392,6 +396,7 @@ CAREER_STAFF_PERMISSIONS = [
     ("feedback", "change_flag"),
     ("feedback", "view_coachingnote"),
     ("feedback", "add_coachingnote"),
+    ("feedback", "view_verifiedexperience"),
 ]
 
 

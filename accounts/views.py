@@ -191,6 +191,8 @@ def _student_profile(request):
             "portfolio_url": existing.portfolio_url,
             "work_authorization": existing.work_authorization,
             "show_evaluations_to_employers": existing.show_evaluations_to_employers,
+            "discoverable": existing.discoverable,
+            "contactable": existing.contactable,
             "authorization_valid_from": existing.authorization_valid_from,
             "authorization_valid_until": existing.authorization_valid_until,
         }
@@ -218,6 +220,8 @@ def _student_profile(request):
                     work_authorization=data["work_authorization"],
                     skill_names=data["skill_names"],
                     show_evaluations_to_employers=data["show_evaluations_to_employers"],
+                    discoverable=data["discoverable"],
+                    contactable=data["contactable"],
                     authorization_valid_from=data.get("authorization_valid_from"),
                     authorization_valid_until=data.get("authorization_valid_until"),
                 ),

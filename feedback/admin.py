@@ -7,15 +7,18 @@ employers their students work with.
 """
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 import feedback.dashboard  # noqa: F401
 from accounts.admin_scope import SchoolScopedAdmin, staff_school_id
 from accounts.models import Organization
-from feedback import oversight
+from feedback import oversight, records
 from feedback.models import (
     CoachingNote,
     EmployerReview,
@@ -23,7 +26,9 @@ from feedback.models import (
     Flag,
     SessionNote,
     StudentEvaluation,
+    VerifiedExperience,
 )
+from feedback.records_forms import RevokeForm
 from projects.models import Engagement, EngagementStatus
 
 FINISHED = (EngagementStatus.APPROVED, EngagementStatus.PAID)
@@ -293,3 +298,80 @@ class CoachingNoteAdmin(SchoolScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         """Nothing hangs off a coaching note."""
+
+
+# --- Verified experiences ------------------------------------------------------------------------
+
+
+class RevokedFilter(admin.SimpleListFilter):
+    title = "revoked"
+    parameter_name = "revoked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Revoked"), ("no", "Valid")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(revoked_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(revoked_at__isnull=True)
+        return queryset
+
+
+@admin.register(VerifiedExperience)
+class VerifiedExperienceAdmin(SchoolScopedAdmin):
+    """Read-only; a platform admin may revoke a record (after a dispute, or fraud)."""
+
+    school_path = "engagement__school"
+    list_display = ("engagement", "student", "shown", "created_at", "revoked_at")
+    list_filter = ("is_public", "show_evaluation", RevokedFilter)
+    list_select_related = ("engagement__project", "engagement__student")
+    search_fields = ("engagement__project__title", "engagement__student__email", "code")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in VerifiedExperience._meta.fields] + ["public_page"]
+    actions = ("revoke_selected",)
+
+    @admin.display(description="student", ordering="engagement__student__email")
+    def student(self, obj):
+        return obj.engagement.student.get_full_name()
+
+    @admin.display(description="public page")
+    def shown(self, obj):
+        if obj.is_revoked:
+            return "Revoked"
+        return "Public" if obj.is_public else "Hidden by the student"
+
+    @admin.display(description="public page")
+    def public_page(self, obj):
+        url = reverse("records:verify", args=[obj.code])
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.action(description="Revoke selected verified experiences")
+    def revoke_selected(self, request, queryset):
+        form = RevokeForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            done = 0
+            for record in queryset.filter(revoked_at__isnull=True):
+                try:
+                    records.experience_revoke(
+                        actor=request.user, record=record, reason=form.cleaned_data["reason"]
+                    )
+                    done += 1
+                except (ValidationError, PermissionDenied) as error:
+                    self.message_user(
+                        request, f"{record}: {' '.join(error.messages)}", messages.ERROR
+                    )
+            self.message_user(request, f"{done} record(s) revoked.", messages.SUCCESS)
+            return None
+        return render(
+            request,
+            "admin/feedback/verifiedexperience/revoke.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Revoke verified experiences",
+                "records": queryset.select_related("engagement__project", "engagement__student"),
+                "form": form,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+            },
+        )

@@ -21,13 +21,13 @@ from django.urls import path
 from django.utils import timezone
 
 from accounts.admin_scope import staff_school_id
-from accounts.models import School
+from accounts.models import School, User
 from feedback.integrity import with_integrity
 from feedback.models import EmployerReview, FeedbackSession, SessionStatus
 from marketplace.csv_export import csv_response
 from marketplace.templatetags.money import money_exact
 from marketplace.terms import Term, parse_term, recent_terms, term_for
-from projects.models import Application, Category, Engagement, EngagementStatus
+from projects.models import Application, Category, Engagement, EngagementStatus, FullTimeInterest
 
 COMPLETED = (EngagementStatus.APPROVED, EngagementStatus.PAID)
 # Over for good without being completed. A dispute is still open until a platform admin
@@ -106,8 +106,10 @@ def school_figures(school_id: int | None, term: Term | Period) -> dict:
       and not cancelled), across the term's engagements;
     - engagements per project category, and the top employers by engagements, with the
       average of the reviews the students gave them (EmployerReview scores, 1–5);
-    - interested full-time: distinct students an employer marked as interested in hiring
-      them full-time in its evaluation.
+    - students with a full-time interest: distinct students an employer marked as
+      interested in hiring them full-time, in its evaluation of a term's engagement or with
+      a full-time interest (projects.FullTimeInterest) made during the term, whether or not
+      the student accepted being contacted.
 
     Five queries, six on SQLite (the median there is taken from the sorted rates); none of
     them depends on the number of rows.
@@ -136,9 +138,6 @@ def school_figures(school_id: int | None, term: Term | Period) -> dict:
         students_completed=Count("student", distinct=True, filter=completed),
         quarters=Sum("logged_quarters", default=0),
         earnings_cents=Sum("fee_cents", filter=completed, default=0),
-        interested=Count(
-            "student", distinct=True, filter=Q(student_evaluation__interested_full_time=True)
-        ),
         **({"median_rate": Median("effective_rate_cents", filter=rated)} if postgres else {}),
     )
     if postgres:
@@ -151,7 +150,22 @@ def school_figures(school_id: int | None, term: Term | Period) -> dict:
         )
         median_rate = statistics.median(rates) if rates else None
 
-    applied = applications.aggregate(n=Count("student", distinct=True))["n"]
+    # Students, counted once each: who applied in the term, and who got a full-time interest
+    # (an evaluation of a term's engagement saying so, or a full-time mark made in the term).
+    applied_ids = applications.values("student_id")
+    prospect_ids = engagements.filter(student_evaluation__interested_full_time=True).values(
+        "student_id"
+    )
+    marked = FullTimeInterest.objects.filter(created_at__gte=start, created_at__lt=end)
+    if school_id is not None:
+        marked = marked.filter(student__student_profile__school_id=school_id)
+    marked_ids = marked.values("student_id")
+    interested = Q(pk__in=prospect_ids) | Q(pk__in=marked_ids)
+    students = User.objects.filter(Q(pk__in=applied_ids) | interested).aggregate(
+        applied=Count("pk", filter=Q(pk__in=applied_ids)),
+        interested=Count("pk", filter=interested),
+    )
+    applied = students["applied"]
     supervision = (
         sessions.filter(scheduled_at__lte=now)
         .exclude(status=SessionStatus.CANCELLED)
@@ -220,7 +234,7 @@ def school_figures(school_id: int | None, term: Term | Period) -> dict:
         "sessions_due": supervision["due"],
         "sessions_held": supervision["held"],
         "supervision_rate": _percent(supervision["held"], supervision["due"]),
-        "interested_full_time": totals["interested"],
+        "interested_full_time": students["interested"],
         "categories": categories,
         "employers": employers,
     }
@@ -300,7 +314,7 @@ def _csv_rows(figures: dict, school: str, period) -> list[list]:
         ["summary", "Feedback sessions due", f["sessions_due"], "", ""],
         ["summary", "Feedback sessions held", f["sessions_held"], "", ""],
         ["summary", "Supervision compliance (%)", f["supervision_rate"], "", ""],
-        ["summary", "Students an employer would hire full-time", f["interested_full_time"], "", ""],
+        ["summary", "Students with a full-time interest", f["interested_full_time"], "", ""],
     ]
     rows += [["category", c["label"], c["count"], "", ""] for c in f["categories"]]
     rows += [

@@ -1,5 +1,6 @@
 """Feedback sessions and evaluations: the supervision that makes short work educational."""
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -263,3 +264,78 @@ class CoachingNote(models.Model):
 
     def __str__(self):
         return f"Coaching for {self.engagement}"
+
+
+# --- Verified experiences: the record of finished work the student shows -------------------
+
+
+def new_verification_code() -> str:
+    """The public address of a record: random, never derived from ids, unguessable."""
+    return secrets.token_urlsafe(16)
+
+
+def new_badge_salt() -> str:
+    return secrets.token_hex(8)
+
+
+class VerifiedExperience(models.Model):
+    """Created when an engagement is approved; the student decides what the public sees.
+
+    A platform admin may revoke it (a dispute or fraud found later): the public page and
+    the badge then say so and show nothing else. The résumé drafts are stored only once
+    the student edits them; until then they are drafted afresh from the facts
+    (feedback.resume), so they follow the evaluation when it arrives.
+    """
+
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.PROTECT, related_name="verified_experience"
+    )
+    code = models.CharField(max_length=43, unique=True, default=new_verification_code)
+    is_public = models.BooleanField(
+        "public", default=True, help_text="Anyone with the link can open the record."
+    )
+    show_evaluation = models.BooleanField(
+        "show evaluation highlights",
+        default=False,
+        help_text="Show the employer's evaluation highlights on the public record.",
+    )
+    # The Open Badges recipient: "sha256$" + sha256(email + salt), fixed when issued so a
+    # badge already in a wallet keeps verifying.
+    badge_salt = models.CharField(max_length=32, default=new_badge_salt)
+    recipient_hash = models.CharField(max_length=80)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(max_length=1000, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bullets = models.TextField("résumé bullets", max_length=1500, blank=True)
+    story_situation = models.TextField("situation", max_length=1000, blank=True)
+    story_task = models.TextField("task", max_length=1000, blank=True)
+    story_action = models.TextField("action", max_length=1000, blank=True)
+    story_result = models.TextField("result", max_length=1000, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""),
+                name="experience_revoked_has_reason",
+            )
+        ]
+
+    def __str__(self):
+        return f"Verified experience: {self.engagement}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_edited(self) -> bool:
+        return self.edited_at is not None
+
+    @property
+    def bullet_list(self) -> list[str]:
+        return [line.strip() for line in self.bullets.splitlines() if line.strip()]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from feedback.models import EMPLOYER_SCORES, STUDENT_SCORES, EmployerReview, StudentEvaluation
 
 
-def _revealed(other_model) -> Q:
+def revealed_filter(other_model) -> Q:
     reveal_before = timezone.now() - timedelta(days=settings.EVALUATION_REVEAL_DAYS)
     return Q(Exists(other_model.objects.filter(engagement=OuterRef("engagement")))) | Q(
         engagement__approved_at__lte=reveal_before
@@ -23,7 +23,7 @@ def _revealed(other_model) -> Q:
 def student_scores(student_ids) -> dict[int, dict]:
     """Average scores of each student's revealed evaluations, by student id."""
     rows = (
-        StudentEvaluation.objects.filter(_revealed(EmployerReview))
+        StudentEvaluation.objects.filter(revealed_filter(EmployerReview))
         .filter(engagement__student_id__in=list(student_ids))
         .values("engagement__student_id")
         .annotate(count=Count("pk"), **{s: Avg(s) for s in STUDENT_SCORES})
@@ -41,7 +41,7 @@ def student_scores(student_ids) -> dict[int, dict]:
 
 def organization_reviews(organization_id: int, *, latest: int = 10) -> dict:
     """What students said of an organization: averages and the latest comments."""
-    revealed = EmployerReview.objects.filter(_revealed(StudentEvaluation)).filter(
+    revealed = EmployerReview.objects.filter(revealed_filter(StudentEvaluation)).filter(
         engagement__organization_id=organization_id
     )
     averages = revealed.aggregate(count=Count("pk"), **{s: Avg(s) for s in EMPLOYER_SCORES})

@@ -23,6 +23,7 @@ from feedback.models import (
     SessionStatus,
     StudentEvaluation,
 )
+from feedback.records import experience_record  # noqa: F401  (approval issues the record)
 from projects.models import Engagement, EngagementEvent, EngagementStatus
 
 SESSION_HOUR = 10  # sessions are planned at 10:00 in the employer's time zone

@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("payments/", include("payments.urls")),
     path("", include("feedback.urls")),
+    path("", include("feedback.records_urls")),
 ]

@@ -28,12 +28,15 @@ from projects.models import (
     Engagement,
     EngagementEvent,
     EngagementStatus,
+    FullTimeInterest,
+    Invitation,
     Message,
     Project,
     ScopeExtension,
     ScreeningQuestion,
     Submission,
     SubmissionFile,
+    TalentPoolEntry,
     TimeEntry,
 )
 
@@ -608,3 +611,44 @@ class MessageAdmin(SchoolScopedAdmin):
         if obj.text_readable:
             return obj.body
         return format_html("<em>{}</em>", "Private (readable during a dispute or an open flag)")
+
+
+# --- Career outcomes: read-only, for platform admins -------------------------------------
+# Talent pools hold an organization's private notes: career services do not browse them.
+# Their school's full-time figure is on the school dashboard.
+
+
+class _ReadOnlyForAdmins(PlatformAdminOnly, admin.ModelAdmin):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TalentPoolEntry)
+class TalentPoolEntryAdmin(_ReadOnlyForAdmins):
+    list_display = ("student", "organization", "tags", "added_by", "created_at", "updated_at")
+    list_select_related = ("student", "organization", "added_by")
+    search_fields = ("student__email", "organization__name", "tags")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(_ReadOnlyForAdmins):
+    list_display = ("student", "project", "status", "invited_by", "created_at", "responded_at")
+    list_filter = ("status",)
+    list_select_related = ("student", "project", "invited_by")
+    search_fields = ("student__email", "project__title")
+
+
+@admin.register(FullTimeInterest)
+class FullTimeInterestAdmin(_ReadOnlyForAdmins):
+    list_display = (
+        "student",
+        "organization",
+        "status",
+        "told_student",
+        "answer",
+        "created_at",
+        "replied_at",
+    )
+    list_filter = ("status", "told_student", "answer")
+    list_select_related = ("student", "organization")
+    search_fields = ("student__email", "organization__name")

@@ -27,6 +27,7 @@ from projects.models import (
 )
 from projects.selectors import blockers_for
 from projects.services import project_freeze_terms
+from projects.talent import invitation_mark_applied
 
 COVER_NOTE_MAX = 2000
 ANSWER_MAX = 2000
@@ -104,6 +105,7 @@ def application_submit(*, student: User, project: Project, data: ApplicationData
         ApplicationAnswer(application=application, question_id=qid, text=text)
         for qid, text in answers.items()
     )
+    invitation_mark_applied(project=project, student=student)
     audit(
         actor=student,
         action="application.submitted",

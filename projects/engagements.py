@@ -328,6 +328,7 @@ def submission_approve(
             context={"details": "The student is being paid the whole fee."},
         )
     feedback_services().sessions_close(engagement=engagement, keep_final_review=True)
+    feedback_services().experience_record(engagement=engagement)
     _complete_project_if_done(engagement)
     return engagement
 

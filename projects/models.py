@@ -549,3 +549,148 @@ class ScopeExtension(models.Model):
     @property
     def extra_hours(self):
         return self.extra_quarters / QUARTERS_PER_HOUR
+
+
+# --- Career outcomes: talent pools, invitations, full-time interest -----------------------
+# Who may see or contact whom is decided in projects.talent, in one place.
+
+TAGS_MAX, TAG_LENGTH_MAX = 10, 30
+
+
+class TalentPoolEntry(models.Model):
+    """A student an organization keeps in mind, with its own tags and private notes."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="talent_pool"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="talent_pool_entries"
+    )
+    # Normalized tags between commas (",data,writing,"), so that one tag is found with a
+    # plain `contains` on SQLite and PostgreSQL alike.
+    tags = models.CharField(max_length=TAGS_MAX * (TAG_LENGTH_MAX + 1) + 1, blank=True)
+    notes = models.TextField("private notes", max_length=2000, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = "talent pool entry"
+        verbose_name_plural = "talent pool entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "student"], name="talent_one_entry_per_student"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.student} in {self.organization}'s talent pool"
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag for tag in self.tags.split(",") if tag]
+
+
+class InvitationStatus(models.TextChoices):
+    SENT = "sent", "Sent"
+    APPLIED = "applied", "Applied"
+    DECLINED = "declined", "Declined"
+
+
+class Invitation(models.Model):
+    """An employer asks a student it knows to apply to one of its open projects."""
+
+    Status = InvitationStatus
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.SENT
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "student"], name="invitation_one_per_student_project"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=InvitationStatus.values), name="invitation_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["student", "status"], name="invitation_student_status")]
+
+    def __str__(self):
+        return f"Invitation of {self.student} to {self.project}"
+
+
+class FullTimeInterestStatus(models.TextChoices):
+    OPEN = "open", "Waiting for the student"
+    REPLIED = "replied", "Replied"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class FullTimeAnswer(models.TextChoices):
+    INTERESTED = "interested", "Interested"
+    NOT_NOW = "not_now", "Not now"
+
+
+class FullTimeInterest(models.Model):
+    """An organization would like to hire the student full-time. The student hears of it only
+    if they accept being contacted (`told_student`); the mark counts in career services'
+    reports either way."""
+
+    Status = FullTimeInterestStatus
+    Answer = FullTimeAnswer
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="fulltime_interests"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fulltime_interests"
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(max_length=1000)
+    told_student = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=FullTimeInterestStatus.choices, default=FullTimeInterestStatus.OPEN
+    )
+    answer = models.CharField(max_length=12, choices=FullTimeAnswer.choices, blank=True)
+    student_reply = models.TextField(max_length=500, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "full-time interest"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "student"],
+                condition=Q(status="open"),
+                name="fulltime_one_open_per_student",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=FullTimeInterestStatus.values),
+                name="fulltime_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="replied") | ~Q(answer=""), name="fulltime_reply_has_answer"
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="fulltime_created")]
+
+    def __str__(self):
+        return f"{self.organization} interested in {self.student} full-time"

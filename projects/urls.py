@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import views, workviews
+from projects import talentviews, views, workviews
 
 app_name = "projects"
 
@@ -36,4 +36,34 @@ urlpatterns += [
         name="decide_extension",
     ),
     path("files/deliverables/<int:file_id>/", workviews.download_file, name="download_file"),
+]
+
+# Career outcomes: the employer's talent pool and outreach, the student's answers.
+urlpatterns += [
+    path("employer/talent/", talentviews.talent_pool, name="talent_pool"),
+    path("employer/talent/<int:pk>/", talentviews.talent_entry, name="talent_entry"),
+    path("employer/talent/<int:pk>/invite/", talentviews.talent_invite, name="talent_invite"),
+    path(
+        "employer/talent/<int:pk>/full-time/", talentviews.talent_fulltime, name="talent_fulltime"
+    ),
+    path(
+        "employer/talent/<int:pk>/full-time/<int:interest_id>/withdraw/",
+        talentviews.talent_fulltime_withdraw,
+        name="talent_fulltime_withdraw",
+    ),
+    path("employer/talent/<int:pk>/remove/", talentviews.talent_remove, name="talent_remove"),
+    path(
+        "employer/applications/<int:pk>/save-to-pool/",
+        talentviews.save_applicant,
+        name="save_applicant",
+    ),
+    path(
+        "engagements/<int:pk>/save-to-pool/",
+        talentviews.save_engagement_student,
+        name="save_engagement_student",
+    ),
+    path(
+        "invitations/<int:pk>/decline/", talentviews.invitation_decline, name="invitation_decline"
+    ),
+    path("full-time/<int:pk>/reply/", talentviews.fulltime_reply, name="fulltime_reply"),
 ]

@@ -21,6 +21,7 @@ from feedback.models import (
     SessionNote,
     StudentEvaluation,
 )
+from feedback.records import experience_record
 from payments.models import Payout
 from projects import engagements
 from projects.models import (
@@ -87,6 +88,7 @@ def _approved_world(name: str) -> World:
         status=EngagementStatus.APPROVED, approved_at=timezone.now()
     )
     engagement.refresh_from_db()
+    record = experience_record(engagement=engagement)
     payout = Payout.objects.create(
         engagement=engagement,
         student=student,
@@ -134,6 +136,7 @@ def _approved_world(name: str) -> World:
             "feedback.employerreview": review,
             "feedback.flag": flag,
             "feedback.coachingnote": coaching,
+            "feedback.verifiedexperience": record,
         },
     )
 
@@ -159,6 +162,7 @@ MODELS = [
     "feedback.employerreview",
     "feedback.flag",
     "feedback.coachingnote",
+    "feedback.verifiedexperience",
 ]
 
 # A word each model's search finds in the "Bravo" world's object.

@@ -19,13 +19,23 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("student", {"projects:browse", "student_dashboard", "payments:earnings", "profile"}),
+        (
+            "student",
+            {
+                "projects:browse",
+                "student_dashboard",
+                "records:experiences",
+                "payments:earnings",
+                "profile",
+            },
+        ),
         (
             "employer",
             {
                 "projects:browse",
                 "employer_dashboard",
                 "projects:create",
+                "projects:talent_pool",
                 "payments:receipts",
                 "profile",
             },

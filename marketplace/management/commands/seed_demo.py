@@ -7,6 +7,7 @@ from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_accounts
 from feedback.demo import seed_oversight
 from payments.gateways import test_mode
 from projects.demo import seed_projects
+from projects.demo_outcomes import seed_outcomes
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             if test_mode():
                 created = seed_projects() or created
                 created = seed_oversight() or created
+                created = seed_outcomes() or created
             else:
                 self.stdout.write(
                     "Stripe keys are set: demo projects and payments are not created."
