@@ -625,7 +625,7 @@ def entry_detail(entry: TalentPoolEntry) -> EntryDetail:
         skills=list(profile.skills.order_by("name")),
         experiences=list(
             with_us.filter(status__in=[EngagementStatus.APPROVED, EngagementStatus.PAID])
-            .select_related("project")
+            .select_related("project", "verified_experience")
             .order_by("-approved_at")
         ),
         evaluations=list(

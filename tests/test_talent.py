@@ -796,3 +796,37 @@ def test_the_profile_form_saves_the_opt_ins(client, student):
     assert response.status_code == 302
     profile = StudentProfile.objects.get(user=student)
     assert profile.discoverable and profile.contactable
+
+
+def test_a_pool_entry_links_the_public_record_of_approved_work(client, employer, school):
+    from projects import engagements
+
+    student = StudentFactory(school=school).user
+    engagement = accepted_engagement(
+        project=project_of(employer, title="Pricing scan"), student=student
+    )
+    engagements.time_entry_log(
+        actor=student,
+        engagement=engagement,
+        work_date=timezone.localdate(),
+        quarters=8,
+        description="Research",
+    )
+    engagements.submission_create(
+        actor=student,
+        engagement=engagement,
+        data=engagements.SubmissionData(note="Done", links=["https://example.com/x"], files=[]),
+    )
+    engagements.submission_approve(actor=employer, engagement=engagement)
+    entry = save(employer, student)
+    record = engagement.verified_experience
+    client.force_login(employer)
+    url = reverse("projects:talent_entry", args=[entry.pk])
+
+    page = client.get(url).content.decode()
+    assert "Pricing scan" in page
+    assert reverse("records:verify", args=[record.code]) in page
+
+    record.is_public = False
+    record.save(update_fields=["is_public"])
+    assert reverse("records:verify", args=[record.code]) not in client.get(url).content.decode()
