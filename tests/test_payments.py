@@ -17,6 +17,7 @@ from tests.factories import (
     accepted_engagement,
     employer_of,
 )
+from tests.payment_helpers import connect, fund, funded_engagement
 
 pytestmark = pytest.mark.django_db
 
@@ -28,25 +29,6 @@ def _after_commit_runs_at_once(monkeypatch):
     from django.db import transaction as db_transaction
 
     monkeypatch.setattr(db_transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
-def fund(engagement):
-    employer = employer_of(engagement.project)
-    payment = payments.engagement_fund(actor=employer, engagement=engagement)
-    payments.local_payment_complete(actor=employer, payment=payment, succeed=True)
-    engagement.refresh_from_db()
-    return payment
-
-
-def funded_engagement(**kwargs):
-    engagement = accepted_engagement(funded=False, **kwargs)
-    fund(engagement)
-    return engagement
-
-
-def connect(student):
-    payments.payout_account_start(user=student, refresh_url="/r", return_url="/b")
-    return payments.local_account_complete(user=student)
 
 
 def submit_and_approve(engagement, quarters=8):
