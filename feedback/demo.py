@@ -14,7 +14,7 @@ from accounts.models import AuthorizationStatus, StudentProfile, User
 from feedback import oversight
 from feedback.integrity import raise_automatic_flags
 from feedback.models import Flag
-from projects import applications, engagements
+from projects import engagements
 from projects.models import Project, ProjectStatus
 
 # A one-page PDF standing in for the student's CPT authorization (an I-20 page).
@@ -85,7 +85,7 @@ def _cpt_waiting_for_review(today) -> None:
 
 def _finished_engagement():
     """The main demo student finished a project earlier: approved, paid and evaluated."""
-    from projects.demo import COVER_NOTES, _apply, _evaluate_both_ways, _fund
+    from projects.demo import COVER_NOTES, _evaluate_both_ways, work_and_submit
 
     student = User.objects.get(email="student@demo.test")
     project = (
@@ -98,24 +98,14 @@ def _finished_engagement():
     if project is None:
         return None
     owner = project.created_by
-    application = _apply(student, project, COVER_NOTES[2])
-    engagement = applications.application_accept(actor=owner, application=application)
-    _fund(engagement)
-    engagements.time_entry_log(
-        actor=student,
-        engagement=engagement,
-        work_date=timezone.localdate(),
-        quarters=min(engagement.cap_quarters, 40),
-        description="Compared twelve competitors' pricing pages and wrote the summary.",
-    )
-    engagements.submission_create(
-        actor=student,
-        engagement=engagement,
-        data=engagements.SubmissionData(
-            note="The comparison table and a two-page summary with three recommendations.",
-            links=["https://example.com/shared/competitor-scan"],
-            files=[],
-        ),
+    engagement = work_and_submit(
+        student,
+        project,
+        cover_note=COVER_NOTES[2],
+        quarters=40,
+        did="Compared twelve competitors' pricing pages and wrote the summary.",
+        note="The comparison table and a two-page summary with three recommendations.",
+        link="https://example.com/shared/competitor-scan",
     )
     engagements.submission_approve(
         actor=owner, engagement=engagement, comment="Clear and well sourced. Thank you!"

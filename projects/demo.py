@@ -270,24 +270,14 @@ def seed_projects() -> bool:
     # Work sent back for a revision, and work approved.
     for project, worker, revise in ((others[2], extra[1], True), (others[3], extra[4], False)):
         owner = authors[project.organization.name]
-        application = _apply(worker, project, COVER_NOTES[0])
-        engagement = applications.application_accept(actor=owner, application=application)
-        _fund(engagement)
-        engagements.time_entry_log(
-            actor=worker,
-            engagement=engagement,
-            work_date=timezone.localdate(),
-            quarters=min(engagement.cap_quarters, 16),
-            description="Drafted the first version and checked it against the brief.",
-        )
-        engagements.submission_create(
-            actor=worker,
-            engagement=engagement,
-            data=engagements.SubmissionData(
-                note="First complete version, ready for your comments.",
-                links=["https://example.com/shared/first-version"],
-                files=[],
-            ),
+        engagement = work_and_submit(
+            worker,
+            project,
+            cover_note=COVER_NOTES[0],
+            quarters=16,
+            did="Drafted the first version and checked it against the brief.",
+            note="First complete version, ready for your comments.",
+            link="https://example.com/shared/first-version",
         )
         if revise:
             engagements.submission_request_revision(
@@ -301,6 +291,28 @@ def seed_projects() -> bool:
             )
             _evaluate_both_ways(engagement, owner, worker)
     return True
+
+
+def work_and_submit(
+    student: User, project: Project, *, cover_note, quarters, did, note, link
+) -> Engagement:
+    """A student applies, is accepted and funded, logs time and hands the work in."""
+    application = _apply(student, project, cover_note)
+    engagement = applications.application_accept(actor=project.created_by, application=application)
+    _fund(engagement)
+    engagements.time_entry_log(
+        actor=student,
+        engagement=engagement,
+        work_date=timezone.localdate(),
+        quarters=min(engagement.cap_quarters, quarters),
+        description=did,
+    )
+    engagements.submission_create(
+        actor=student,
+        engagement=engagement,
+        data=engagements.SubmissionData(note=note, links=[link], files=[]),
+    )
+    return engagement
 
 
 def _held_session_with_notes(engagement, employer: User, student: User) -> None:
