@@ -209,3 +209,28 @@ def accepted_engagement(*, project=None, student=None, funded=True):
         engagement = engagement_services.engagement_mark_funded(engagement=engagement)
     engagement.refresh_from_db()
     return engagement
+
+
+def approved_engagement(engagement, *, quarters=8):
+    """The student logs time and hands the work in; the employer approves it."""
+    from projects import engagements as engagement_services
+
+    engagement_services.time_entry_log(
+        actor=engagement.student,
+        engagement=engagement,
+        work_date=timezone.localdate(),
+        quarters=quarters,
+        description="Did the work",
+    )
+    engagement_services.submission_create(
+        actor=engagement.student,
+        engagement=engagement,
+        data=engagement_services.SubmissionData(
+            note="Done", links=["https://example.com/work"], files=[]
+        ),
+    )
+    engagement_services.submission_approve(
+        actor=employer_of(engagement.project), engagement=engagement
+    )
+    engagement.refresh_from_db()
+    return engagement

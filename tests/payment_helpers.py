@@ -23,3 +23,26 @@ def connect(student):
     """The student connects a (test-mode) payout account."""
     payments.payout_account_start(user=student, refresh_url="/r", return_url="/b")
     return payments.local_account_complete(user=student)
+
+
+def disputed_engagement(*, hours=20, fee_cents=40000, quarters=12):
+    """A funded engagement, part done, whose employer asked to cancel: a dispute to settle."""
+    from django.utils import timezone
+
+    from projects import engagements
+    from tests.factories import ProjectFactory
+
+    engagement = funded_engagement(project=ProjectFactory(hours=hours, fee_cents=fee_cents))
+    connect(engagement.student)
+    engagements.time_entry_log(
+        actor=engagement.student,
+        engagement=engagement,
+        work_date=timezone.localdate(),
+        quarters=quarters,
+        description="Half the work",
+    )
+    engagements.engagement_request_cancel(
+        actor=employer_of(engagement.project), engagement=engagement, reason="Not happy"
+    )
+    engagement.refresh_from_db()
+    return engagement

@@ -28,7 +28,7 @@ from tests.factories import (
     accepted_engagement,
     employer_of,
 )
-from tests.payment_helpers import connect, fund, funded_engagement
+from tests.payment_helpers import connect, disputed_engagement, fund, funded_engagement
 
 pytestmark = pytest.mark.django_db
 
@@ -302,18 +302,7 @@ def test_cancelling_records_who_cancelled_and_the_refund():
 def test_a_dispute_settlement_records_the_admin_and_the_split(settings):
     settings.PLATFORM_FEE_PERCENT = 10
     admin = AdminFactory()
-    engagement = funded_engagement(project=ProjectFactory(hours=20, fee_cents=40000))
-    connect(engagement.student)
-    engagements.time_entry_log(
-        actor=engagement.student,
-        engagement=engagement,
-        work_date=timezone.localdate(),
-        quarters=12,
-        description="Half the work",
-    )
-    engagements.engagement_request_cancel(
-        actor=employer_of(engagement.project), engagement=engagement, reason="Not happy"
-    )
+    engagement = disputed_engagement()
 
     payments.dispute_settle(
         actor=admin, engagement=engagement, student_cents=10000, note="Split fairly"

@@ -17,7 +17,7 @@ from tests.factories import (
     accepted_engagement,
     employer_of,
 )
-from tests.payment_helpers import connect, fund, funded_engagement
+from tests.payment_helpers import connect, disputed_engagement, fund, funded_engagement
 
 pytestmark = pytest.mark.django_db
 
@@ -244,18 +244,7 @@ def test_a_dispute_split_pays_part_refunds_the_rest_and_balances(
 ):
     settings.PLATFORM_FEE_PERCENT = 10
     admin = AdminFactory()
-    engagement = funded_engagement(project=ProjectFactory(hours=20, fee_cents=40000))
-    connect(engagement.student)
-    engagements.time_entry_log(
-        actor=engagement.student,
-        engagement=engagement,
-        work_date=timezone.localdate(),
-        quarters=12,
-        description="Half the work",
-    )
-    engagements.engagement_request_cancel(
-        actor=employer_of(engagement.project), engagement=engagement, reason="Not happy"
-    )
+    engagement = disputed_engagement()
 
     with on_commit():
         payments.dispute_settle(

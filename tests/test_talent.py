@@ -32,6 +32,7 @@ from tests.factories import (
     SkillFactory,
     StudentFactory,
     accepted_engagement,
+    approved_engagement,
 )
 
 pytestmark = pytest.mark.django_db
@@ -284,22 +285,8 @@ def test_a_colleague_in_the_same_organization_shares_the_pool(client, entry, emp
 def test_the_entry_shows_the_work_and_evaluations_with_this_organization_only(
     client, employer, other_employer, past_student
 ):
-    from projects import engagements
 
-    engagement = past_student.engagements.get()
-    engagements.time_entry_log(
-        actor=past_student,
-        engagement=engagement,
-        work_date=timezone.localdate(),
-        quarters=30,
-        description="Did the work",
-    )
-    engagements.submission_create(
-        actor=past_student,
-        engagement=engagement,
-        data=engagements.SubmissionData(note="Done", links=["https://example.com/w"], files=[]),
-    )
-    engagements.submission_approve(actor=employer, engagement=engagement)
+    engagement = approved_engagement(past_student.engagements.get(), quarters=30)
     scores = dict(communication=5, problem_solving=4, quality=5, timeliness=4, professionalism=5)
     StudentEvaluation.objects.create(
         engagement=engagement,
@@ -799,25 +786,12 @@ def test_the_profile_form_saves_the_opt_ins(client, student):
 
 
 def test_a_pool_entry_links_the_public_record_of_approved_work(client, employer, school):
-    from projects import engagements
 
     student = StudentFactory(school=school).user
     engagement = accepted_engagement(
         project=project_of(employer, title="Pricing scan"), student=student
     )
-    engagements.time_entry_log(
-        actor=student,
-        engagement=engagement,
-        work_date=timezone.localdate(),
-        quarters=8,
-        description="Research",
-    )
-    engagements.submission_create(
-        actor=student,
-        engagement=engagement,
-        data=engagements.SubmissionData(note="Done", links=["https://example.com/x"], files=[]),
-    )
-    engagements.submission_approve(actor=employer, engagement=engagement)
+    approved_engagement(engagement)
     entry = save(employer, student)
     record = engagement.verified_experience
     client.force_login(employer)
