@@ -902,13 +902,9 @@ def run_scenario(client, scenario: Scenario, requests: int, warmup: int) -> Resu
     )
 
 
-def database_facts() -> list[str]:
+def database_version() -> tuple[str, str]:
+    """The server and its version, e.g. "PostgreSQL 15.8", and the database's name."""
     from django.db import connection
-    from django.utils import timezone
-
-    from accounts.models import Organization, Skill
-    from projects.models import Project
-    from projects.selectors import open_projects
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -920,6 +916,18 @@ def database_facts() -> list[str]:
     name = connection.settings_dict["NAME"]
     if connection.vendor == "sqlite":
         name = os.path.relpath(name, REPO)
+    return version, name
+
+
+def database_facts() -> list[str]:
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.models import Organization, Skill
+    from projects.models import Project
+    from projects.selectors import open_projects
+
+    version, name = database_version()
     return [
         f"database: {connection.vendor} ({version}), {name}",
         f"projects: {Project.objects.count():,} in all, "

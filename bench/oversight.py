@@ -246,18 +246,12 @@ def facts(staff) -> list[str]:
     from marketplace.terms import term_for
     from projects.models import Application, Engagement
 
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            version = "PostgreSQL " + cursor.fetchone()[0]
-        else:
-            cursor.execute("SELECT sqlite_version()")
-            version = "SQLite " + cursor.fetchone()[0]
+    version, name = browse.database_version()
     school = staff.career_staff_profile.school
     term = term_for(timezone.localdate())
     figures = school_figures(school.pk, term)
     return [
-        f"database: {connection.vendor} ({version}), {connection.settings_dict['NAME']}",
+        f"database: {connection.vendor} ({version}), {name}",
         "code: "
         + ", ".join(
             f"{path} {hashlib.sha256((browse.REPO / path).read_bytes()).hexdigest()[:8]}"

@@ -1003,16 +1003,7 @@ def database_facts() -> list[str]:
     from feedback.models import FeedbackSession
     from projects.models import Application, Engagement
 
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            version = "PostgreSQL " + cursor.fetchone()[0]
-        else:
-            cursor.execute("SELECT sqlite_version()")
-            version = "SQLite " + cursor.fetchone()[0]
-    name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        name = os.path.relpath(name, REPO)
+    version, name = browse.database_version()
     statuses = dict(
         Engagement.objects.values_list("status").annotate(n=Count("id")).order_by("status")
     )
