@@ -6,12 +6,14 @@ that moves money carries an idempotency key derived from our own row, so a
 retried call can never move it twice.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 
 class GatewayError(Exception):
     """The provider refused the request or could not be reached; `message` is for users."""
 
+    @abstractmethod
     def __init__(self, message: str, *, temporary: bool = False):
         super().__init__(message)
         self.message = message
@@ -51,32 +53,39 @@ class TransferInfo:
     reversed: bool = False
 
 
-class PaymentGateway:
+class PaymentGateway(ABC):
     name: str = ""
     # The employer pays on a page of ours (local test mode) or through the provider's
     # Payment Element (Stripe): templates ask this.
     hosted_here: bool = False
 
+    @abstractmethod
     def create_payment(
         self, *, payment_id: int, amount_cents: int, currency: str, description: str, metadata: dict
     ) -> PaymentIntentInfo:
-        raise NotImplementedError
+        """Prepare a payment for our Payment row `payment_id`; no money moves yet."""
 
+    @abstractmethod
     def retrieve_payment(self, provider_id: str) -> PaymentIntentInfo:
-        raise NotImplementedError
+        """The payment as the provider sees it now."""
 
+    @abstractmethod
     def refund(self, *, refund_id: int, payment_provider_id: str, amount_cents: int) -> RefundInfo:
-        raise NotImplementedError
+        """Refund part or all of a succeeded payment, once per our Refund row `refund_id`."""
 
+    @abstractmethod
     def create_account(self, *, user_id: int, email: str) -> AccountInfo:
-        raise NotImplementedError
+        """Open a payout account for a student."""
 
+    @abstractmethod
     def account_link(self, *, provider_id: str, refresh_url: str, return_url: str) -> str:
-        raise NotImplementedError
+        """Where the student finishes setting up their payout account."""
 
+    @abstractmethod
     def retrieve_account(self, provider_id: str) -> AccountInfo:
-        raise NotImplementedError
+        """The payout account as the provider sees it now."""
 
+    @abstractmethod
     def transfer(
         self,
         *,
@@ -88,10 +97,12 @@ class PaymentGateway:
         source_charge_id: str,
         metadata: dict,
     ) -> TransferInfo:
-        raise NotImplementedError
+        """Send a payout to the student's account, tied to the engagement's charge."""
 
+    @abstractmethod
     def retrieve_transfer(self, provider_id: str) -> TransferInfo:
-        raise NotImplementedError
+        """The transfer as the provider sees it now (reversed or not)."""
 
+    @abstractmethod
     def list_refunds(self, payment_provider_id: str) -> list[RefundInfo]:
-        raise NotImplementedError
+        """Every refund of a payment, as the provider sees them."""
