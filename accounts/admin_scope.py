@@ -117,3 +117,22 @@ class SchoolScopedAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 if name not in self.staff_actions:
                     del actions[name]
         return actions
+
+
+class ReadOnlyInlineMixin:
+    """Rows shown read-only on a parent page the viewer may already see (the parent's
+    admin is scoped, so the inline needs no scope of its own)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and (
+            request.user.is_superuser or staff_school_id(request.user) is not None
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

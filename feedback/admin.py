@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 import feedback.dashboard  # noqa: F401
-from accounts.admin_scope import SchoolScopedAdmin, staff_school_id
+from accounts.admin_scope import ReadOnlyInlineMixin, SchoolScopedAdmin, staff_school_id
 from accounts.models import Organization
 from feedback import oversight, records
 from feedback.models import (
@@ -34,22 +34,9 @@ from projects.models import Engagement, EngagementStatus
 FINISHED = (EngagementStatus.APPROVED, EngagementStatus.PAID)
 
 
-class NoteInline(admin.StackedInline):
+class NoteInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = SessionNote
-    extra = 0
-    can_delete = False
     readonly_fields = ("author", "went_well", "to_change", "next_steps", "updated_at")
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and (
-            request.user.is_superuser or staff_school_id(request.user) is not None
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FeedbackSession)

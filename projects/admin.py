@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
-from accounts.admin_scope import SchoolScopedAdmin, staff_school_id
+from accounts.admin_scope import ReadOnlyInlineMixin, SchoolScopedAdmin
 from feedback.integrity import flagged, with_integrity
 from feedback.models import CoachingNote, FeedbackSession, Flag
 from marketplace.csv_export import csv_response
@@ -57,22 +57,8 @@ class PlatformAdminOnly:
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
-    """Rows shown on a parent page the viewer may already see (the parent is scoped)."""
-
-    extra = 0
-    can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and (
-            request.user.is_superuser or staff_school_id(request.user) is not None
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReadOnlyInline(ReadOnlyInlineMixin, admin.TabularInline):
+    pass
 
 
 class QuestionInline(ReadOnlyInline):
