@@ -214,7 +214,7 @@ class OrganizationAdmin(SchoolScopedAdmin):
     actions = ["verify_selected", "reject_selected", "suspend_selected", "reinstate_selected"]
 
     def scope(self, queryset, school_id):
-        from projects.models import Engagement
+        from engagements.models import Engagement
 
         return queryset.filter(
             Exists(Engagement.objects.filter(organization=OuterRef("pk"), school_id=school_id))
@@ -232,7 +232,7 @@ class OrganizationAdmin(SchoolScopedAdmin):
     def follow_up(self, obj):
         if obj.pk is None:
             return "—"
-        url = reverse("admin:feedback_flag_add") + f"?organization={obj.pk}"
+        url = reverse("admin:oversight_flag_add") + f"?organization={obj.pk}"
         return format_html('<a class="button" href="{}">Flag this employer</a>', url)
 
     @admin.action(description="Verify selected organizations")

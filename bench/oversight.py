@@ -104,7 +104,7 @@ def load(big: int, others: int, batch: int, seed: int) -> None:
     from django.utils import timezone
 
     from accounts.models import School
-    from projects.models import Engagement
+    from engagements.models import Engagement
 
     if School.objects.filter(name=BIG_SCHOOL).exists():
         print("The data is already loaded (use --fresh to load it again).")
@@ -172,10 +172,10 @@ def scenarios() -> list[Scenario]:
 
     term = term_for(timezone.localdate()).slug
     return [
-        Scenario("a", "engagements list", "/admin/projects/engagement/"),
-        Scenario("b", "engagements, flagged", "/admin/projects/engagement/?flagged=yes"),
-        Scenario("c", "engagements, overdue", "/admin/projects/engagement/?due=overdue"),
-        Scenario("d", "engagements, this term", f"/admin/projects/engagement/?term={term}"),
+        Scenario("a", "engagements list", "/admin/engagements/engagement/"),
+        Scenario("b", "engagements, flagged", "/admin/engagements/engagement/?flagged=yes"),
+        Scenario("c", "engagements, overdue", "/admin/engagements/engagement/?due=overdue"),
+        Scenario("d", "engagements, this term", f"/admin/engagements/engagement/?term={term}"),
         Scenario("e", "school dashboard", "/admin/school-dashboard/"),
         Scenario("f", "school dashboard CSV", "/admin/school-dashboard/?format=csv"),
         Scenario("g", "dashboard, all schools", "/admin/school-dashboard/", as_admin=True),
@@ -241,10 +241,11 @@ def facts(staff) -> list[str]:
     from django.utils import timezone
 
     from accounts.models import School
+    from engagements.models import Engagement
     from feedback.dashboard import school_figures
     from feedback.models import FeedbackSession
     from marketplace.terms import term_for
-    from projects.models import Application, Engagement
+    from projects.models import Application
 
     version, name = browse.database_version()
     school = staff.career_staff_profile.school

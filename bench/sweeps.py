@@ -168,7 +168,7 @@ class Loader:
         from django.utils import timezone
 
         from accounts.models import User
-        from projects.models import Engagement
+        from engagements.models import Engagement
         from projects.rules import apply_by_today
 
         already = Engagement.objects.count()
@@ -339,8 +339,9 @@ class Loader:
                 print(f"  {made:,}/{count:,} engagements ({elapsed:.1f} s)", end="\r", flush=True)
 
     def _plan(self, rng: random.Random, project, student: tuple[int, int]) -> Planned:
+        from engagements.models import QUARTERS_PER_HOUR, Engagement, Submission
         from feedback.models import EmployerReview, StudentEvaluation
-        from projects.models import QUARTERS_PER_HOUR, Application, Engagement, Submission
+        from projects.models import Application
 
         now = self.now
         status = rng.choices(list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()))[0]
@@ -538,6 +539,7 @@ class Loader:
         from django.db import transaction
 
         from accounts.models import Notification
+        from engagements.models import Engagement, Submission
         from feedback.models import (
             EmployerReview,
             FeedbackSession,
@@ -545,7 +547,7 @@ class Loader:
             SessionStatus,
             StudentEvaluation,
         )
-        from projects.models import Application, Engagement, Project, Submission
+        from projects.models import Application, Project
 
         plans = [p for _, group in pending for p in group]
         with transaction.atomic():
@@ -700,17 +702,10 @@ def rows_due() -> dict[str, list[tuple[str, int]]]:
     from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
+    from engagements.models import Engagement, EngagementStatus, Submission
     from feedback.models import EmployerReview, FeedbackSession, SessionStatus, StudentEvaluation
     from feedback.reminders import WORKING
-    from projects.models import (
-        PENDING_APPLICATION_STATUSES,
-        Application,
-        Engagement,
-        EngagementStatus,
-        Project,
-        ProjectStatus,
-        Submission,
-    )
+    from projects.models import PENDING_APPLICATION_STATUSES, Application, Project, ProjectStatus
     from projects.rules import apply_by_today
 
     now, today = timezone.now(), apply_by_today()
@@ -1000,8 +995,9 @@ def database_facts() -> list[str]:
     from django.db.models import Count
 
     from accounts.models import Notification, User
+    from engagements.models import Engagement
     from feedback.models import FeedbackSession
-    from projects.models import Application, Engagement
+    from projects.models import Application
 
     version, name = browse.database_version()
     statuses = dict(

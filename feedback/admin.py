@@ -18,18 +18,12 @@ from django.utils.html import format_html
 import feedback.dashboard  # noqa: F401
 from accounts.admin_scope import ReadOnlyInlineMixin, SchoolScopedAdmin, staff_school_id
 from accounts.models import Organization
+from engagements.models import Engagement, EngagementStatus
 from feedback import oversight, records
-from feedback.models import (
-    CoachingNote,
-    EmployerReview,
-    FeedbackSession,
-    Flag,
-    SessionNote,
-    StudentEvaluation,
-    VerifiedExperience,
-)
+from feedback.models import EmployerReview, FeedbackSession, SessionNote, StudentEvaluation
 from feedback.records_forms import RevokeForm
-from projects.models import Engagement, EngagementStatus
+from outcomes.models import VerifiedExperience
+from oversight.models import CoachingNote, Flag
 
 FINISHED = (EngagementStatus.APPROVED, EngagementStatus.PAID)
 
@@ -352,7 +346,7 @@ class VerifiedExperienceAdmin(SchoolScopedAdmin):
             return None
         return render(
             request,
-            "admin/feedback/verifiedexperience/revoke.html",
+            "admin/outcomes/verifiedexperience/revoke.html",
             {
                 **self.admin_site.each_context(request),
                 "title": "Revoke verified experiences",

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
-from feedback.models import VerifiedExperience
 from feedback.records import RecordView
+from outcomes.models import VerifiedExperience
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 ISSUER_NAME = "Micro-internships"

@@ -22,12 +22,14 @@ from django.utils import timezone
 
 from accounts.admin_scope import staff_school_id
 from accounts.models import School, User
+from engagements.models import Engagement, EngagementStatus
 from feedback.integrity import with_integrity
 from feedback.models import EmployerReview, FeedbackSession, SessionStatus
 from marketplace.csv_export import csv_response
 from marketplace.templatetags.money import money_exact
 from marketplace.terms import Term, parse_term, recent_terms, term_for
-from projects.models import Application, Category, Engagement, EngagementStatus, FullTimeInterest
+from outcomes.models import FullTimeInterest
+from projects.models import Application, Category
 
 COMPLETED = (EngagementStatus.APPROVED, EngagementStatus.PAID)
 # Over for good without being completed. A dispute is still open until a platform admin

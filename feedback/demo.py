@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import AuthorizationStatus, StudentProfile, User
 from feedback import oversight
 from feedback.integrity import raise_automatic_flags
-from feedback.models import Flag
+from oversight.models import Flag
 from projects import engagements
 from projects.models import Project, ProjectStatus
 
@@ -66,7 +66,7 @@ def seed_oversight() -> bool:
 
 
 def engagements_of_school(staff: User):
-    from projects.models import Engagement
+    from engagements.models import Engagement
 
     return Engagement.objects.filter(school_id=staff.career_staff_profile.school_id)
 

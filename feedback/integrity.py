@@ -32,8 +32,9 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
-from feedback.models import FeedbackSession, Flag, FlagRule, SessionStatus
-from projects.models import Engagement, EngagementStatus, Submission
+from engagements.models import Engagement, EngagementStatus, Submission
+from feedback.models import FeedbackSession, SessionStatus
+from oversight.models import Flag, FlagRule
 
 HOURS_FLAG_PERCENT = 90
 NO_SESSION_DAYS = 10

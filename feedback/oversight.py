@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from accounts.notifications import notify
 from accounts.services import audit
-from feedback.models import CoachingNote, Flag
-from projects.models import Engagement, EngagementStatus
+from engagements.models import Engagement, EngagementStatus
+from oversight.models import CoachingNote, Flag
 
 NOTE_MAX_LENGTH = Flag._meta.get_field("note").max_length
 COACHING_MAX_LENGTH = CoachingNote._meta.get_field("text").max_length

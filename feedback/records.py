@@ -24,15 +24,11 @@ from django.utils import timezone
 from accounts.audit import audit
 from accounts.models import Role, User
 from accounts.notifications import notify
+from engagements.models import Engagement, EngagementStatus
 from feedback import resume
-from feedback.models import (
-    STUDENT_SCORES,
-    CoachingNote,
-    StudentEvaluation,
-    VerifiedExperience,
-    new_badge_salt,
-)
-from projects.models import Engagement, EngagementStatus
+from feedback.models import STUDENT_SCORES, StudentEvaluation
+from outcomes.models import VerifiedExperience, new_badge_salt
+from oversight.models import CoachingNote
 
 VERIFIABLE = (EngagementStatus.APPROVED, EngagementStatus.PAID)
 BULLETS = 3

@@ -24,18 +24,11 @@ from django.utils import timezone
 
 from accounts.models import Notification, User
 from accounts.notifications import Reminder, notify_many
+from engagements.models import Engagement, EngagementStatus, Submission
 from feedback.models import EmployerReview, FeedbackSession, SessionStatus, StudentEvaluation
 from projects import applications as application_services
 from projects import engagements as engagement_services
-from projects.models import (
-    PENDING_APPLICATION_STATUSES,
-    Application,
-    Engagement,
-    EngagementStatus,
-    Project,
-    ProjectStatus,
-    Submission,
-)
+from projects.models import PENDING_APPLICATION_STATUSES, Application, Project, ProjectStatus
 from projects.rules import apply_by_today
 
 logger = logging.getLogger(__name__)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.notifications import notify
 from accounts.services import audit
+from engagements.models import Engagement, EngagementEvent, EngagementStatus
 from feedback.models import (
     EMPLOYER_SCORES,
     STUDENT_SCORES,
@@ -24,7 +25,6 @@ from feedback.models import (
     StudentEvaluation,
 )
 from feedback.records import experience_record  # noqa: F401  (approval issues the record)
-from projects.models import Engagement, EngagementEvent, EngagementStatus
 
 SESSION_HOUR = 10  # sessions are planned at 10:00 in the employer's time zone
 

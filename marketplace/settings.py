@@ -73,8 +73,12 @@ INSTALLED_APPS = [
     "marketplace",
     "accounts",
     "projects",
+    "engagements",
     "payments",
     "feedback",
+    "outcomes",
+    "oversight",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
 from accounts.admin_scope import SchoolScopedAdmin
+from engagements.models import Engagement, EngagementStatus
 from marketplace.forms import add_service_errors
 from marketplace.templatetags.money import money_exact
 from payments import ledger, services, webhooks
 from payments.models import LedgerEntry, Payment, Payout, PayoutAccount, Refund, WebhookEvent
-from projects.models import Engagement, EngagementStatus
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -157,7 +157,7 @@ def settle_dispute_view(request, engagement_id: int):
             add_service_errors(form, error)
         else:
             messages.success(request, "Settled. Both sides have been told.")
-            return redirect(reverse("admin:projects_engagement_change", args=[engagement.pk]))
+            return redirect(reverse("admin:engagements_engagement_change", args=[engagement.pk]))
     funded_fee = sum(
         p.fee_cents for p in engagement.payments.filter(status="succeeded").only("fee_cents")
     )

@@ -6,8 +6,8 @@ from django.db.models import Sum
 
 from accounts.audit import audit
 from accounts.models import User
+from engagements.models import Engagement
 from payments.models import LedgerEntry
-from projects.models import Engagement
 
 
 def record(

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from projects.models import Engagement, ScopeExtension
+from engagements.models import Engagement, ScopeExtension
 
 
 class Gateway(models.TextChoices):

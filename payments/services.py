@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.notifications import notify
 from accounts.services import audit
+from engagements.models import Engagement, EngagementStatus, ScopeExtension
 from payments import ledger
 from payments.gateways import GatewayError, get_gateway
 from payments.gateways.base import PaymentIntentInfo
@@ -38,7 +39,6 @@ from payments.models import (
     Refund,
 )
 from projects import engagements as engagement_services
-from projects.models import Engagement, EngagementStatus, ScopeExtension
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import role_required
 from accounts.models import Role
+from engagements.models import ScopeExtension
 from payments import services, webhooks
 from payments.gateways import GatewayError, get_gateway
 from payments.models import Payment, Refund
-from projects.models import ScopeExtension
 from projects.selectors import engagement_for_viewer_or_404
 
 

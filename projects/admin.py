@@ -16,29 +16,25 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from accounts.admin_scope import ReadOnlyInlineMixin, SchoolScopedAdmin
-from feedback.integrity import flagged, with_integrity
-from feedback.models import CoachingNote, FeedbackSession, Flag
-from marketplace.csv_export import csv_response
-from marketplace.templatetags.money import money, money_exact
-from marketplace.terms import parse_term, recent_terms
-from payments.models import Payout
-from projects.models import (
-    Application,
-    ApplicationAnswer,
+from engagements.models import (
     Engagement,
     EngagementEvent,
     EngagementStatus,
-    FullTimeInterest,
-    Invitation,
     Message,
-    Project,
     ScopeExtension,
-    ScreeningQuestion,
     Submission,
     SubmissionFile,
-    TalentPoolEntry,
     TimeEntry,
 )
+from feedback.integrity import flagged, with_integrity
+from feedback.models import FeedbackSession
+from marketplace.csv_export import csv_response
+from marketplace.templatetags.money import money, money_exact
+from marketplace.terms import parse_term, recent_terms
+from outcomes.models import FullTimeInterest, Invitation, TalentPoolEntry
+from oversight.models import CoachingNote, Flag
+from payments.models import Payout
+from projects.models import Application, ApplicationAnswer, Project, ScreeningQuestion
 
 STUDENT_SCHOOL = "student__student_profile__school"
 
@@ -397,11 +393,11 @@ class EngagementAdmin(SchoolScopedAdmin):
     def oversight(self, obj):
         links = [
             (
-                reverse("admin:feedback_flag_add") + "?" + urlencode({"engagement": obj.pk}),
+                reverse("admin:oversight_flag_add") + "?" + urlencode({"engagement": obj.pk}),
                 "Flag this engagement",
             ),
             (
-                reverse("admin:projects_message_changelist")
+                reverse("admin:engagements_message_changelist")
                 + "?"
                 + urlencode({"engagement__id__exact": obj.pk}),
                 "Messages",
@@ -410,7 +406,7 @@ class EngagementAdmin(SchoolScopedAdmin):
         if obj.status in (EngagementStatus.APPROVED, EngagementStatus.PAID):
             links.append(
                 (
-                    reverse("admin:feedback_coachingnote_add")
+                    reverse("admin:oversight_coachingnote_add")
                     + "?"
                     + urlencode({"engagement": obj.pk}),
                     "Add a coaching note for the student",

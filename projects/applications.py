@@ -14,14 +14,13 @@ from django.utils import timezone
 from accounts.models import Role, StudentProfile, User
 from accounts.notifications import notify
 from accounts.services import audit
+from engagements.models import LIVE_ENGAGEMENT_STATUSES, Engagement
 from projects.engagements import engagement_create
 from projects.models import (
-    LIVE_ENGAGEMENT_STATUSES,
     PENDING_APPLICATION_STATUSES,
     Application,
     ApplicationAnswer,
     ApplicationStatus,
-    Engagement,
     Project,
     ProjectStatus,
 )

@@ -24,9 +24,10 @@ from accounts.models import (
     User,
     WorkAuthorization,
 )
+from engagements.models import Engagement
 from projects import applications, engagements
 from projects.demo_content import DEMO_PROJECTS
-from projects.models import Application, Engagement, Project, ProjectStatus, ScreeningQuestion
+from projects.models import Application, Project, ProjectStatus, ScreeningQuestion
 
 # More students, so that employers have several applicants to compare.
 EXTRA_STUDENTS = [

@@ -7,8 +7,10 @@ another open project and has told them it is interested in hiring them full-time
 """
 
 from accounts.models import StudentProfile, User
+from engagements.models import Engagement
+from outcomes.models import TalentPoolEntry
 from projects import talent
-from projects.models import Application, Engagement, Project, ProjectStatus, TalentPoolEntry
+from projects.models import Application, Project, ProjectStatus
 
 POOL = [
     (

@@ -20,22 +20,20 @@ from django.utils import timezone
 from accounts.models import Role, StudentProfile, User
 from accounts.notifications import notify
 from accounts.services import audit
-from projects.models import (
+from engagements.models import (
     LIVE_ENGAGEMENT_STATUSES,
     QUARTERS_PER_HOUR,
     WORKING_STATUSES,
-    Application,
     Engagement,
     EngagementEvent,
     EngagementStatus,
     Message,
-    Project,
-    ProjectStatus,
     ScopeExtension,
     Submission,
     SubmissionFile,
     TimeEntry,
 )
+from projects.models import Application, Project, ProjectStatus
 from projects.rules import dollars
 
 MESSAGE_MAX = 5000

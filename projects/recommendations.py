@@ -23,7 +23,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.models import StudentProfile, User
-from projects.models import Application, Category, Engagement, EngagementStatus, Project
+from engagements.models import Engagement, EngagementStatus
+from projects.models import Application, Category, Project
 from projects.selectors import open_projects
 
 TOP = 5

@@ -29,22 +29,24 @@ from django.utils.functional import cached_property
 
 from accounts.models import Role, StudentProfile
 from accounts.selectors import acceptance_blocker
-from projects.filters import ProjectFilter
-from projects.models import (
+from engagements.models import (
     LIVE_ENGAGEMENT_STATUSES,
-    PUBLISHED_STATUSES,
     WORKING_STATUSES,
-    Application,
-    ApplicationStatus,
     Engagement,
     EngagementStatus,
     Message,
-    Project,
-    ProjectStatus,
     ScopeExtension,
     Submission,
     SubmissionFile,
     TimeEntry,
+)
+from projects.filters import ProjectFilter
+from projects.models import (
+    PUBLISHED_STATUSES,
+    Application,
+    ApplicationStatus,
+    Project,
+    ProjectStatus,
 )
 from projects.rules import apply_by_today
 
@@ -547,14 +549,9 @@ def workspace(engagement, role: str) -> Workspace:
     """Everything the workspace page shows, in a fixed number of queries."""
     extensions = list(ScopeExtension.objects.filter(engagement=engagement).order_by("-proposed_at"))
     # Imported here: the workspace page gathers payments and feedback, which build on projects.
-    from feedback.models import (
-        CoachingNote,
-        EmployerReview,
-        FeedbackSession,
-        SessionNote,
-        StudentEvaluation,
-    )
+    from feedback.models import EmployerReview, FeedbackSession, SessionNote, StudentEvaluation
     from feedback.services import evaluations_visible
+    from oversight.models import CoachingNote
     from payments.services import price
 
     sessions = list(

@@ -36,22 +36,18 @@ from django.utils import timezone
 from accounts.models import Role, Skill, StudentProfile, User
 from accounts.notifications import notify
 from accounts.services import audit
-from projects.models import (
+from engagements.models import Engagement, EngagementStatus
+from outcomes.models import (
     TAG_LENGTH_MAX,
     TAGS_MAX,
-    Application,
-    ApplicationStatus,
-    Engagement,
-    EngagementStatus,
     FullTimeAnswer,
     FullTimeInterest,
     FullTimeInterestStatus,
     Invitation,
     InvitationStatus,
-    Project,
-    ProjectStatus,
     TalentPoolEntry,
 )
+from projects.models import Application, ApplicationStatus, Project, ProjectStatus
 from projects.rules import apply_by_today
 
 NOTES_MAX = 2000

@@ -4,7 +4,7 @@ what was typed; projects.talent decides whether it is allowed."""
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from projects.models import TAG_LENGTH_MAX, TAGS_MAX, FullTimeAnswer
+from outcomes.models import TAG_LENGTH_MAX, TAGS_MAX, FullTimeAnswer
 from projects.talent import (
     FULLTIME_MESSAGE_MAX,
     INVITATION_MESSAGE_MAX,

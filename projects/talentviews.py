@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import role_required, user_has_role
 from accounts.models import Role
 from marketplace.forms import add_service_errors
+from outcomes.models import FullTimeInterest
 from projects import selectors, talent
-from projects.models import FullTimeInterest
 from projects.talentforms import EntryForm, FullTimeForm, InviteForm, ReplyForm
 
 EMPLOYERS = frozenset({Role.EMPLOYER})

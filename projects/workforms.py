@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from engagements.models import QUARTERS_PER_HOUR
 from projects.applications import ANSWER_MAX, COVER_NOTE_MAX
 from projects.engagements import MESSAGE_MAX
-from projects.models import QUARTERS_PER_HOUR, Project
+from projects.models import Project
 
 # What a deliverable may be, with the first bytes its content must start with
 # (None when the format has no fixed signature; such files must at least be text).

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import role_required
 from accounts.models import Role
+from engagements.models import ScopeExtension
 from marketplace.forms import add_service_errors
 from projects import applications, engagements, selectors
-from projects.models import ScopeExtension
 from projects.workforms import (
     ApplicationForm,
     CancelEngagementForm,

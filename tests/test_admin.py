@@ -335,7 +335,7 @@ def test_the_engagement_admin_page_shows_its_history(client, platform_admin):
     engagement = accepted_engagement()
     client.force_login(platform_admin)
 
-    page = client.get(reverse("admin:projects_engagement_change", args=[engagement.pk]))
+    page = client.get(reverse("admin:engagements_engagement_change", args=[engagement.pk]))
 
     assert page.status_code == 200
     assert b"Funded by the employer" in page.content

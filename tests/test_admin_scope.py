@@ -12,26 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
+from engagements.models import Engagement, EngagementStatus, Message, Submission, SubmissionFile
 from feedback import oversight
-from feedback.models import (
-    CoachingNote,
-    EmployerReview,
-    FeedbackSession,
-    Flag,
-    SessionNote,
-    StudentEvaluation,
-)
+from feedback.models import EmployerReview, FeedbackSession, SessionNote, StudentEvaluation
 from feedback.records import experience_record
+from oversight.models import CoachingNote, Flag
 from payments.models import Payout
 from projects import engagements
-from projects.models import (
-    Application,
-    Engagement,
-    EngagementStatus,
-    Message,
-    Submission,
-    SubmissionFile,
-)
+from projects.models import Application
 from tests.factories import (
     ApplicationFactory,
     CareerStaffFactory,
@@ -126,17 +114,17 @@ def _approved_world(name: str) -> World:
             "accounts.studentprofile": student.student_profile,
             "accounts.organization": organization,
             "projects.application": engagement.application,
-            "projects.engagement": engagement,
-            "projects.timeentry": time_entry,
-            "projects.submissionfile": deliverable,
-            "projects.message": message,
+            "engagements.engagement": engagement,
+            "engagements.timeentry": time_entry,
+            "engagements.submissionfile": deliverable,
+            "engagements.message": message,
             "payments.payout": payout,
             "feedback.feedbacksession": session,
             "feedback.studentevaluation": evaluation,
             "feedback.employerreview": review,
-            "feedback.flag": flag,
-            "feedback.coachingnote": coaching,
-            "feedback.verifiedexperience": record,
+            "oversight.flag": flag,
+            "oversight.coachingnote": coaching,
+            "outcomes.verifiedexperience": record,
         },
     )
 
@@ -152,17 +140,17 @@ MODELS = [
     "accounts.studentprofile",
     "accounts.organization",
     "projects.application",
-    "projects.engagement",
-    "projects.timeentry",
-    "projects.submissionfile",
-    "projects.message",
+    "engagements.engagement",
+    "engagements.timeentry",
+    "engagements.submissionfile",
+    "engagements.message",
     "payments.payout",
     "feedback.feedbacksession",
     "feedback.studentevaluation",
     "feedback.employerreview",
-    "feedback.flag",
-    "feedback.coachingnote",
-    "feedback.verifiedexperience",
+    "oversight.flag",
+    "oversight.coachingnote",
+    "outcomes.verifiedexperience",
 ]
 
 # A word each model's search finds in the "Bravo" world's object.
@@ -171,7 +159,7 @@ SEARCH = {
     "accounts.studentprofile": "Bravoson",
     "accounts.organization": "Bravo Org",
     "accounts.auditevent": "Bravo",
-    "projects.submissionfile": "bravo-report",
+    "engagements.submissionfile": "bravo-report",
 }
 
 
@@ -246,7 +234,7 @@ def test_staff_read_their_own_records_but_never_delete_them(client, schools, mod
 
 
 @pytest.mark.parametrize(
-    "model", [m for m in MODELS if m not in ("feedback.flag", "feedback.coachingnote")]
+    "model", [m for m in MODELS if m not in ("oversight.flag", "oversight.coachingnote")]
 )
 def test_staff_cannot_change_or_add_records(client, schools, model):
     alpha, _ = schools
@@ -261,7 +249,7 @@ def test_the_employer_filter_lists_only_employers_of_the_staff_members_students(
     school = alpha.objects["accounts.school"]
     second = _live_engagement(school, title="Second employer")
     client.force_login(alpha.staff)
-    changelist = _url("projects.engagement", "changelist")
+    changelist = _url("engagements.engagement", "changelist")
 
     page = client.get(changelist)
     assert b"Alpha Org" in page.content and b"Bravo Org" not in page.content
@@ -278,7 +266,7 @@ def test_staff_export_only_their_own_engagements_even_when_they_post_another_sch
 ):
     alpha, bravo = schools
     client.force_login(alpha.staff)
-    changelist = _url("projects.engagement", "changelist")
+    changelist = _url("engagements.engagement", "changelist")
 
     everything = client.post(
         changelist,
@@ -302,7 +290,7 @@ def test_staff_export_only_their_own_engagements_even_when_they_post_another_sch
 def test_autocomplete_offers_only_the_staff_members_schools_engagements(client, schools):
     alpha, _ = schools
     client.force_login(alpha.staff)
-    params = {"app_label": "feedback", "model_name": "flag", "field_name": "engagement"}
+    params = {"app_label": "oversight", "model_name": "flag", "field_name": "engagement"}
 
     found = client.get(reverse("admin:autocomplete"), {**params, "term": "market scan"}).json()
 
@@ -314,7 +302,7 @@ def test_staff_cannot_flag_another_schools_engagement(client, schools):
     client.force_login(alpha.staff)
 
     response = client.post(
-        _url("feedback.flag", "add"),
+        _url("oversight.flag", "add"),
         {"engagement": bravo.engagement.pk, "note": "Looks odd", "follow_up_on": ""},
     )
 
@@ -345,8 +333,8 @@ def test_platform_admins_see_every_school(client, schools, platform_admin):
 def test_message_text_stays_private_until_a_flag_or_dispute_is_open(client, schools):
     alpha, _ = schools
     client.force_login(alpha.staff)
-    message = alpha.objects["projects.message"]
-    url = _url("projects.message", "change", message.pk)
+    message = alpha.objects["engagements.message"]
+    url = _url("engagements.message", "change", message.pk)
 
     # The world's flag is open: the text shows.
     assert b"Alpha secret message text" in client.get(url).content
@@ -357,10 +345,10 @@ def test_message_text_stays_private_until_a_flag_or_dispute_is_open(client, scho
     private = client.get(url)
     assert b"Alpha secret message text" not in private.content
     assert b"Private" in private.content
-    listing = client.get(_url("projects.message", "changelist"))
+    listing = client.get(_url("engagements.message", "changelist"))
     assert b"Alpha secret message text" not in listing.content
     # The body is not searchable either.
-    found = client.get(_url("projects.message", "changelist"), {"q": "secret"})
+    found = client.get(_url("engagements.message", "changelist"), {"q": "secret"})
     assert list(found.context["cl"].result_list) == []
 
     Engagement.objects.filter(pk=alpha.engagement.pk).update(status=EngagementStatus.DISPUTED)
@@ -384,7 +372,7 @@ def test_the_engagement_list_shows_and_filters_the_integrity_flags(client, caree
     late = _live_engagement(school, title="Running late", due_in_days=-2)
     fine = _live_engagement(school, title="On track", logged_quarters=8)
     client.force_login(career_staff)
-    changelist = _url("projects.engagement", "changelist")
+    changelist = _url("engagements.engagement", "changelist")
 
     page = client.get(changelist).content.decode()
     assert "18 / 20 h (90%)" in page
@@ -411,7 +399,7 @@ def test_the_term_filter_keeps_engagements_accepted_in_that_term(client, career_
     client.force_login(career_staff)
 
     term = term_for(timezone.localdate())
-    page = client.get(_url("projects.engagement", "changelist"), {"term": term.slug})
+    page = client.get(_url("engagements.engagement", "changelist"), {"term": term.slug})
 
     assert {e.pk for e in page.context["cl"].result_list} == {this.pk}
 
@@ -425,7 +413,7 @@ def test_the_engagement_list_runs_the_same_queries_for_two_or_twelve_rows(
     for i in range(2):
         _live_engagement(school, title=f"Small {i}", logged_quarters=4)
     client.force_login(career_staff)
-    changelist = _url("projects.engagement", "changelist")
+    changelist = _url("engagements.engagement", "changelist")
     with CaptureQueriesContext(connection) as few:
         client.get(changelist, {"status__exact": "active"})
     for i in range(10):
@@ -442,7 +430,7 @@ def test_the_csv_export_neutralises_spreadsheet_formulas(client, career_staff, s
     client.force_login(career_staff)
 
     response = client.post(
-        _url("projects.engagement", "changelist"),
+        _url("engagements.engagement", "changelist"),
         {"action": "export_csv", "index": "0", "_selected_action": [engagement.pk]},
     )
 
@@ -466,7 +454,7 @@ def test_staff_flag_an_engagement_and_resolve_it_through_the_admin(
 
     with on_commit():
         response = client.post(
-            _url("feedback.flag", "add"),
+            _url("oversight.flag", "add"),
             {"engagement": engagement.pk, "note": "Employer quiet", "follow_up_on": follow_up},
         )
     assert response.status_code == 302
@@ -477,9 +465,9 @@ def test_staff_flag_an_engagement_and_resolve_it_through_the_admin(
         follow_up,
     )
 
-    empty = client.post(_url("feedback.flag", "change", flag.pk), {"resolution": ""})
+    empty = client.post(_url("oversight.flag", "change", flag.pk), {"resolution": ""})
     assert "This field is required" in empty.content.decode()
-    client.post(_url("feedback.flag", "change", flag.pk), {"resolution": "Called the employer"})
+    client.post(_url("oversight.flag", "change", flag.pk), {"resolution": "Called the employer"})
     flag.refresh_from_db()
     assert flag.status == "resolved" and flag.resolved_by == career_staff
 
@@ -491,7 +479,7 @@ def test_a_flag_with_a_past_follow_up_date_is_refused_where_it_was_typed(
     client.force_login(career_staff)
 
     response = client.post(
-        _url("feedback.flag", "add"),
+        _url("oversight.flag", "add"),
         {
             "engagement": engagement.pk,
             "note": "Late",
@@ -509,7 +497,7 @@ def test_staff_leave_a_coaching_note_that_the_student_is_told_about(client, scho
 
     with on_commit():
         response = client.post(
-            _url("feedback.coachingnote", "add"),
+            _url("oversight.coachingnote", "add"),
             {"engagement": alpha.engagement.pk, "text": "Quantify the sources you compared."},
         )
 
@@ -526,7 +514,7 @@ def test_coaching_notes_are_for_finished_engagements_only(client, career_staff, 
     client.force_login(career_staff)
 
     response = client.post(
-        _url("feedback.coachingnote", "add"), {"engagement": live.pk, "text": "Too early"}
+        _url("oversight.coachingnote", "add"), {"engagement": live.pk, "text": "Too early"}
     )
 
     assert "Select a valid choice" in response.content.decode()

@@ -7,8 +7,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import AuthorizationStatus, Notification, WorkAuthorization
+from engagements.models import Engagement
 from projects import applications
-from projects.models import Application, Engagement, ProjectStatus
+from projects.models import Application, ProjectStatus
 from tests.factories import (
     ApplicationFactory,
     ProjectFactory,

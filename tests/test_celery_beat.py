@@ -18,7 +18,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from projects.models import Engagement
+from engagements.models import Engagement
 from tests.factories import accepted_engagement
 
 ROOT = Path(__file__).resolve().parent.parent

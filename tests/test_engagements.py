@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
+from engagements.models import Engagement, Message, ScopeExtension, Submission, TimeEntry
 from payments import services as payments
 from projects import engagements
-from projects.models import Engagement, Message, ScopeExtension, Submission, TimeEntry
 from tests.factories import (
     AdminFactory,
     CareerStaffFactory,

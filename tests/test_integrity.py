@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, AuthorizationStatus, Notification, WorkAuthorization
+from engagements.models import Engagement, EngagementStatus
 from feedback import oversight
 from feedback.integrity import flagged, raise_automatic_flags, with_integrity
-from feedback.models import CoachingNote, FeedbackSession, Flag, FlagRule, SessionStatus
+from feedback.models import FeedbackSession, SessionStatus
 from feedback.tasks import raise_integrity_flags
 from marketplace.celery import beat_schedule
+from oversight.models import CoachingNote, Flag, FlagRule
 from projects import engagements
-from projects.models import Engagement, EngagementStatus
 from tests.factories import (
     EmployerFactory,
     ProjectFactory,

@@ -10,12 +10,12 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from engagements.models import Engagement
 from payments import ledger
 from payments import services as payments
 from payments.gateways.stripe_gateway import StripeGateway
 from payments.models import LedgerEntry, Payout, PayoutAccount
 from projects import engagements
-from projects.models import Engagement
 from tests import fake_stripe
 from tests.factories import accepted_engagement, employer_of
 from tests.fake_stripe import FakeStripe, signature_header

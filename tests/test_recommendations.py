@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from engagements.models import Engagement, EngagementStatus
 from feedback.models import StudentEvaluation
-from projects.models import Category, Engagement, EngagementStatus, ProjectStatus
+from projects.models import Category, ProjectStatus
 from projects.recommendations import recommended_projects
 from tests.factories import (
     ApplicationFactory,

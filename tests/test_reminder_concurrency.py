@@ -11,12 +11,12 @@ from django.core import mail
 from django.db import connection
 
 from accounts.models import Notification
+from engagements.models import Engagement
 from feedback import reminders
 from feedback.models import FeedbackSession
 from payments import services as payments
 from payments.models import LedgerEntry, Payout
 from projects import engagements
-from projects.models import Engagement
 from tests.factories import accepted_engagement, employer_of
 
 # 10:00 in New York, the employers' time zone: kickoffs are planned for 10:00 the next day.

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from engagements.models import Engagement
 from feedback import oversight, records, resume, services
-from feedback.models import FeedbackSession, SessionStatus, VerifiedExperience
-from projects.models import Engagement
+from feedback.models import FeedbackSession, SessionStatus
+from outcomes.models import VerifiedExperience
 from tests.factories import (
     AdminFactory,
     CareerStaffFactory,

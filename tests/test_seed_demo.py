@@ -51,7 +51,8 @@ def test_demo_data_covers_each_verification_state():
 
 
 def test_demo_data_has_projects_and_work_at_every_stage():
-    from projects.models import Application, Engagement, Project
+    from engagements.models import Engagement
+    from projects.models import Application, Project
 
     call_command("seed_demo")
 

@@ -513,7 +513,7 @@ def test_a_platform_admin_settles_a_dispute_on_the_admin_page(client, platform_a
         )
 
     assert response.status_code == 302
-    assert response.url == reverse("admin:projects_engagement_change", args=[engagement.pk])
+    assert response.url == reverse("admin:engagements_engagement_change", args=[engagement.pk])
     payout = Payout.objects.get(engagement=engagement)
     assert (payout.status, payout.amount_cents) == ("paid", 26250)
     refund = Refund.objects.get()

@@ -15,15 +15,9 @@ from accounts.models import AuditEvent, Notification, StudentProfile
 from feedback.dashboard import school_figures
 from feedback.models import StudentEvaluation
 from marketplace.terms import parse_term
+from outcomes.models import FullTimeInterest, Invitation, TalentPoolEntry
 from projects import applications, talent
-from projects.models import (
-    Application,
-    FullTimeInterest,
-    Invitation,
-    Project,
-    ProjectStatus,
-    TalentPoolEntry,
-)
+from projects.models import Application, Project, ProjectStatus
 from tests.factories import (
     ApplicationFactory,
     CareerStaffFactory,

@@ -6,10 +6,11 @@ import io
 import json
 
 import pytest
-from django.apps import apps
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from pypdf import PdfReader
 from accounts.models import AuditEvent, Notification
 from feedback import records
 from feedback import services as feedback_services
-from feedback.models import VerifiedExperience
+from outcomes.models import VerifiedExperience
 from payments import services as payments
 from projects import engagements
 from tests.factories import (
@@ -174,9 +175,15 @@ def test_engagements_approved_before_records_existed_get_one_from_the_migration(
     engagement = finish()
     VerifiedExperience.objects.filter(engagement=engagement).delete()
     backfill = importlib.import_module("feedback.migrations.0004_verifiedexperience_backfill")
+    # The models as they were when the migration ran (they have moved apps since).
+    historical = (
+        MigrationExecutor(connection)
+        .loader.project_state(("feedback", "0004_verifiedexperience_backfill"))
+        .apps
+    )
 
-    backfill.issue_records(apps, None)
-    backfill.issue_records(apps, None)
+    backfill.issue_records(historical, None)
+    backfill.issue_records(historical, None)
 
     record = record_of(engagement)
     assert record.recipient_hash.startswith("sha256$")
@@ -555,7 +562,7 @@ def test_a_platform_admin_revokes_through_the_admin_and_the_student_is_told(clie
     record = record_of(engagement)
     admin = AdminFactory()
     client.force_login(admin)
-    changelist = reverse("admin:feedback_verifiedexperience_changelist")
+    changelist = reverse("admin:outcomes_verifiedexperience_changelist")
 
     assert client.get(changelist).status_code == 200
     confirm = client.post(

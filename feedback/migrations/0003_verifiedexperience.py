@@ -2,9 +2,18 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import feedback.models
+import secrets
 from django.conf import settings
 from django.db import migrations, models
+
+
+# The model moved to `outcomes`; this historical state keeps its own copies of the defaults.
+def new_verification_code():
+    return secrets.token_urlsafe(16)
+
+
+def new_badge_salt():
+    return secrets.token_hex(8)
 
 
 class Migration(migrations.Migration):
@@ -20,10 +29,10 @@ class Migration(migrations.Migration):
             name='VerifiedExperience',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=feedback.models.new_verification_code, max_length=43, unique=True)),
+                ('code', models.CharField(default=new_verification_code, max_length=43, unique=True)),
                 ('is_public', models.BooleanField(default=True, help_text='Anyone with the link can open the record.', verbose_name='public')),
                 ('show_evaluation', models.BooleanField(default=False, help_text="Show the employer's evaluation highlights on the public record.", verbose_name='show evaluation highlights')),
-                ('badge_salt', models.CharField(default=feedback.models.new_badge_salt, max_length=32)),
+                ('badge_salt', models.CharField(default=new_badge_salt, max_length=32)),
                 ('recipient_hash', models.CharField(max_length=80)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
                 ('revoked_reason', models.TextField(blank=True, max_length=1000)),

@@ -4,9 +4,14 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 import django.db.models.expressions
 import django.utils.timezone
-import projects.models
+import uuid
 from django.conf import settings
 from django.db import migrations, models
+
+
+def deliverable_upload_path(instance, filename):
+    # The model moved to `engagements`; this historical state keeps its own copy.
+    return f"deliverables/{uuid.uuid4().hex}"
 
 
 class Migration(migrations.Migration):
@@ -198,7 +203,7 @@ class Migration(migrations.Migration):
             name='SubmissionFile',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=projects.models.deliverable_upload_path)),
+                ('file', models.FileField(max_length=200, upload_to=deliverable_upload_path)),
                 ('original_name', models.CharField(max_length=200)),
                 ('size', models.PositiveIntegerField()),
                 ('content_type', models.CharField(max_length=100)),

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from feedback import oversight
-from feedback.models import VerifiedExperience
+from outcomes.models import VerifiedExperience
 from tests.factories import CareerStaffFactory, ProjectFactory, SkillFactory, StudentFactory
 from tests.test_verified_experiences import evaluate, finish
 

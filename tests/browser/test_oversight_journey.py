@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import AuthorizationStatus, WorkAuthorization
-from projects.models import Engagement
+from engagements.models import Engagement
 from tests.factories import (
     CareerStaffFactory,
     ProjectFactory,
@@ -79,7 +79,7 @@ def test_staff_audit_their_schools_engagements(page_for, live_server, quality):
     assert cpt.authorization_reviewed_by == staff
 
     # Export every engagement of the school as CSV.
-    page.goto(live_server.url + "/admin/projects/engagement/")
+    page.goto(live_server.url + "/admin/engagements/engagement/")
     page.locator("#action-toggle").check()
     page.select_option("select[name=action]", "export_csv")
     with page.expect_download() as download:

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from projects.models import Engagement, Project
+from engagements.models import Engagement
+from projects.models import Project
 from tests.browser.helpers import field
 from tests.factories import (
     EmployerFactory,

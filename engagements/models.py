@@ -1,0 +1,324 @@
+"""Engagements: one accepted student on one project, and everything that happens in it.
+
+An engagement snapshots the fee, hour cap and due date when the student is accepted;
+they change only through a funded scope extension. Its status changes only through
+the transition table in `engagements.lifecycle`. The tables keep the names they had
+when these models lived in `projects`, so existing databases move over untouched.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import Organization
+from projects.models import (
+    DAYS_MAX,
+    DAYS_MIN,
+    HOURS_MAX,
+    HOURS_MIN,
+    RATE_FLOOR_CENTS,
+    Application,
+    Project,
+)
+
+
+class EngagementStatus(models.TextChoices):
+    AWAITING_FUNDING = "awaiting_funding", "Awaiting funding"
+    ACTIVE = "active", "In progress"
+    SUBMITTED = "submitted", "Work submitted"
+    REVISION_REQUESTED = "revision_requested", "Revision requested"
+    APPROVED = "approved", "Approved"
+    PAID = "paid", "Paid"
+    CANCELLED = "cancelled", "Cancelled"
+    DISPUTED = "disputed", "Disputed"
+
+
+# Engagements that still take the student's time (for the active-engagement limit).
+LIVE_ENGAGEMENT_STATUSES = (
+    EngagementStatus.AWAITING_FUNDING,
+    EngagementStatus.ACTIVE,
+    EngagementStatus.SUBMITTED,
+    EngagementStatus.REVISION_REQUESTED,
+)
+# Statuses in which the student may log time.
+WORKING_STATUSES = (
+    EngagementStatus.ACTIVE,
+    EngagementStatus.SUBMITTED,
+    EngagementStatus.REVISION_REQUESTED,
+)
+QUARTERS_PER_HOUR = 4
+
+
+class Engagement(models.Model):
+    """Snapshots the fee, hour cap and due date at acceptance; they change only by extension."""
+
+    Status = EngagementStatus
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="engagement"
+    )
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="engagements")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="engagements"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="engagements"
+    )
+    # The student's school when accepted: what career services oversee.
+    school = models.ForeignKey(
+        "accounts.School", on_delete=models.PROTECT, related_name="engagements"
+    )
+    status = models.CharField(
+        max_length=20, choices=EngagementStatus.choices, default=EngagementStatus.AWAITING_FUNDING
+    )
+    fee_cents = models.PositiveIntegerField()
+    cap_quarters = models.PositiveSmallIntegerField("hour cap (quarter hours)")
+    logged_quarters = models.PositiveSmallIntegerField("logged (quarter hours)", default=0)
+    days_to_complete = models.PositiveSmallIntegerField()
+    accepted_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    funded_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    disputed_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancel_reason = models.TextField(blank=True)
+    settlement_note = models.TextField(blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "projects_engagement"
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=EngagementStatus.values), name="engagement_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    cap_quarters__gte=HOURS_MIN * QUARTERS_PER_HOUR,
+                    cap_quarters__lte=HOURS_MAX * QUARTERS_PER_HOUR,
+                ),
+                name="engagement_cap_in_range",
+            ),
+            # The hours logged never pass the cap, whatever the code above does.
+            models.CheckConstraint(
+                condition=Q(logged_quarters__lte=F("cap_quarters")),
+                name="engagement_logged_within_cap",
+            ),
+            models.CheckConstraint(
+                condition=Q(fee_cents__gte=F("cap_quarters") * (RATE_FLOOR_CENTS // 4)),
+                name="engagement_rate_at_least_floor",
+            ),
+            models.CheckConstraint(
+                condition=Q(days_to_complete__gte=DAYS_MIN, days_to_complete__lte=DAYS_MAX),
+                name="engagement_days_in_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["student", "status"], name="engagement_student_status"),
+            models.Index(fields=["organization", "status"], name="engagement_org_status"),
+            models.Index(fields=["school", "status"], name="engagement_school_status"),
+            models.Index(fields=["status", "due_at"], name="engagement_status_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} on {self.project}"
+
+    @property
+    def cap_hours(self):
+        return self.cap_quarters / QUARTERS_PER_HOUR
+
+    @property
+    def logged_hours(self):
+        return self.logged_quarters / QUARTERS_PER_HOUR
+
+    @property
+    def remaining_quarters(self) -> int:
+        return self.cap_quarters - self.logged_quarters
+
+    @property
+    def logged_percent(self) -> int:
+        return round(100 * self.logged_quarters / self.cap_quarters) if self.cap_quarters else 0
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_ENGAGEMENT_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_live and self.due_at < timezone.now()
+
+
+class TimeEntry(models.Model):
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.PROTECT, related_name="time_entries"
+    )
+    work_date = models.DateField()
+    quarters = models.PositiveSmallIntegerField("quarter hours")
+    description = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "projects_timeentry"
+        ordering = ["-work_date", "-created_at"]
+        verbose_name_plural = "time entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarters__gte=1, quarters__lte=12 * QUARTERS_PER_HOUR),
+                name="time_entry_quarters_in_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.hours} h on {self.work_date}"
+
+    @property
+    def hours(self):
+        return self.quarters / QUARTERS_PER_HOUR
+
+
+class Submission(models.Model):
+    """One round of delivered work; the employer approves it or asks for a revision."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        APPROVED = "approved", "Approved"
+        REVISION = "revision", "Revision requested"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="submissions")
+    number = models.PositiveSmallIntegerField()
+    note = models.TextField(max_length=3000)
+    links = models.TextField(blank=True, help_text="One address per line.")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default="pending")
+    review_comment = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        db_table = "projects_submission"
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "number"], name="submission_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["engagement"],
+                condition=Q(decision="pending"),
+                name="submission_one_pending_per_engagement",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Submission {self.number} for {self.engagement}"
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+def deliverable_upload_path(instance, filename):
+    return f"deliverables/{uuid.uuid4().hex}"
+
+
+class SubmissionFile(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(upload_to=deliverable_upload_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+
+    class Meta:
+        db_table = "projects_submissionfile"
+
+    def __str__(self):
+        return self.original_name
+
+
+class Message(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "projects_message"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Message from {self.author} on {self.engagement}"
+
+
+class EngagementEvent(models.Model):
+    """The workspace's history: what happened, who did it, when. Append-only."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    description = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "projects_engagementevent"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.description
+
+
+class ScopeExtension(models.Model):
+    """More hours for a matching fee increase: the employer proposes, the student accepts,
+    the employer funds it, and only then do the cap, fee and due date grow."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted, waiting for the employer's payment"
+        APPLIED = "applied", "Funded and applied"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="extensions")
+    extra_quarters = models.PositiveSmallIntegerField()
+    extra_fee_cents = models.PositiveIntegerField()
+    extra_days = models.PositiveSmallIntegerField(default=0)
+    reason = models.TextField(max_length=1000)
+    status = models.CharField(max_length=10, choices=Status.choices, default="proposed")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "projects_scopeextension"
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement"],
+                condition=Q(status__in=["proposed", "accepted"]),
+                name="extension_one_open_per_engagement",
+            ),
+            models.CheckConstraint(condition=Q(extra_quarters__gte=1), name="extension_adds_time"),
+            models.CheckConstraint(
+                condition=Q(extra_fee_cents__gte=F("extra_quarters") * (RATE_FLOOR_CENTS // 4)),
+                name="extension_rate_at_least_floor",
+            ),
+        ]
+
+    def __str__(self):
+        return f"+{self.extra_hours:g} h on {self.engagement}"
+
+    @property
+    def extra_hours(self):
+        return self.extra_quarters / QUARTERS_PER_HOUR

@@ -1,0 +1,240 @@
+"""Career outcomes: the verified record of finished work, talent pools, invitations to
+apply and full-time interest.
+
+Who may see or contact whom is decided in `outcomes.talent`, in one place. The tables
+keep the names they had in `projects` and `feedback`, so existing databases move over
+untouched.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Organization
+from engagements.models import Engagement
+from projects.models import Project
+
+# --- Verified experiences: the record of finished work the student shows ----------------
+
+
+def new_verification_code() -> str:
+    """The public address of a record: random, never derived from ids, unguessable."""
+    return secrets.token_urlsafe(16)
+
+
+def new_badge_salt() -> str:
+    return secrets.token_hex(8)
+
+
+class VerifiedExperience(models.Model):
+    """Created when an engagement is approved; the student decides what the public sees.
+
+    A platform admin may revoke it (a dispute or fraud found later): the public page and
+    the badge then say so and show nothing else. The résumé drafts are stored only once
+    the student edits them; until then they are drafted afresh from the facts
+    (feedback.resume), so they follow the evaluation when it arrives.
+    """
+
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.PROTECT, related_name="verified_experience"
+    )
+    code = models.CharField(max_length=43, unique=True, default=new_verification_code)
+    is_public = models.BooleanField(
+        "public", default=True, help_text="Anyone with the link can open the record."
+    )
+    show_evaluation = models.BooleanField(
+        "show evaluation highlights",
+        default=False,
+        help_text="Show the employer's evaluation highlights on the public record.",
+    )
+    # The Open Badges recipient: "sha256$" + sha256(email + salt), fixed when issued so a
+    # badge already in a wallet keeps verifying.
+    badge_salt = models.CharField(max_length=32, default=new_badge_salt)
+    recipient_hash = models.CharField(max_length=80)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(max_length=1000, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bullets = models.TextField("résumé bullets", max_length=1500, blank=True)
+    story_situation = models.TextField("situation", max_length=1000, blank=True)
+    story_task = models.TextField("task", max_length=1000, blank=True)
+    story_action = models.TextField("action", max_length=1000, blank=True)
+    story_result = models.TextField("result", max_length=1000, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "feedback_verifiedexperience"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""),
+                name="experience_revoked_has_reason",
+            )
+        ]
+
+    def __str__(self):
+        return f"Verified experience: {self.engagement}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_edited(self) -> bool:
+        return self.edited_at is not None
+
+    @property
+    def bullet_list(self) -> list[str]:
+        return [line.strip() for line in self.bullets.splitlines() if line.strip()]
+
+
+# --- Talent pools, invitations, full-time interest ---------------------------------------
+
+TAGS_MAX, TAG_LENGTH_MAX = 10, 30
+
+
+class TalentPoolEntry(models.Model):
+    """A student an organization keeps in mind, with its own tags and private notes."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="talent_pool"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="talent_pool_entries"
+    )
+    # Normalized tags between commas (",data,writing,"), so that one tag is found with a
+    # plain `contains` on SQLite and PostgreSQL alike.
+    tags = models.CharField(max_length=TAGS_MAX * (TAG_LENGTH_MAX + 1) + 1, blank=True)
+    notes = models.TextField("private notes", max_length=2000, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "projects_talentpoolentry"
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = "talent pool entry"
+        verbose_name_plural = "talent pool entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "student"], name="talent_one_entry_per_student"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.student} in {self.organization}'s talent pool"
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag for tag in self.tags.split(",") if tag]
+
+
+class InvitationStatus(models.TextChoices):
+    SENT = "sent", "Sent"
+    APPLIED = "applied", "Applied"
+    DECLINED = "declined", "Declined"
+
+
+class Invitation(models.Model):
+    """An employer asks a student it knows to apply to one of its open projects."""
+
+    Status = InvitationStatus
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.SENT
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "projects_invitation"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "student"], name="invitation_one_per_student_project"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=InvitationStatus.values), name="invitation_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["student", "status"], name="invitation_student_status")]
+
+    def __str__(self):
+        return f"Invitation of {self.student} to {self.project}"
+
+
+class FullTimeInterestStatus(models.TextChoices):
+    OPEN = "open", "Waiting for the student"
+    REPLIED = "replied", "Replied"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class FullTimeAnswer(models.TextChoices):
+    INTERESTED = "interested", "Interested"
+    NOT_NOW = "not_now", "Not now"
+
+
+class FullTimeInterest(models.Model):
+    """An organization would like to hire the student full-time. The student hears of it only
+    if they accept being contacted (`told_student`); the mark counts in career services'
+    reports either way."""
+
+    Status = FullTimeInterestStatus
+    Answer = FullTimeAnswer
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="fulltime_interests"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fulltime_interests"
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(max_length=1000)
+    told_student = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=FullTimeInterestStatus.choices, default=FullTimeInterestStatus.OPEN
+    )
+    answer = models.CharField(max_length=12, choices=FullTimeAnswer.choices, blank=True)
+    student_reply = models.TextField(max_length=500, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "projects_fulltimeinterest"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "full-time interest"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "student"],
+                condition=Q(status="open"),
+                name="fulltime_one_open_per_student",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=FullTimeInterestStatus.values),
+                name="fulltime_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="replied") | ~Q(answer=""), name="fulltime_reply_has_answer"
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="fulltime_created")]
+
+    def __str__(self):
+        return f"{self.organization} interested in {self.student} full-time"
