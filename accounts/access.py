@@ -69,46 +69,35 @@ def allowed_roles_of(view) -> frozenset[str] | None:
     return getattr(view, "allowed_roles", None)
 
 
-# --- "get X for this user, or 404" ---------------------------------------------------
+# --- Who someone is to an organization or a school ----------------------------------
 
 
-def student_profile_for_resume_or_404(viewer: User, student_id: int) -> StudentProfile:
-    """Whose résumé may this viewer open? The student, their school's career staff, admins.
-
-    Employers see it once they have shortlisted (or accepted) the student for one of
-    their organization's projects: review is blind until then. Everyone else gets
-    404, so the existence of a profile is not revealed.
-    """
-    profile = get_object_or_404(StudentProfile.objects.select_related("user"), user_id=student_id)
-    if not profile.resume:
-        raise Http404("No résumé.")
-    if viewer.is_authenticated and viewer.is_active:
-        if viewer.pk == profile.user_id or viewer.is_platform_admin:
-            return profile
-        if viewer.is_career_staff and _staff_school_id(viewer) == profile.school_id:
-            return profile
-        if viewer.is_employer and _employer_has_shortlisted(viewer, profile.user_id):
-            return profile
-    raise Http404("Not found.")
-
-
-def _employer_has_shortlisted(employer: User, student_id: int) -> bool:
-    # Imported here: projects builds on accounts, not the other way round.
-    from projects.models import Application, ApplicationStatus
-
-    employer_profile = getattr(employer, "employer_profile", None)
-    if employer_profile is None:
+def is_member(user, organization_id: int | None) -> bool:
+    """Is this user an active employer of that organization?"""
+    if organization_id is None or not (user.is_authenticated and user.is_active):
         return False
-    return Application.objects.filter(
-        student_id=student_id,
-        project__organization_id=employer_profile.organization_id,
-        status__in=[ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED],
-    ).exists()
+    if user.role != Role.EMPLOYER:
+        return False
+    profile = getattr(user, "employer_profile", None)
+    return profile is not None and profile.organization_id == organization_id
 
 
-def _staff_school_id(user: User) -> int | None:
+def staff_school_id(user) -> int | None:
+    """The school an active career services member oversees; None for anyone else."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.CAREER_STAFF):
+        return None
     profile = getattr(user, "career_staff_profile", None)
-    return profile.school_id if profile else None
+    return profile.school_id if profile is not None else None
+
+
+def oversees(user, school_id: int | None) -> bool:
+    """Platform admins oversee every school; career staff their own."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_platform_admin or (school_id is not None and staff_school_id(user) == school_id)
+
+
+# --- "get X for this user, or 404" ---------------------------------------------------
 
 
 def authorization_document_or_404(viewer: User, student_id: int) -> StudentProfile:
@@ -117,9 +106,10 @@ def authorization_document_or_404(viewer: User, student_id: int) -> StudentProfi
     profile = get_object_or_404(StudentProfile.objects.select_related("user"), user_id=student_id)
     if not profile.authorization_document:
         raise Http404("No document.")
-    if viewer.is_authenticated and viewer.is_active:
-        if viewer.pk == profile.user_id or viewer.is_platform_admin:
-            return profile
-        if viewer.is_career_staff and _staff_school_id(viewer) == profile.school_id:
-            return profile
+    if (
+        viewer.is_authenticated
+        and viewer.is_active
+        and (viewer.pk == profile.user_id or oversees(viewer, profile.school_id))
+    ):
+        return profile
     raise Http404("Not found.")

@@ -2,21 +2,19 @@
 
 from datetime import timedelta
 
-from allauth.account.decorators import secure_admin_login
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts import services
-from accounts.admin_scope import SchoolScopedAdmin
+from accounts.admin_scope import PlatformAdminOnly, SchoolScopedAdmin
 from accounts.audit import AuditedAdminMixin, pretty
 from accounts.models import (
     AUTHORIZATIONS_NEEDING_VERIFICATION,
@@ -24,7 +22,6 @@ from accounts.models import (
     AuthorizationStatus,
     CareerStaffProfile,
     EmployerProfile,
-    Organization,
     Role,
     School,
     Skill,
@@ -35,20 +32,6 @@ from accounts.models import (
 from marketplace.forms import add_service_errors
 
 URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
-
-# Admin logins go through allauth too, so its rate limits and email checks apply.
-admin.site.login = secure_admin_login(admin.site.login)
-
-
-class PlatformAdminOnly:
-    """Models only platform admins manage; career staff never see them."""
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
 
 # --- Users ---------------------------------------------------------------------------
 
@@ -148,158 +131,6 @@ class SkillAdmin(AuditedAdminMixin, PlatformAdminOnly, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
-
-
-# --- Organizations ----------------------------------------------------------------------------
-
-
-class VerificationNoteForm(forms.Form):
-    note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text="Shown to the organization's employers. Required when not verifying.",
-    )
-
-
-class EmployerInline(admin.TabularInline):
-    model = EmployerProfile
-    extra = 0
-    can_delete = False
-    fields = ("user", "job_title")
-    readonly_fields = ("user", "job_title")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class SuspensionForm(forms.Form):
-    note = forms.CharField(
-        label="Reason",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown to the organization's employers. Their open projects close and the "
-        "applicants are told.",
-    )
-
-
-@admin.register(Organization)
-class OrganizationAdmin(SchoolScopedAdmin):
-    """Platform admins manage every organization; career services see, read-only, the
-    employers their students work with."""
-
-    school_path = "engagements__school"  # through an Exists, so no duplicate rows
-    admin_can_change = True
-    list_display = (
-        "name",
-        "industry",
-        "size",
-        "verification_status",
-        "suspended",
-        "verified_at",
-        "created_at",
-    )
-    list_filter = ("verification_status", "industry", "size")
-    search_fields = ("name", "website")
-    readonly_fields = (
-        "verification_status",
-        "verification_note",
-        "verified_at",
-        "verified_by",
-        "suspended_at",
-        "suspension_reason",
-        "created_at",
-        "follow_up",
-    )
-    inlines = [EmployerInline]
-    formfield_overrides = URL_FIELDS_HTTPS
-    actions = ["verify_selected", "reject_selected", "suspend_selected", "reinstate_selected"]
-
-    def scope(self, queryset, school_id):
-        from engagements.models import Engagement
-
-        return queryset.filter(
-            Exists(Engagement.objects.filter(organization=OuterRef("pk"), school_id=school_id))
-        )
-
-    def get_inlines(self, request, obj):
-        # Who the employers are is the platform's business; staff see the organization.
-        return self.inlines if self.is_platform_admin(request) else []
-
-    @admin.display(description="suspended", boolean=True, ordering="suspended_at")
-    def suspended(self, obj):
-        return obj.suspended_at is not None
-
-    @admin.display(description="follow-up")
-    def follow_up(self, obj):
-        if obj.pk is None:
-            return "—"
-        url = reverse("admin:oversight_flag_add") + f"?organization={obj.pk}"
-        return format_html('<a class="button" href="{}">Flag this employer</a>', url)
-
-    @admin.action(description="Verify selected organizations")
-    def verify_selected(self, request, queryset):
-        return self._decide(request, queryset, "verify")
-
-    @admin.action(description="Mark selected organizations as not verified")
-    def reject_selected(self, request, queryset):
-        return self._decide(request, queryset, "reject")
-
-    @admin.action(description="Suspend selected organizations (their open projects close)")
-    def suspend_selected(self, request, queryset):
-        return self._decide(request, queryset, "suspend")
-
-    @admin.action(description="Reinstate selected suspended organizations")
-    def reinstate_selected(self, request, queryset):
-        done = 0
-        for org in queryset.filter(suspended_at__isnull=False):
-            services.organization_reinstate(actor=request.user, organization=org)
-            done += 1
-        self.message_user(request, f"{done} organization(s) reinstated.", messages.SUCCESS)
-
-    DECISIONS = {
-        "verify": ("Verify organizations", "verified", services.organization_verify),
-        "reject": (
-            "Do not verify organizations",
-            "marked as not verified",
-            services.organization_reject,
-        ),
-        "suspend": ("Suspend organizations", "suspended", services.organization_suspend),
-    }
-
-    def _decide(self, request, queryset, decision: str):
-        title, verb, service = self.DECISIONS[decision]
-        form_class = SuspensionForm if decision == "suspend" else VerificationNoteForm
-        form = form_class(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            note = form.cleaned_data["note"].strip()
-            if decision == "reject" and not note:
-                form.add_error("note", "Say why, so the employers know what to fix.")
-            else:
-                done = 0
-                for org in queryset:
-                    try:
-                        if decision == "suspend":
-                            service(actor=request.user, organization=org, reason=note)
-                        else:
-                            service(actor=request.user, organization=org, note=note)
-                        done += 1
-                    except ValidationError as error:
-                        self.message_user(
-                            request, f"{org}: {' '.join(error.messages)}", messages.ERROR
-                        )
-                self.message_user(request, f"{done} organization(s) {verb}.", messages.SUCCESS)
-                return None
-        return render(
-            request,
-            "admin/accounts/organization/decide.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "organizations": queryset,
-                "form": form,
-                "action": request.POST.get("action"),
-                "opts": self.model._meta,
-            },
-        )
 
 
 # --- Profiles -------------------------------------------------------------------------------------
@@ -409,7 +240,7 @@ class StudentProfileAdmin(SchoolScopedAdmin):
     def resume_link(self, obj):
         if not obj.resume:
             return "—"
-        url = reverse("resume_download", kwargs={"student_id": obj.user_id})
+        url = reverse("projects:resume_download", kwargs={"student_id": obj.user_id})
         return format_html('<a href="{}">{}</a>', url, obj.resume_display_name)
 
     @admin.display(description="work authorization document")

@@ -11,15 +11,31 @@ The few things staff may change are granted per model (`staff_can_add`,
 from django.contrib import admin
 from django.db import models
 
+from accounts.access import staff_school_id
 from accounts.audit import AuditedAdminMixin
-from accounts.models import Role
 
 
-def staff_school_id(user) -> int | None:
-    if not (user.is_authenticated and user.is_active and user.role == Role.CAREER_STAFF):
-        return None
-    profile = getattr(user, "career_staff_profile", None)
-    return profile.school_id if profile else None
+class PlatformAdminOnly:
+    """Models only platform admins see; career staff never do."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+class PlatformAdminReadOnly(PlatformAdminOnly):
+    """Records platform admins read but never write through the admin (services do)."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class SchoolScopedAdmin(AuditedAdminMixin, admin.ModelAdmin):

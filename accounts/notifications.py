@@ -9,6 +9,8 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.models import Notification, User
@@ -136,3 +138,26 @@ def notify_many(reminders: list[Reminder], *, email: bool = True, chunk: int = 1
                     },
                 )
     return sent
+
+
+# --- For the sweeps: has a reminder keyed `<prefix><row id>` gone out already? ------------
+
+
+def already_sent(key_prefix: str, recipient_field: str) -> Exists:
+    """Rows whose reminder `<key_prefix><row id>` already went to that recipient."""
+    return Exists(
+        Notification.objects.filter(
+            recipient_id=OuterRef(recipient_field),
+            key=Concat(Value(key_prefix), Cast(OuterRef("pk"), CharField())),
+        )
+    )
+
+
+def sent_to_anyone(key_prefix: str) -> Exists:
+    """Rows whose reminder `<key_prefix><row id>` went out to anyone (an organization's
+    employers, whoever they are now)."""
+    return Exists(
+        Notification.objects.filter(
+            key=Concat(Value(key_prefix), Cast(OuterRef("pk"), CharField()))
+        )
+    )

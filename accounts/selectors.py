@@ -1,5 +1,6 @@
 """Reads for account pages, each with the joins its page needs."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -76,6 +77,37 @@ def student_checklist(profile: StudentProfile | None) -> list[ChecklistItem]:
             "LinkedIn, GitHub or a portfolio.",
         ),
     ]
+
+
+def organization_employers(organization_id: int) -> list[User]:
+    """Everyone who acts for an organization (told about its projects and engagements)."""
+    return list(
+        User.objects.filter(employer_profile__organization_id=organization_id, is_active=True)
+    )
+
+
+def employers_by_organization(organization_ids) -> dict[int, list[User]]:
+    """Each organization's active employers, in one query."""
+    people = defaultdict(list)
+    for user in User.objects.filter(
+        employer_profile__organization_id__in=set(organization_ids), is_active=True
+    ).select_related("employer_profile"):
+        people[user.employer_profile.organization_id].append(user)
+    return people
+
+
+def career_staff_by_school(school_ids) -> dict[int, list[User]]:
+    """Each school's active career services staff, in one query."""
+    people = defaultdict(list)
+    for user in User.objects.filter(
+        career_staff_profile__school_id__in=set(school_ids), is_active=True
+    ).select_related("career_staff_profile"):
+        people[user.career_staff_profile.school_id].append(user)
+    return people
+
+
+def platform_admins() -> list[User]:
+    return list(User.objects.filter(is_superuser=True, is_active=True))
 
 
 def organization_colleagues(profile: EmployerProfile) -> list[User]:

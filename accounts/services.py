@@ -36,6 +36,8 @@ from accounts.models import (
     WorkAuthorization,
 )
 from accounts.notifications import notify
+from accounts.signals import organization_suspended
+from marketplace.domain_events import send_after_commit
 from marketplace.mail import send_templated_mail
 
 CAREER_STAFF_GROUP = "Career services"
@@ -686,10 +688,9 @@ def _tell_student_about_authorization(profile: StudentProfile) -> None:
 
 @transaction.atomic
 def organization_suspend(*, actor: User, organization: Organization, reason: str) -> Organization:
-    """A platform admin suspends an organization: it can no longer publish, its open projects
-    close and their applicants are told."""
-    from projects.services import projects_close_for_suspension
-
+    """A platform admin suspends an organization: it can no longer publish or accept anyone.
+    Once this commits, the `organization_suspended` signal closes its open projects and
+    tells their applicants (projects.receivers)."""
     if not actor.is_platform_admin:
         raise PermissionDenied("Only platform admins suspend organizations.")
     if not reason.strip():
@@ -700,13 +701,12 @@ def organization_suspend(*, actor: User, organization: Organization, reason: str
     org.suspended_at = timezone.now()
     org.suspension_reason = reason.strip()
     org.save(update_fields=["suspended_at", "suspension_reason"])
-    closed = projects_close_for_suspension(organization=org)
     audit(
         actor=actor,
         action="organization.suspended",
         target=org,
         summary=f"{actor.email} suspended {org.name}",
-        data={"reason": org.suspension_reason, "projects_closed": closed},
+        data={"reason": org.suspension_reason},
     )
     notify(
         recipients=list(User.objects.filter(employer_profile__organization=org, is_active=True)),
@@ -716,6 +716,7 @@ def organization_suspend(*, actor: User, organization: Organization, reason: str
         url=reverse("employer_dashboard"),
         context={"details": f"Reason: {org.suspension_reason}"},
     )
+    send_after_commit(organization_suspended, sender=Organization, organization_id=org.pk)
     return org
 
 

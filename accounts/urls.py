@@ -3,6 +3,11 @@ from django.urls import path
 from accounts import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    # Our sign-up pages: the root URLs include these before allauth's.
+    path("accounts/signup/", views.signup_choice, name="account_signup"),
+    path("accounts/signup/student/", views.StudentSignupView.as_view(), name="signup_student"),
+    path("accounts/signup/employer/", views.EmployerSignupView.as_view(), name="signup_employer"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("student/", views.student_dashboard, name="student_dashboard"),
     path("employer/", views.employer_dashboard, name="employer_dashboard"),
@@ -16,7 +21,6 @@ urlpatterns = [
         views.notifications_mark_all_read,
         name="notifications_mark_all_read",
     ),
-    path("students/<int:student_id>/resume/", views.resume_download, name="resume_download"),
     path(
         "students/<int:student_id>/authorization-document/",
         views.authorization_document_download,

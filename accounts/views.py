@@ -15,7 +15,6 @@ from accounts import selectors, services
 from accounts.access import (
     authorization_document_or_404,
     role_required,
-    student_profile_for_resume_or_404,
 )
 from accounts.forms import (
     AccountDetailsForm,
@@ -28,8 +27,6 @@ from accounts.forms import (
 )
 from accounts.models import Notification, Organization, Role
 from accounts.notifications import mark_read
-from feedback import selectors as feedback_selectors
-from projects import selectors as project_selectors
 
 
 @require_GET
@@ -100,10 +97,6 @@ def student_dashboard(request):
             "profile": profile,
             "checklist": checklist,
             "checklist_done": sum(item.done for item in checklist),
-            "overview": project_selectors.student_overview(request.user),
-            "evaluations": feedback_selectors.student_scores([request.user.pk]).get(
-                request.user.pk
-            ),
         },
     )
 
@@ -121,10 +114,6 @@ def employer_dashboard(request):
             "profile": profile,
             "organization": profile.organization,
             "colleagues": selectors.organization_colleagues(profile),
-            "project_groups": project_selectors.organization_projects_by_status(
-                profile.organization_id
-            ),
-            "engagements": project_selectors.organization_engagements(profile.organization_id),
         },
     )
 
@@ -330,17 +319,6 @@ def _career_staff_profile(request):
 
 
 @require_GET
-def resume_download(request, student_id: int):
-    profile = student_profile_for_resume_or_404(request.user, student_id)
-    filename = profile.resume_filename or "resume.pdf"
-    response = FileResponse(
-        profile.resume.open("rb"), content_type="application/pdf", filename=filename
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_GET
 def authorization_document_download(request, student_id: int):
     profile = authorization_document_or_404(request.user, student_id)
     response = FileResponse(
@@ -414,13 +392,5 @@ def organization_detail(request, pk: int):
     return render(
         request,
         "accounts/organization_detail.html",
-        {
-            "organization": organization,
-            "open_projects": list(
-                project_selectors.open_projects()
-                .filter(organization=organization)
-                .order_by("-published_at")[:20]
-            ),
-            "reviews": feedback_selectors.organization_reviews(organization.pk),
-        },
+        {"organization": organization},
     )

@@ -242,9 +242,9 @@ def facts(staff) -> list[str]:
 
     from accounts.models import School
     from engagements.models import Engagement
-    from feedback.dashboard import school_figures
     from feedback.models import FeedbackSession
     from marketplace.terms import term_for
+    from oversight.dashboard import school_figures
     from projects.models import Application
 
     version, name = browse.database_version()

@@ -1,19 +1,23 @@
 """Feedback sessions and evaluations: every change through one function, in a transaction."""
 
-import zoneinfo
+import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.notifications import notify
+from accounts.selectors import organization_employers
 from accounts.services import audit
-from engagements.models import Engagement, EngagementEvent, EngagementStatus
+from engagements import lifecycle
+from engagements.lifecycle import By
+from engagements.models import Engagement, EngagementStatus
+from engagements.services.common import record_event, side_of, workspace_url
 from feedback.models import (
     EMPLOYER_SCORES,
     STUDENT_SCORES,
@@ -24,68 +28,53 @@ from feedback.models import (
     SessionStatus,
     StudentEvaluation,
 )
-from feedback.records import experience_record  # noqa: F401  (approval issues the record)
+from marketplace.timezones import at_local_hour
+
+logger = logging.getLogger(__name__)
 
 SESSION_HOUR = 10  # sessions are planned at 10:00 in the employer's time zone
 
 
 def _workspace(engagement: Engagement) -> str:
-    return reverse("projects:workspace", kwargs={"pk": engagement.pk}) + "#sessions"
-
-
-def _employers(engagement: Engagement) -> list[User]:
-    return list(
-        User.objects.filter(
-            employer_profile__organization_id=engagement.organization_id, is_active=True
-        )
-    )
+    return workspace_url(engagement, "#sessions")
 
 
 def _is_employer(actor: User, engagement: Engagement) -> bool:
-    profile = getattr(actor, "employer_profile", None)
-    return (
-        actor.role == Role.EMPLOYER
-        and profile is not None
-        and profile.organization_id == engagement.organization_id
-    )
+    return side_of(actor, engagement) == By.EMPLOYER
 
 
 def _is_student(actor: User, engagement: Engagement) -> bool:
-    return actor.role == Role.STUDENT and actor.pk == engagement.student_id
+    return side_of(actor, engagement) == By.STUDENT
 
 
 def _lock(engagement: Engagement) -> Engagement:
-    return (
-        Engagement.objects.select_for_update()
-        .select_related("project", "project__created_by", "student")
-        .get(pk=engagement.pk)
-    )
+    return lifecycle.lock(engagement, "project__created_by")
 
 
 def _at_local_hour(moment: datetime, zone_name: str, *, days_later: int) -> datetime:
     """SESSION_HOUR o'clock, `days_later` days after `moment`, in the given zone (as UTC)."""
-    zone = zoneinfo.ZoneInfo(zone_name or settings.DEFAULT_USER_TIME_ZONE)
-    day = moment.astimezone(zone).date() + timedelta(days=days_later)
-    return datetime.combine(day, time(SESSION_HOUR), tzinfo=zone).astimezone(UTC)
+    return at_local_hour(moment, zone_name, hour=SESSION_HOUR, days_later=days_later)
 
 
-def _event(engagement: Engagement, actor: User | None, kind: str, description: str) -> None:
-    EngagementEvent.objects.create(
-        engagement=engagement, actor=actor, kind=kind, description=description[:300]
-    )
+# --- Planning, in answer to the engagement's signals ---------------------------------------
+# Each runs in its own transaction after the engagement's change committed, locks the
+# engagement, and does nothing when its work is already done, so a retried task or the
+# reconciliation sweep never plans twice.
+
+OVER = (EngagementStatus.APPROVED, EngagementStatus.PAID, EngagementStatus.CANCELLED)
 
 
-# --- Planning ---------------------------------------------------------------------------
-
-
-def sessions_plan(*, engagement: Engagement) -> list[FeedbackSession]:
-    """Plan the sessions of an engagement that just became active (inside its transaction):
-    a kickoff on the next day, then a check-in every seven days until the due date."""
+@transaction.atomic
+def sessions_plan(*, engagement_id: int) -> list[FeedbackSession]:
+    """A funded engagement's sessions: a kickoff on the day after funding, then a check-in
+    every seven days until the due date."""
+    engagement = lifecycle.lock(engagement_id, "project__created_by")
+    if engagement.funded_at is None or engagement.status == EngagementStatus.CANCELLED:
+        return []
     if engagement.feedback_sessions.exists():
         return []
     zone = engagement.project.created_by.time_zone
-    start = engagement.funded_at or timezone.now()
-    kickoff = _at_local_hour(start, zone, days_later=1)
+    kickoff = _at_local_hour(engagement.funded_at, zone, days_later=1)
     sessions = [
         FeedbackSession(
             engagement=engagement,
@@ -108,29 +97,91 @@ def sessions_plan(*, engagement: Engagement) -> list[FeedbackSession]:
     return FeedbackSession.objects.bulk_create(sessions)
 
 
-def final_review_plan(*, engagement: Engagement) -> FeedbackSession | None:
-    """When the work is first submitted, plan the final review (inside that transaction)."""
+@transaction.atomic
+def final_review_plan(*, engagement_id: int) -> FeedbackSession | None:
+    """Once the work is first handed in, the final review, two days later."""
+    engagement = lifecycle.lock(engagement_id, "project__created_by")
+    if engagement.submitted_at is None or engagement.status == EngagementStatus.CANCELLED:
+        return None
     if engagement.feedback_sessions.filter(kind=SessionKind.FINAL_REVIEW).exists():
         return None
     return FeedbackSession.objects.create(
         engagement=engagement,
         kind=SessionKind.FINAL_REVIEW,
         scheduled_at=_at_local_hour(
-            timezone.now(), engagement.project.created_by.time_zone, days_later=2
+            max(engagement.submitted_at, timezone.now() - timedelta(days=1)),
+            engagement.project.created_by.time_zone,
+            days_later=2,
         ),
         agenda="Go through the deliverables together: what worked, what to improve.",
     )
 
 
-def sessions_close(*, engagement: Engagement, keep_final_review: bool = False) -> int:
-    """The work is over: check-ins still to come are cancelled (after an approval, the
-    final review still takes place: it is where the student hears how it went)."""
+@transaction.atomic
+def sessions_close(*, engagement_id: int) -> int:
+    """The work is over: sessions still to come are cancelled. After an approval the final
+    review still takes place: it is where the student hears how it went."""
+    engagement = lifecycle.lock(engagement_id)
+    if engagement.status not in OVER:
+        return 0
     upcoming = FeedbackSession.objects.filter(
         engagement=engagement, status=SessionStatus.SCHEDULED, scheduled_at__gt=timezone.now()
     )
-    if keep_final_review:
+    if engagement.status != EngagementStatus.CANCELLED:
         upcoming = upcoming.exclude(kind=SessionKind.FINAL_REVIEW)
     return upcoming.update(status=SessionStatus.CANCELLED)
+
+
+RECONCILE_BATCH = 200
+
+
+def sessions_reconcile() -> int:
+    """Periodic: catch up on what a lost task left undone (funded engagements with no
+    sessions, handed-in work with no final review, finished work with sessions to come).
+    One bad row never stops the rest."""
+    now = timezone.now()
+    ahead = FeedbackSession.objects.filter(
+        engagement=OuterRef("pk"), status=SessionStatus.SCHEDULED, scheduled_at__gt=now
+    )
+    jobs = [
+        (
+            sessions_plan,
+            Engagement.objects.filter(funded_at__isnull=False)
+            .exclude(status=EngagementStatus.CANCELLED)
+            .exclude(Exists(FeedbackSession.objects.filter(engagement=OuterRef("pk")))),
+        ),
+        (
+            final_review_plan,
+            Engagement.objects.filter(submitted_at__isnull=False)
+            .exclude(status=EngagementStatus.CANCELLED)
+            .exclude(
+                Exists(
+                    FeedbackSession.objects.filter(
+                        engagement=OuterRef("pk"), kind=SessionKind.FINAL_REVIEW
+                    )
+                )
+            ),
+        ),
+        (
+            sessions_close,
+            Engagement.objects.filter(
+                Q(status=EngagementStatus.CANCELLED, pk__in=ahead.values("engagement"))
+                | Q(
+                    status__in=[EngagementStatus.APPROVED, EngagementStatus.PAID],
+                    pk__in=ahead.exclude(kind=SessionKind.FINAL_REVIEW).values("engagement"),
+                )
+            ),
+        ),
+    ]
+    done = 0
+    for service, due in jobs:
+        for engagement_id in due.order_by("pk").values_list("pk", flat=True)[:RECONCILE_BATCH]:
+            try:
+                if service(engagement_id=engagement_id):
+                    done += 1
+            except Exception:  # one bad row must not stop the sweep
+                logger.exception("Could not reconcile the sessions of engagement %s", engagement_id)
+    return done
 
 
 # --- Scheduling, notes, attendance ---------------------------------------------------------
@@ -174,7 +225,7 @@ def session_schedule(*, actor: User, engagement: Engagement, data: SessionData) 
         agenda=data.agenda.strip(),
         created_by=actor,
     )
-    _event(engagement, actor, "session_added", f"Session planned for {_utc(session)}.")
+    record_event(engagement, actor, "session_added", f"Session planned for {_utc(session)}.")
     notify(
         recipients=[engagement.student],
         kind="session.scheduled",
@@ -206,7 +257,7 @@ def session_move(*, actor: User, session: FeedbackSession, data: SessionData) ->
     session.agenda = data.agenda.strip()
     session.save(update_fields=["scheduled_at", "duration_minutes", "meeting_link", "agenda"])
     if moved:
-        _event(engagement, actor, "session_moved", f"Session moved to {_utc(session)}.")
+        record_event(engagement, actor, "session_moved", f"Session moved to {_utc(session)}.")
         notify(
             recipients=[engagement.student],
             kind="session.moved",
@@ -265,7 +316,7 @@ def session_mark(*, actor: User, session: FeedbackSession, held: bool) -> Feedba
     session.marked_by = actor
     session.marked_at = timezone.now()
     session.save(update_fields=["status", "marked_by", "marked_at"])
-    _event(
+    record_event(
         engagement,
         actor,
         f"session_{status}",
@@ -312,7 +363,7 @@ def student_evaluation_submit(
             )
     except IntegrityError as error:
         raise ValidationError("This engagement is already evaluated.") from error
-    _event(engagement, actor, "evaluated", "The employer submitted the final evaluation.")
+    record_event(engagement, actor, "evaluated", "The employer submitted the final evaluation.")
     audit(
         actor=actor,
         action="evaluation.submitted",
@@ -343,9 +394,14 @@ def employer_review_submit(*, actor: User, engagement: Engagement, data: dict) -
             )
     except IntegrityError as error:
         raise ValidationError("You have already reviewed this engagement.") from error
-    _event(engagement, actor, "reviewed", "The student submitted their review of the employer.")
+    record_event(
+        engagement, actor, "reviewed", "The student submitted their review of the employer."
+    )
     _tell_other_side(
-        engagement, to=_employers(engagement), who=actor.get_full_name(), side="student"
+        engagement,
+        to=organization_employers(engagement.organization_id),
+        who=actor.get_full_name(),
+        side="student",
     )
     return review
 

@@ -1,54 +1,38 @@
-"""The reminder sweeps and the integrity flags as Celery tasks, run by beat every few minutes.
-
-A sweep that fails (the database briefly unreachable, say) is retried with
-backoff; since sweeps are derived from database state, a lost run is simply
-caught up by the next one.
-"""
+"""Feedback's Celery tasks: reminder sweeps run by beat, and the answers to engagement
+signals (plan sessions, plan the final review, close what is over). Each takes ids and
+calls a service that is safe to repeat."""
 
 from celery import shared_task
-from django.db import OperationalError
 
-from feedback import integrity, reminders
-
-RETRY = {
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": 10,
-    "retry_backoff_max": 300,
-    "max_retries": 5,
-}
+from feedback import reminders, services
+from marketplace.task_policies import RECEIVER, SWEEP
 
 
-@shared_task(name="feedback.sweep_due_soon", **RETRY)
-def sweep_due_soon() -> int:
-    return reminders.sweep_due_soon()
-
-
-@shared_task(name="feedback.sweep_overdue", **RETRY)
-def sweep_overdue() -> int:
-    return reminders.sweep_overdue()
-
-
-@shared_task(name="feedback.sweep_sessions", **RETRY)
+@shared_task(name="feedback.sweep_sessions", **SWEEP)
 def sweep_sessions() -> int:
     return reminders.sweep_sessions()
 
 
-@shared_task(name="feedback.sweep_reviews", **RETRY)
-def sweep_reviews() -> int:
-    return reminders.sweep_reviews()
-
-
-@shared_task(name="feedback.sweep_applications", **RETRY)
-def sweep_applications() -> int:
-    return reminders.sweep_applications()
-
-
-@shared_task(name="feedback.sweep_evaluations", **RETRY)
+@shared_task(name="feedback.sweep_evaluations", **SWEEP)
 def sweep_evaluations() -> int:
     return reminders.sweep_evaluations()
 
 
-@shared_task(name="feedback.raise_integrity_flags", **RETRY)
-def raise_integrity_flags() -> int:
-    """Open the integrity flags career services follow, and close those fixed since."""
-    return integrity.raise_automatic_flags()
+@shared_task(name="feedback.reconcile_sessions", **SWEEP)
+def reconcile_sessions() -> int:
+    return services.sessions_reconcile()
+
+
+@shared_task(name="feedback.plan_sessions", **RECEIVER)
+def plan_sessions(engagement_id: int) -> int:
+    return len(services.sessions_plan(engagement_id=engagement_id))
+
+
+@shared_task(name="feedback.plan_final_review", **RECEIVER)
+def plan_final_review(engagement_id: int) -> bool:
+    return services.final_review_plan(engagement_id=engagement_id) is not None
+
+
+@shared_task(name="feedback.close_sessions", **RECEIVER)
+def close_sessions(engagement_id: int) -> int:
+    return services.sessions_close(engagement_id=engagement_id)

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from engagements.access import engagement_for, engagement_role
+from engagements.views import render_workspace
 from feedback import services
 from feedback.forms import EmployerReviewForm, SessionForm, SessionNoteForm, StudentEvaluationForm
 from feedback.models import FeedbackSession
 from marketplace.forms import add_service_errors
-from projects.selectors import engagement_for_viewer_or_404, engagement_role
-from projects.workviews import render_workspace
 
 
 def session_for_viewer_or_404(viewer, session_id: int) -> tuple[FeedbackSession, str]:
@@ -33,12 +33,12 @@ def session_for_viewer_or_404(viewer, session_id: int) -> tuple[FeedbackSession,
 
 
 def _back(engagement_id: int, anchor: str = "#sessions"):
-    return redirect(reverse("projects:workspace", args=[engagement_id]) + anchor)
+    return redirect(reverse("engagements:workspace", args=[engagement_id]) + anchor)
 
 
 @require_POST
 def session_add(request, pk: int):
-    engagement, role = engagement_for_viewer_or_404(request.user, pk)
+    engagement, role = engagement_for(request.user, pk)
     form = SessionForm(request.POST)
     if form.is_valid():
         try:
@@ -131,7 +131,7 @@ def session_ics(request, session_id: int):
         f"DTEND:{_ics_time(session.ends_at)}",
         f"SUMMARY:{_ics_text(f'{session.get_kind_display()}: {engagement.project.title}')}",
         f"DESCRIPTION:{_ics_text(description)}",
-        f"URL:{request.build_absolute_uri(reverse('projects:workspace', args=[engagement.pk]))}",
+        f"URL:{request.build_absolute_uri(reverse('engagements:workspace', args=[engagement.pk]))}",
         "STATUS:" + ("CANCELLED" if session.status == "cancelled" else "CONFIRMED"),
         "END:VEVENT",
         "END:VCALENDAR",
@@ -147,7 +147,7 @@ def session_ics(request, session_id: int):
 
 @require_POST
 def evaluate_student(request, pk: int):
-    engagement, role = engagement_for_viewer_or_404(request.user, pk)
+    engagement, role = engagement_for(request.user, pk)
     form = StudentEvaluationForm(request.POST)
     if form.is_valid():
         try:
@@ -166,7 +166,7 @@ def evaluate_student(request, pk: int):
 
 @require_POST
 def review_employer(request, pk: int):
-    engagement, role = engagement_for_viewer_or_404(request.user, pk)
+    engagement, role = engagement_for(request.user, pk)
     form = EmployerReviewForm(request.POST)
     if form.is_valid():
         try:

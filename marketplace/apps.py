@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class MarketplaceConfig(AppConfig):
@@ -10,3 +11,11 @@ class MarketplaceConfig(AppConfig):
 
         # The web process publishes to the file broker too, not only the worker.
         ensure_file_broker_folders()
+
+
+class MarketplaceAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with our AdminSite as `admin.site` (named in INSTALLED_APPS)."""
+
+    default = False
+
+    default_site = "marketplace.admin_site.MarketplaceAdminSite"

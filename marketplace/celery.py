@@ -14,10 +14,25 @@ app = Celery("marketplace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The schedule lives in code, next to the tasks it runs. Every periodic task
-# derives its work from database state, so a lost or doubled beat tick is
-# harmless: the next run catches up and nothing is done twice.
-SWEEPS = ("due_soon", "overdue", "sessions", "reviews", "applications", "evaluations")
+# The schedule lives in code, next to the tasks it runs. Every periodic task derives its
+# work from database state, so a lost or doubled beat tick is harmless: the next run catches
+# up and nothing is done twice. The reconciliations catch up on work that a signal's task
+# left undone (a broker that lost its queue, a worker killed mid-task).
+REMINDER_SWEEPS = (
+    "engagements.sweep_due_soon",
+    "engagements.sweep_overdue",
+    "engagements.sweep_reviews",
+    "feedback.sweep_sessions",
+    "feedback.sweep_evaluations",
+    "projects.sweep_applications",
+    "payments.retry_payouts",
+)
+RECONCILIATIONS = (
+    "feedback.reconcile_sessions",
+    "outcomes.reconcile",
+    "projects.reconcile_suspensions",
+    "engagements.reconcile_projects",
+)
 
 
 def beat_schedule(sweep_every: timedelta, integrity_every: timedelta | None = None) -> dict:
@@ -26,19 +41,16 @@ def beat_schedule(sweep_every: timedelta, integrity_every: timedelta | None = No
             "task": "projects.close_past_apply_by",
             "schedule": crontab(minute="*/15"),
         },
-        "retry-payouts": {"task": "payments.retry_payouts", "schedule": sweep_every},
         "reprocess-webhook-events": {
             "task": "payments.reprocess_webhook_events",
             "schedule": crontab(minute="*/10"),
         },
-        **{
-            f"feedback-{name}": {"task": f"feedback.sweep_{name}", "schedule": sweep_every}
-            for name in SWEEPS
-        },
+        **{name: {"task": name, "schedule": sweep_every} for name in REMINDER_SWEEPS},
+        **{name: {"task": name, "schedule": crontab(minute="*/10")} for name in RECONCILIATIONS},
         # Career services' integrity flags: opened and closed from the same figures the
         # admin shows, so a missed run is caught up by the next.
         "raise-integrity-flags": {
-            "task": "feedback.raise_integrity_flags",
+            "task": "oversight.raise_integrity_flags",
             "schedule": integrity_every or timedelta(minutes=15),
         },
         "clear-expired-sessions": {

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 
 from accounts.admin_scope import SchoolScopedAdmin
 from engagements.models import Engagement, EngagementStatus
@@ -177,17 +177,6 @@ def settle_dispute_view(request, engagement_id: int):
     )
 
 
-_original_get_urls = admin.site.get_urls
-
-
-def _get_urls():
-    return [
-        path(
-            "payments/settle/<int:engagement_id>/",
-            admin.site.admin_view(settle_dispute_view),
-            name="payments_settle_dispute",
-        )
-    ] + _original_get_urls()
-
-
-admin.site.get_urls = _get_urls
+admin.site.register_view(
+    "payments/settle/<int:engagement_id>/", settle_dispute_view, name="payments_settle_dispute"
+)

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = "Payments"
+
+    def ready(self):
+        from engagements import ports
+        from payments.services.engagement_money import EngagementMoney
+
+        ports.register_money(EngagementMoney())

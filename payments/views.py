@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import role_required
 from accounts.models import Role
+from engagements.access import engagement_for
 from engagements.models import ScopeExtension
-from payments import services, webhooks
-from payments.gateways import GatewayError, get_gateway
+from payments import gateways, selectors, services, webhooks
+from payments.gateways import GatewayError
 from payments.models import Payment, Refund
-from projects.selectors import engagement_for_viewer_or_404
 
 
 def payment_for_employer_or_404(viewer, payment_id: int) -> Payment:
@@ -36,7 +36,7 @@ def payment_for_employer_or_404(viewer, payment_id: int) -> Payment:
 
 
 def _start(request, engagement_id: int, extension_id: int | None = None):
-    engagement, role = engagement_for_viewer_or_404(request.user, engagement_id)
+    engagement, role = engagement_for(request.user, engagement_id)
     if role != "employer":
         raise PermissionDenied("Only the employer pays for an engagement.")
     extension = None
@@ -49,7 +49,7 @@ def _start(request, engagement_id: int, extension_id: int | None = None):
     except (ValidationError, GatewayError) as error:
         text = error.message if isinstance(error, GatewayError) else " ".join(error.messages)
         messages.error(request, text)
-        return redirect(reverse("projects:workspace", args=[engagement.pk]) + "#status")
+        return redirect(reverse("engagements:workspace", args=[engagement.pk]) + "#status")
     return redirect("payments:pay", payment_id=payment.pk)
 
 
@@ -72,7 +72,7 @@ def pay(request, payment_id: int):
     payment = payment_for_employer_or_404(request.user, payment_id)
     if payment.status == "succeeded":
         return redirect("payments:receipt", payment_id=payment.pk)
-    gateway = get_gateway()
+    gateway = gateways.get_gateway()
     client_secret = ""
     if not gateway.hosted_here and payment.provider_id:
         try:
@@ -103,9 +103,9 @@ def test_complete(request, payment_id: int):
     payment = services.local_payment_complete(actor=request.user, payment=payment, succeed=succeed)
     if payment.status == "succeeded":
         messages.success(request, "Paid (test mode). The student can start now.")
-        return redirect(reverse("projects:workspace", args=[payment.engagement_id]))
+        return redirect(reverse("engagements:workspace", args=[payment.engagement_id]))
     messages.error(request, payment.failure_message or "The payment did not go through.")
-    return redirect(reverse("projects:workspace", args=[payment.engagement_id]) + "#status")
+    return redirect(reverse("engagements:workspace", args=[payment.engagement_id]) + "#status")
 
 
 @role_required(Role.EMPLOYER)
@@ -116,7 +116,7 @@ def returned(request, payment_id: int):
     payment = payment_for_employer_or_404(request.user, payment_id)
     if payment.status == "succeeded":
         messages.success(request, "Payment confirmed. The student can start now.")
-        return redirect(reverse("projects:workspace", args=[payment.engagement_id]))
+        return redirect(reverse("engagements:workspace", args=[payment.engagement_id]))
     return render(request, "payments/returned.html", {"payment": payment})
 
 
@@ -153,7 +153,7 @@ def receipt(request, payment_id: int):
 @role_required(Role.STUDENT)
 @require_GET
 def earnings(request):
-    return render(request, "payments/earnings.html", services.student_earnings(request.user))
+    return render(request, "payments/earnings.html", selectors.student_earnings(request.user))
 
 
 @role_required(Role.STUDENT)
@@ -201,7 +201,7 @@ def connect_return(request):
 @require_http_methods(["GET", "POST"])
 def test_onboarding(request):
     """Test mode's stand-in for Stripe's onboarding pages."""
-    if get_gateway().name != "local":
+    if gateways.get_gateway().name != "local":
         raise Http404("Only in test mode.")
     if request.method == "POST":
         services.local_account_complete(user=request.user)

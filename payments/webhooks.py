@@ -17,8 +17,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.notifications import notify
 from accounts.services import audit
-from payments import services
-from payments.gateways import GatewayError, get_gateway
+from payments import gateways, services
+from payments.gateways import GatewayError
 from payments.models import Payment, Payout, PayoutAccount, Refund, WebhookEvent
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def _on_transfer(event: WebhookEvent) -> bool:
             payout = Payout.objects.filter(pk=int(payout_id)).first()
     if payout is None:
         return False
-    info = get_gateway().retrieve_transfer(obj["id"])
+    info = gateways.get_gateway().retrieve_transfer(obj["id"])
     services.payout_apply(
         payout_id=payout.pk,
         provider_id=info.provider_id,
@@ -116,7 +116,7 @@ def _on_charge_refunded(event: WebhookEvent) -> bool:
     payment = _payment_for_charge(_object(event))
     if payment is None:
         return False
-    for info in get_gateway().list_refunds(payment.provider_id):
+    for info in gateways.get_gateway().list_refunds(payment.provider_id):
         refund = Refund.objects.filter(provider_id=info.provider_id).first()
         if refund is None:
             # Refunded from Stripe's dashboard: record it as it happened.

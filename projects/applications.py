@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from accounts.models import Role, StudentProfile, User
 from accounts.notifications import notify
+from accounts.selectors import organization_employers
 from accounts.services import audit
-from engagements.models import LIVE_ENGAGEMENT_STATUSES, Engagement
-from projects.engagements import engagement_create
+from marketplace.domain_events import send_after_commit
 from projects.models import (
     PENDING_APPLICATION_STATUSES,
     Application,
@@ -24,18 +24,11 @@ from projects.models import (
     Project,
     ProjectStatus,
 )
-from projects.selectors import blockers_for
 from projects.services import project_freeze_terms
-from projects.talent import invitation_mark_applied
+from projects.signals import application_submitted
 
 COVER_NOTE_MAX = 2000
 ANSWER_MAX = 2000
-
-
-def organization_employers(organization_id: int) -> list[User]:
-    return list(
-        User.objects.filter(employer_profile__organization_id=organization_id, is_active=True)
-    )
 
 
 @dataclass(frozen=True)
@@ -104,7 +97,7 @@ def application_submit(*, student: User, project: Project, data: ApplicationData
         ApplicationAnswer(application=application, question_id=qid, text=text)
         for qid, text in answers.items()
     )
-    invitation_mark_applied(project=project, student=student)
+    send_after_commit(application_submitted, sender=Application, application_id=application.pk)
     audit(
         actor=student,
         action="application.submitted",
@@ -116,7 +109,7 @@ def application_submit(*, student: User, project: Project, data: ApplicationData
         kind="application.new",
         key=f"application-{application.pk}-new",
         message=f"New application for “{project.title}”",
-        url=reverse("projects:applicants", kwargs={"pk": project.pk}),
+        url=reverse("engagements:applicants", kwargs={"pk": project.pk}),
     )
     return application
 
@@ -146,7 +139,7 @@ def application_withdraw(*, student: User, application: Application) -> Applicat
 # --- The employer's decisions -----------------------------------------------------------
 
 
-def _lock_application_for_employer(actor: User, application: Application) -> Application:
+def application_lock_for_employer(actor: User, application: Application) -> Application:
     if actor.role != Role.EMPLOYER or not hasattr(actor, "employer_profile"):
         raise PermissionDenied("Only the project's employer decides on applications.")
     # Lock order everywhere: project, then student, then application.
@@ -166,7 +159,7 @@ def _lock_application_for_employer(actor: User, application: Application) -> App
 @transaction.atomic
 def application_shortlist(*, actor: User, application: Application) -> Application:
     """Shortlisting lifts the blind: the employer now sees name, school, major and résumé."""
-    application = _lock_application_for_employer(actor, application)
+    application = application_lock_for_employer(actor, application)
     if application.status == ApplicationStatus.SHORTLISTED:
         return application
     if application.status != ApplicationStatus.SUBMITTED:
@@ -211,7 +204,7 @@ def _decline(application: Application, *, message: str, notice: str) -> None:
 
 @transaction.atomic
 def application_decline(*, actor: User, application: Application, message: str = "") -> Application:
-    application = _lock_application_for_employer(actor, application)
+    application = application_lock_for_employer(actor, application)
     if application.status == ApplicationStatus.DECLINED:
         return application
     if application.status not in PENDING_APPLICATION_STATUSES:
@@ -230,84 +223,38 @@ def application_decline(*, actor: User, application: Application, message: str =
     return application
 
 
-def acceptance_blockers(application: Application) -> list[str]:
-    """Every reason this applicant cannot be accepted now (empty when they can)."""
-    profile = StudentProfile.objects.filter(user_id=application.student_id).first()
-    live = Engagement.objects.filter(
-        student_id=application.student_id, status__in=LIVE_ENGAGEMENT_STATUSES
-    ).count()
-    return blockers_for(profile, live)
-
-
-@transaction.atomic
-def application_accept(*, actor: User, application: Application):
-    """Accept an applicant: an engagement starts, awaiting the employer's funding.
-
-    Fills one opening; when the last one is filled, applications close and
-    everyone still waiting is declined politely.
-    """
-    application = _lock_application_for_employer(actor, application)
-    project = application.project
-    if application.status == ApplicationStatus.ACCEPTED:
-        return application.engagement
-    if application.status not in PENDING_APPLICATION_STATUSES:
-        raise ValidationError("This application has already been decided.")
-    if project.status not in (ProjectStatus.OPEN, ProjectStatus.CLOSED):
-        raise ValidationError(f"The project is {project.get_status_display().lower()}.")
-    if project.organization.suspended_at:
-        raise ValidationError(
-            "Your organization's account is suspended: it cannot take students on now."
-        )
-    accepted = project.applications.filter(status=ApplicationStatus.ACCEPTED).count()
-    if accepted >= project.openings:
-        raise ValidationError("Every opening of this project is already filled.")
-    reasons = acceptance_blockers(application)
-    if reasons:
-        raise ValidationError(reasons)
-
-    now = timezone.now()
+def application_mark_accepted(*, application: Application, at) -> None:
+    """Inside the acceptance's transaction (engagements.services.acceptance), with the
+    project and application locked: the application is accepted and the terms freeze."""
     application.status = ApplicationStatus.ACCEPTED
-    application.decided_at = now
+    application.decided_at = at
     application.save(update_fields=["status", "decided_at", "updated_at"])
-    project_freeze_terms(project=project)
-    engagement = engagement_create(actor=actor, application=application, at=now)
-    audit(
-        actor=actor,
-        action="application.accepted",
-        target=application,
-        summary=f"{actor.email} accepted an applicant for “{project.title}”",
-    )
-    notify(
-        recipients=[application.student],
-        kind="application.accepted",
-        key=f"application-{application.pk}-accepted",
-        message=f"You are accepted for “{project.title}”",
-        url=reverse("projects:workspace", kwargs={"pk": engagement.pk}),
-        context={
-            "details": "Work starts once the employer has funded the project; we will tell you."
-        },
-    )
+    project_freeze_terms(project=application.project)
 
-    if accepted + 1 >= project.openings:
-        waiting = (
-            Application.objects.select_for_update()
-            .filter(project=project, status__in=PENDING_APPLICATION_STATUSES)
-            .select_related("student", "project")
+
+def applications_close_when_full(*, project: Project, accepted: int, at) -> None:
+    """Once every opening is filled, the project stops taking applications and everyone
+    still waiting is declined politely (inside the acceptance's transaction)."""
+    if accepted < project.openings:
+        return
+    waiting = (
+        Application.objects.select_for_update()
+        .filter(project=project, status__in=PENDING_APPLICATION_STATUSES)
+        .select_related("student", "project")
+    )
+    for other in waiting:
+        _decline(
+            other,
+            message="",
+            notice=(
+                "Thank you for applying. Every opening of this project is now filled, so "
+                "the employer is not taking more students for it."
+            ),
         )
-        for other in waiting:
-            _decline(
-                other,
-                message="",
-                notice=(
-                    "Thank you for applying. Every opening of this project is now filled, so "
-                    "the employer is not taking more students for it."
-                ),
-            )
-        if project.status == ProjectStatus.OPEN:
-            project.status = ProjectStatus.CLOSED
-            project.closed_at = now
-            project.save(update_fields=["status", "closed_at", "updated_at"])
-    return engagement
+    if project.status == ProjectStatus.OPEN:
+        project.status = ProjectStatus.CLOSED
+        project.closed_at = at
+        project.save(update_fields=["status", "closed_at", "updated_at"])
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import Skill
 from accounts.services import clean_skill_names
 from projects import rules
+from projects.applications import ANSWER_MAX, COVER_NOTE_MAX
 from projects.models import Category, Project
 from projects.services import ProjectData
 
@@ -234,3 +235,67 @@ class CancelProjectForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+# --- Applying and deciding ------------------------------------------------------------
+
+
+def _helper():
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class ApplicationForm(forms.Form):
+    cover_note = forms.CharField(
+        max_length=COVER_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 7}),
+        label="Cover note",
+        help_text=(
+            "Why this project, and what you bring. Up to 2,000 characters. Employers read "
+            "this before they see your name or school."
+        ),
+    )
+    confirmed_availability = forms.BooleanField(required=True)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.questions = list(project.questions.all())
+        for question in self.questions:
+            self.fields[f"answer_{question.pk}"] = forms.CharField(
+                label=question.text,
+                max_length=ANSWER_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        self.fields["confirmed_availability"].label = (
+            f"I can do the {project.hours} hours of work within {project.days_to_complete} days "
+            "of starting."
+        )
+        self.fields["confirmed_availability"].error_messages["required"] = (
+            "Confirm you can do the hours before the deadline."
+        )
+        # The confirmation goes last, after the answers.
+        self.order_fields(
+            ["cover_note"] + [f"answer_{q.pk}" for q in self.questions] + ["confirmed_availability"]
+        )
+        self.helper = _helper()
+
+    def answers(self) -> dict[int, str]:
+        return {q.pk: self.cleaned_data.get(f"answer_{q.pk}", "") for q in self.questions}
+
+
+class DeclineForm(forms.Form):
+    message = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Message to the applicant (optional)",
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Several forms share a page: ids must not collide.
+        kwargs.setdefault("auto_id", "decline_%s")
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -1,10 +1,8 @@
 """Reads for project pages. Each page runs a fixed number of queries, whatever the data."""
 
-import dataclasses
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -15,7 +13,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -28,18 +25,6 @@ from django.http import Http404, QueryDict
 from django.utils.functional import cached_property
 
 from accounts.models import Role, StudentProfile
-from accounts.selectors import acceptance_blocker
-from engagements.models import (
-    LIVE_ENGAGEMENT_STATUSES,
-    WORKING_STATUSES,
-    Engagement,
-    EngagementStatus,
-    Message,
-    ScopeExtension,
-    Submission,
-    SubmissionFile,
-    TimeEntry,
-)
 from projects.filters import ProjectFilter
 from projects.models import (
     PUBLISHED_STATUSES,
@@ -359,89 +344,6 @@ def organization_projects_by_status(organization_id: int) -> list[tuple[str, lis
 # --- Applications -------------------------------------------------------------------------
 
 
-@dataclass
-class Applicant:
-    """One application as the employer sees it; blind until shortlisted."""
-
-    application: Application
-    number: int
-    revealed: bool
-    blockers: list[str]
-    scores: dict | None = None
-
-
-def _live_engagement_counts(student_ids: list[int]) -> dict[int, int]:
-    rows = (
-        Engagement.objects.filter(student_id__in=student_ids, status__in=LIVE_ENGAGEMENT_STATUSES)
-        .values("student_id")
-        .annotate(n=Count("pk"))
-    )
-    return {row["student_id"]: row["n"] for row in rows}
-
-
-def blockers_for(profile, live_count: int) -> list[str]:
-    reasons = []
-    blocker = acceptance_blocker(profile)
-    if blocker:
-        reasons.append(blocker)
-    if live_count >= settings.ACTIVE_ENGAGEMENT_LIMIT:
-        reasons.append(
-            f"The student already has {live_count} micro-internships under way, the most "
-            "allowed at once; they can be accepted when one is finished."
-        )
-    return reasons
-
-
-def applicants_for_project(project: Project) -> list[Applicant]:
-    """Every application of a project, numbered in the order they arrived, in a fixed
-    number of queries whatever their count."""
-    applications = list(
-        Application.objects.filter(project=project)
-        .select_related(
-            "student", "student__student_profile", "student__student_profile__school", "engagement"
-        )
-        .prefetch_related("answers__question", "student__student_profile__skills")
-        .order_by("created_at", "pk")
-    )
-    live = _live_engagement_counts([a.student_id for a in applications])
-    # Past evaluations, for the students who chose to show them to employers.
-    from feedback.selectors import student_scores
-
-    sharing = [
-        a.student_id
-        for a in applications
-        if getattr(
-            getattr(a.student, "student_profile", None), "show_evaluations_to_employers", False
-        )
-    ]
-    scores = student_scores(sharing) if sharing else {}
-    applicants = []
-    for number, application in enumerate(applications, start=1):
-        profile = getattr(application.student, "student_profile", None)
-        pending = application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED)
-        applicants.append(
-            Applicant(
-                application=application,
-                number=number,
-                revealed=application.status
-                in (ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED),
-                blockers=blockers_for(profile, live.get(application.student_id, 0))
-                if pending
-                else [],
-                scores=scores.get(application.student_id),
-            )
-        )
-    order = {
-        ApplicationStatus.SHORTLISTED: 0,
-        ApplicationStatus.SUBMITTED: 1,
-        ApplicationStatus.ACCEPTED: 2,
-        ApplicationStatus.DECLINED: 3,
-        ApplicationStatus.WITHDRAWN: 4,
-    }
-    applicants.sort(key=lambda a: (order[a.application.status], a.number))
-    return applicants
-
-
 def application_for_employer_or_404(viewer, application_id: int) -> Application:
     application = (
         Application.objects.select_related("project", "student").filter(pk=application_id).first()
@@ -458,192 +360,10 @@ def application_for_student_or_404(viewer, application_id: int) -> Application:
     return application
 
 
-@dataclass
-class StudentOverview:
-    applications: list[Application]
-    engagements: list
-    blockers: list[str]
-
-
-def student_overview(student) -> StudentOverview:
-    """The student dashboard's lists, in a fixed number of queries."""
-    applications = list(
+def student_applications(student) -> list[Application]:
+    """The student's applications, newest first (one query)."""
+    return list(
         Application.objects.filter(student=student)
         .select_related("project", "project__organization")
         .order_by("-created_at")
-    )
-    engagements = list(
-        Engagement.objects.filter(student=student)
-        .select_related("project", "organization")
-        .order_by("-accepted_at")
-    )
-    profile = StudentProfile.objects.filter(user=student).first()
-    live = sum(1 for e in engagements if e.is_live)
-    return StudentOverview(
-        applications=applications, engagements=engagements, blockers=blockers_for(profile, live)
-    )
-
-
-# --- Engagements -------------------------------------------------------------------------
-
-
-def engagement_role(viewer, engagement) -> str | None:
-    """How the viewer relates to an engagement, or None when they may not see it."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return None
-    if viewer.is_platform_admin:
-        return "admin"
-    if viewer.role == Role.STUDENT and viewer.pk == engagement.student_id:
-        return "student"
-    if _is_member(viewer, engagement.organization_id):
-        return "employer"
-    if viewer.role == Role.CAREER_STAFF:
-        profile = getattr(viewer, "career_staff_profile", None)
-        if profile is not None and profile.school_id == engagement.school_id:
-            return "staff"
-    return None
-
-
-def engagement_for_viewer_or_404(viewer, engagement_id: int):
-    """The engagement with what its workspace shows; 404 for anyone who may not see it."""
-    engagement = (
-        Engagement.objects.select_related(
-            "project", "organization", "student", "school", "application", "payout"
-        )
-        .filter(pk=engagement_id)
-        .first()
-    )
-    if engagement is None:
-        raise Http404("No such engagement.")
-    role = engagement_role(viewer, engagement)
-    if role is None:
-        raise Http404("No such engagement.")
-    return engagement, role
-
-
-@dataclass
-class Workspace:
-    engagement: object
-    role: str
-    time_entries: list
-    submissions: list
-    messages: list
-    events: list
-    open_extension: object
-    extensions: list
-    can: dict
-    sessions: list = dataclasses.field(default_factory=list)
-    evaluation: object = None
-    employer_review: object = None
-    evaluations_visible: bool = False
-    payout: object = None
-    platform_fee_cents: int = 0
-    funding_total_cents: int = 0
-    extension_total_cents: int = 0
-    # Career services' advice: the student, their school's staff and admins; never the employer.
-    coaching_notes: list = dataclasses.field(default_factory=list)
-    show_coaching: bool = False
-
-
-def workspace(engagement, role: str) -> Workspace:
-    """Everything the workspace page shows, in a fixed number of queries."""
-    extensions = list(ScopeExtension.objects.filter(engagement=engagement).order_by("-proposed_at"))
-    # Imported here: the workspace page gathers payments and feedback, which build on projects.
-    from feedback.models import EmployerReview, FeedbackSession, SessionNote, StudentEvaluation
-    from feedback.services import evaluations_visible
-    from oversight.models import CoachingNote
-    from payments.services import price
-
-    sessions = list(
-        FeedbackSession.objects.filter(engagement=engagement).prefetch_related(
-            Prefetch("notes", queryset=SessionNote.objects.select_related("author"))
-        )
-    )
-    evaluation = StudentEvaluation.objects.filter(engagement=engagement).first()
-    employer_review = EmployerReview.objects.filter(engagement=engagement).first()
-    open_extension = next((x for x in extensions if x.status in ("proposed", "accepted")), None)
-    _, platform_fee, total = price(engagement.fee_cents)
-    payout = getattr(engagement, "payout", None)
-    show_coaching = role in ("student", "staff", "admin")
-    coaching_notes = (
-        list(
-            CoachingNote.objects.filter(engagement=engagement)
-            .select_related("author")
-            .order_by("created_at", "pk")
-        )
-        if show_coaching
-        else []
-    )
-    return Workspace(
-        coaching_notes=coaching_notes,
-        show_coaching=show_coaching,
-        sessions=sessions,
-        evaluation=evaluation,
-        employer_review=employer_review,
-        evaluations_visible=evaluations_visible(
-            engagement, both_in=bool(evaluation and employer_review)
-        ),
-        payout=payout,
-        platform_fee_cents=platform_fee,
-        funding_total_cents=total,
-        extension_total_cents=price(open_extension.extra_fee_cents)[2] if open_extension else 0,
-        engagement=engagement,
-        role=role,
-        time_entries=list(TimeEntry.objects.filter(engagement=engagement)),
-        submissions=list(
-            Submission.objects.filter(engagement=engagement)
-            .select_related("reviewed_by")
-            .prefetch_related("files")
-        ),
-        messages=list(Message.objects.filter(engagement=engagement).select_related("author")),
-        events=list(engagement.events.select_related("actor")),
-        open_extension=open_extension,
-        extensions=extensions,
-        can=workspace_permissions(engagement, role, open_extension),
-    )
-
-
-def workspace_permissions(engagement, role: str, open_extension=None) -> dict[str, bool]:
-    """What the viewer may do on the workspace now (the services check it again)."""
-    status = engagement.status
-    working = status in WORKING_STATUSES
-    student, employer = role == "student", role == "employer"
-    return {
-        "log_time": student and working,
-        "submit": student
-        and status in (EngagementStatus.ACTIVE, EngagementStatus.REVISION_REQUESTED),
-        "review": employer and status == EngagementStatus.SUBMITTED,
-        "extend": employer and working,
-        "message": student or employer,
-        # Career staff see that messages exist; their text only once a dispute is open.
-        "read_messages": role != "staff" or status == EngagementStatus.DISPUTED,
-        "cancel": (student or employer) and engagement.is_live,
-        "fund": employer and status == EngagementStatus.AWAITING_FUNDING,
-        "fund_extension": employer
-        and working
-        and open_extension is not None
-        and open_extension.status == "accepted",
-        "schedule_sessions": employer
-        and status not in (EngagementStatus.AWAITING_FUNDING, EngagementStatus.CANCELLED),
-        "write_notes": student or employer,
-        "evaluate": status in (EngagementStatus.APPROVED, EngagementStatus.PAID),
-        "coach": role in ("staff", "admin")
-        and status in (EngagementStatus.APPROVED, EngagementStatus.PAID),
-    }
-
-
-def submission_file_for_viewer_or_404(viewer, file_id: int):
-    stored = (
-        SubmissionFile.objects.select_related("submission__engagement").filter(pk=file_id).first()
-    )
-    if stored is None or engagement_role(viewer, stored.submission.engagement) is None:
-        raise Http404("No such file.")
-    return stored
-
-
-def organization_engagements(organization_id: int) -> list:
-    return list(
-        Engagement.objects.filter(organization_id=organization_id)
-        .select_related("project", "student")
-        .order_by("-accepted_at")[:50]
     )

@@ -11,10 +11,11 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Organization, Role, User
 from accounts.notifications import notify
 from accounts.services import audit, skills_get_or_create
 from projects import rules
@@ -337,6 +338,21 @@ def project_freeze_terms(*, project: Project) -> None:
         project.save(update_fields=["terms_frozen_at", "updated_at"])
 
 
+@transaction.atomic
+def project_complete(*, project_id: int, work_under_way: bool) -> bool:
+    """A closed project whose openings are all filled is completed once no engagement of it
+    is under way (engagements asks, after an approval commits). Safe to repeat."""
+    project = Project.objects.select_for_update().get(pk=project_id)
+    if project.status != ProjectStatus.CLOSED or work_under_way:
+        return False
+    accepted = project.applications.filter(status=ApplicationStatus.ACCEPTED).count()
+    if accepted < project.openings:
+        return False
+    project.status = ProjectStatus.COMPLETED
+    project.save(update_fields=["status", "updated_at"])
+    return True
+
+
 def projects_close_past_apply_by(*, today: date | None = None) -> int:
     """Periodic sweep: open projects whose apply-by date has passed stop taking applications.
 
@@ -358,9 +374,14 @@ def projects_close_past_apply_by(*, today: date | None = None) -> int:
     return closed
 
 
-def projects_close_for_suspension(*, organization) -> int:
-    """The organization was suspended (inside that transaction): its open projects stop
-    taking applications and everyone still waiting for a decision is told."""
+@transaction.atomic
+def projects_close_for_suspension(*, organization_id: int) -> int:
+    """The organization is suspended: its open projects stop taking applications and
+    everyone still waiting for a decision is told. Runs after the suspension committed
+    (projects.receivers); does nothing once done, or if the organization was reinstated."""
+    organization = Organization.objects.select_for_update().get(pk=organization_id)
+    if organization.suspended_at is None:
+        return 0
     closed = 0
     # Closed projects too: their applicants may still be waiting for a decision.
     for project in Project.objects.select_for_update().filter(
@@ -400,4 +421,32 @@ def projects_close_for_suspension(*, organization) -> int:
                 "closed. We are sorry; other projects are open now."
             },
         )
+    if closed:
+        audit(
+            actor=None,
+            action="organization.projects_closed",
+            target=organization,
+            summary=f"{closed} open project(s) of {organization.name} closed on its suspension",
+            data={"projects_closed": closed},
+        )
+    return closed
+
+
+def projects_close_for_suspensions_reconcile() -> int:
+    """Periodic: suspended organizations that still have open projects or waiting
+    applicants (a lost task)."""
+    waiting = Application.objects.filter(
+        project__organization=OuterRef("pk"), status__in=PENDING_APPLICATION_STATUSES
+    )
+    open_project = Project.objects.filter(organization=OuterRef("pk"), status=ProjectStatus.OPEN)
+    closed = 0
+    for organization_id in (
+        Organization.objects.filter(suspended_at__isnull=False)
+        .filter(Exists(open_project) | Exists(waiting))
+        .values_list("pk", flat=True)[:200]
+    ):
+        try:
+            closed += projects_close_for_suspension(organization_id=organization_id)
+        except Exception:  # one bad row must not stop the sweep
+            logger.exception("Could not close the projects of organization %s", organization_id)
     return closed

@@ -2,14 +2,16 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import role_required
 from accounts.models import Role
 from marketplace.forms import add_service_errors
-from projects import rules, selectors, services
-from projects.forms import CancelProjectForm, ProjectForm
+from projects import applications, rules, selectors, services
+from projects.access import resume_for_viewer_or_404
+from projects.forms import ApplicationForm, CancelProjectForm, DeclineForm, ProjectForm
 
 
 @require_GET
@@ -177,3 +179,108 @@ def duplicate(request, pk: int):
     copy = services.project_duplicate(actor=request.user, project=project)
     messages.success(request, "A new draft with the same content. Check the dates, then publish.")
     return redirect("projects:edit", pk=copy.pk)
+
+
+# --- Applying --------------------------------------------------------------------------------
+
+
+@role_required(Role.STUDENT)
+@require_http_methods(["GET", "POST"])
+def apply(request, pk: int):
+    project = selectors.project_for_viewer_or_404(request.user, pk)
+    state = selectors.apply_state(request.user, project)
+    if state.kind == "applied":
+        messages.info(request, "You have already applied to this project.")
+        return redirect("student_dashboard")
+    if state.kind != "apply":
+        messages.info(request, "This project is not taking applications.")
+        return redirect("projects:detail", pk=project.pk)
+    if not hasattr(request.user, "student_profile"):
+        messages.info(request, "Complete your profile first: employers read it with your note.")
+        return redirect("profile")
+    form = ApplicationForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            applications.application_submit(
+                student=request.user,
+                project=project,
+                data=applications.ApplicationData(
+                    cover_note=form.cleaned_data["cover_note"],
+                    answers=form.answers(),
+                    confirmed_availability=form.cleaned_data["confirmed_availability"],
+                ),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Applied to “{project.title}”. We will tell you when the employer decides.",
+            )
+            return redirect("student_dashboard")
+    profile = request.user.student_profile
+    return render(
+        request,
+        "projects/apply.html",
+        {"project": project, "form": form, "profile": profile},
+    )
+
+
+@role_required(Role.STUDENT)
+@require_POST
+def withdraw(request, pk: int):
+    application = selectors.application_for_student_or_404(request.user, pk)
+    try:
+        applications.application_withdraw(student=request.user, application=application)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"You withdrew from “{application.project.title}”.")
+    return redirect("student_dashboard")
+
+
+# --- Deciding on applicants (the list and accepting live in engagements) -----------
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def shortlist(request, pk: int):
+    application = selectors.application_for_employer_or_404(request.user, pk)
+    try:
+        applications.application_shortlist(actor=request.user, application=application)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Shortlisted: you can now see who they are and their résumé.")
+    return redirect("engagements:applicants", pk=application.project_id)
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def decline(request, pk: int):
+    application = selectors.application_for_employer_or_404(request.user, pk)
+    form = DeclineForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        applications.application_decline(
+            actor=request.user, application=application, message=message
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Declined. The applicant was told, kindly.")
+    return redirect("engagements:applicants", pk=application.project_id)
+
+
+# --- What shortlisting reveals ------------------------------------------------------
+
+
+@require_GET
+def resume_download(request, student_id: int):
+    profile = resume_for_viewer_or_404(request.user, student_id)
+    filename = profile.resume_filename or "resume.pdf"
+    response = FileResponse(
+        profile.resume.open("rb"), content_type="application/pdf", filename=filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import (
@@ -19,7 +20,9 @@ from accounts.models import (
     WorkAuthorization,
 )
 from accounts.services import career_staff_group
+from engagements import services as engagement_services
 from projects.models import Application, Category, Project, ProjectStatus, ScreeningQuestion
+from tests.helpers import run_after_commit
 
 PASSWORD = "correct horse battery staple"
 
@@ -196,24 +199,23 @@ def employer_of(project) -> User:
 
 def accepted_engagement(*, project=None, student=None, funded=True):
     """An engagement made the way users make one: apply, accept, fund."""
-    from projects import applications as application_services
-    from projects import engagements as engagement_services
 
     project = project or ProjectFactory()
     student = student or StudentFactory().user
     application = ApplicationFactory(project=project, student=student)
-    engagement = application_services.application_accept(
+    engagement = engagement_services.application_accept(
         actor=employer_of(project), application=application
     )
     if funded:
-        engagement = engagement_services.engagement_mark_funded(engagement=engagement)
+        with transaction.atomic():
+            engagement = engagement_services.engagement_mark_funded(engagement=engagement)
+    run_after_commit()
     engagement.refresh_from_db()
     return engagement
 
 
 def approved_engagement(engagement, *, quarters=8):
     """The student logs time and hands the work in; the employer approves it."""
-    from projects import engagements as engagement_services
 
     engagement_services.time_entry_log(
         actor=engagement.student,
@@ -232,5 +234,6 @@ def approved_engagement(engagement, *, quarters=8):
     engagement_services.submission_approve(
         actor=employer_of(engagement.project), engagement=engagement
     )
+    run_after_commit()
     engagement.refresh_from_db()
     return engagement

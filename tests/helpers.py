@@ -1,8 +1,14 @@
 """Small helpers shared by tests."""
 
+import logging
 import re
 
 from django.core import mail
+from django.db import connection
+
+from engagements import reminders as engagement_reminders
+from feedback import reminders as feedback_reminders
+from projects import reminders as project_reminders
 
 
 def link_in_last_mail(pattern: str = r"https?://\S+") -> str:
@@ -15,3 +21,38 @@ def link_in_last_mail(pattern: str = r"https?://\S+") -> str:
 
 def path_of(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
+
+
+# Every periodic reminder sweep, by the name the benchmarks and tests use.
+SWEEPS = {
+    "due_soon": engagement_reminders.sweep_due_soon,
+    "overdue": engagement_reminders.sweep_overdue,
+    "sessions": feedback_reminders.sweep_sessions,
+    "reviews": engagement_reminders.sweep_reviews,
+    "applications": project_reminders.sweep_applications,
+    "evaluations": feedback_reminders.sweep_evaluations,
+}
+
+
+def run_after_commit(*, keep_mail: bool = False) -> None:
+    """Do now what a commit would do next: run the work queued for after commit (mail,
+    tasks, domain signals), once, the way a real commit runs it.
+
+    Tests run inside a transaction that never commits; helpers that build a world through
+    the services call this so the world looks as it would after each user's request. The
+    mail sent while building a world is dropped unless `keep_mail`: tests look at the mail
+    their own action sends.
+    """
+    mail_before = len(getattr(mail, "outbox", []))
+    while connection.run_on_commit:
+        pending, connection.run_on_commit = connection.run_on_commit, []
+        for _savepoints, callback, robust in pending:
+            if robust:
+                try:
+                    callback()
+                except Exception:
+                    logging.getLogger(__name__).exception("After-commit work failed")
+            else:
+                callback()
+    if not keep_mail and hasattr(mail, "outbox"):
+        del mail.outbox[mail_before:]

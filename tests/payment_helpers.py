@@ -2,6 +2,7 @@
 
 from payments import services as payments
 from tests.factories import accepted_engagement, employer_of
+from tests.helpers import run_after_commit
 
 
 def fund(engagement):
@@ -9,6 +10,7 @@ def fund(engagement):
     employer = employer_of(engagement.project)
     payment = payments.engagement_fund(actor=employer, engagement=engagement)
     payments.local_payment_complete(actor=employer, payment=payment, succeed=True)
+    run_after_commit()
     engagement.refresh_from_db()
     return payment
 
@@ -22,14 +24,16 @@ def funded_engagement(**kwargs):
 def connect(student):
     """The student connects a (test-mode) payout account."""
     payments.payout_account_start(user=student, refresh_url="/r", return_url="/b")
-    return payments.local_account_complete(user=student)
+    account = payments.local_account_complete(user=student)
+    run_after_commit()
+    return account
 
 
 def disputed_engagement(*, hours=20, fee_cents=40000, quarters=12):
     """A funded engagement, part done, whose employer asked to cancel: a dispute to settle."""
     from django.utils import timezone
 
-    from projects import engagements
+    from engagements import services as engagements
     from tests.factories import ProjectFactory
 
     engagement = funded_engagement(project=ProjectFactory(hours=hours, fee_cents=fee_cents))
@@ -44,5 +48,6 @@ def disputed_engagement(*, hours=20, fee_cents=40000, quarters=12):
     engagements.engagement_request_cancel(
         actor=employer_of(engagement.project), engagement=engagement, reason="Not happy"
     )
+    run_after_commit()
     engagement.refresh_from_db()
     return engagement

@@ -72,7 +72,9 @@ def test_a_resume_opens_only_for_its_student_their_schools_staff_and_admins(
 ):
     client.force_login(request.getfixturevalue(who))
 
-    response = client.get(reverse("resume_download", kwargs={"student_id": resume_owner.pk}))
+    response = client.get(
+        reverse("projects:resume_download", kwargs={"student_id": resume_owner.pk})
+    )
 
     if allowed:
         assert response.status_code == 200
@@ -84,7 +86,9 @@ def test_a_resume_opens_only_for_its_student_their_schools_staff_and_admins(
 
 
 def test_a_resume_is_not_served_to_anonymous_visitors(client, resume_owner):
-    response = client.get(reverse("resume_download", kwargs={"student_id": resume_owner.pk}))
+    response = client.get(
+        reverse("projects:resume_download", kwargs={"student_id": resume_owner.pk})
+    )
     assert response.status_code == 404
 
 

@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
+from engagements import services as engagement_services
+from engagements import services as engagements
 from engagements.models import Engagement, EngagementStatus, Message, Submission, SubmissionFile
-from feedback import oversight
 from feedback.models import EmployerReview, FeedbackSession, SessionNote, StudentEvaluation
-from feedback.records import experience_record
+from outcomes.records import experience_record
+from oversight import services as oversight
 from oversight.models import CoachingNote, Flag
 from payments.models import Payout
-from projects import engagements
 from projects.models import Application
 from tests.factories import (
     ApplicationFactory,
@@ -76,7 +77,7 @@ def _approved_world(name: str) -> World:
         status=EngagementStatus.APPROVED, approved_at=timezone.now()
     )
     engagement.refresh_from_db()
-    record = experience_record(engagement=engagement)
+    record = experience_record(engagement_id=engagement.pk)
     payout = Payout.objects.create(
         engagement=engagement,
         student=student,
@@ -639,7 +640,6 @@ def test_a_suspended_organization_cannot_accept_anyone(platform_admin, on_commit
     from django.core.exceptions import ValidationError
 
     from accounts import services as account_services
-    from projects import applications
 
     project = ProjectFactory(title="Closed early")
     waiting = ApplicationFactory(project=project)
@@ -654,5 +654,5 @@ def test_a_suspended_organization_cannot_accept_anyone(platform_admin, on_commit
 
     late = ApplicationFactory(project=project)
     with pytest.raises(ValidationError, match="suspended"):
-        applications.application_accept(actor=employer_of(project), application=late)
+        engagement_services.application_accept(actor=employer_of(project), application=late)
     assert not Engagement.objects.filter(project=project).exists()

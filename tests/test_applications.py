@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import AuthorizationStatus, Notification, WorkAuthorization
+from engagements import services as engagement_services
 from engagements.models import Engagement
 from projects import applications
 from projects.models import Application, ProjectStatus
@@ -167,7 +168,7 @@ def test_review_is_blind_until_shortlisting(client, on_commit):
     application = ApplicationFactory(student=profile.user, cover_note="I love spreadsheets.")
     employer = employer_of(application.project)
     client.force_login(employer)
-    url = reverse("projects:applicants", args=[application.project_id])
+    url = reverse("engagements:applicants", args=[application.project_id])
 
     blind = client.get(url).content.decode()
     assert "I love spreadsheets." in blind
@@ -210,10 +211,10 @@ def test_accepting_creates_an_engagement_that_snapshots_the_terms(client, on_com
     client.force_login(employer_of(project))
 
     with on_commit():
-        response = client.post(reverse("projects:accept", args=[application.pk]))
+        response = client.post(reverse("engagements:accept", args=[application.pk]))
 
     engagement = Engagement.objects.get(application=application)
-    assert response.url == reverse("projects:workspace", args=[engagement.pk])
+    assert response.url == reverse("engagements:workspace", args=[engagement.pk])
     assert engagement.status == "awaiting_funding"
     assert (engagement.fee_cents, engagement.cap_quarters, engagement.days_to_complete) == (
         24000,
@@ -234,11 +235,11 @@ def test_filling_the_last_opening_declines_the_others_politely_and_closes_applic
     withdrawn = ApplicationFactory(project=project, status="withdrawn")
     employer = employer_of(project)
 
-    applications.application_accept(actor=employer, application=first)
+    engagement_services.application_accept(actor=employer, application=first)
     project.refresh_from_db()
     assert project.status == ProjectStatus.OPEN
     with on_commit():
-        applications.application_accept(actor=employer, application=second)
+        engagement_services.application_accept(actor=employer, application=second)
 
     project.refresh_from_db()
     assert project.status == ProjectStatus.CLOSED
@@ -253,7 +254,7 @@ def test_filling_the_last_opening_declines_the_others_politely_and_closes_applic
     )
     assert all("Every opening of this project is now filled" in m.body for m in declined_mail)
     with pytest.raises(ValidationError, match="already been decided"):
-        applications.application_accept(actor=employer, application=third)
+        engagement_services.application_accept(actor=employer, application=third)
 
 
 def test_accepting_beyond_the_openings_is_refused():
@@ -261,13 +262,13 @@ def test_accepting_beyond_the_openings_is_refused():
     first = ApplicationFactory(project=project)
     late = ApplicationFactory(project=project)
     employer = employer_of(project)
-    applications.application_accept(actor=employer, application=first)
+    engagement_services.application_accept(actor=employer, application=first)
     late.refresh_from_db()
     late.status = "shortlisted"
     late.save()
 
     with pytest.raises(ValidationError, match="already filled"):
-        applications.application_accept(actor=employer, application=late)
+        engagement_services.application_accept(actor=employer, application=late)
     assert Engagement.objects.filter(project=project).count() == 1
 
 
@@ -294,16 +295,18 @@ def test_work_authorization_decides_who_can_be_accepted_and_both_sides_see_why(
     employer = employer_of(application.project)
 
     if accepted:
-        applications.application_accept(actor=employer, application=application)
+        engagement_services.application_accept(actor=employer, application=application)
         assert Engagement.objects.filter(application=application).exists()
         return
     with pytest.raises(ValidationError, match=reason):
-        applications.application_accept(actor=employer, application=application)
+        engagement_services.application_accept(actor=employer, application=application)
     assert not Engagement.objects.exists()
     client.force_login(employer)
-    employer_page = client.get(reverse("projects:applicants", args=[application.project_id]))
+    employer_page = client.get(reverse("engagements:applicants", args=[application.project_id]))
     assert reason.encode() in employer_page.content
-    assert reverse("projects:accept", args=[application.pk]).encode() not in employer_page.content
+    assert (
+        reverse("engagements:accept", args=[application.pk]).encode() not in employer_page.content
+    )
     client.force_login(profile.user)
     assert reason.encode() in client.get(reverse("student_dashboard")).content
 
@@ -316,7 +319,7 @@ def test_a_student_at_the_active_engagement_limit_cannot_be_accepted(client, set
     application = ApplicationFactory(student=student)
 
     with pytest.raises(ValidationError, match="2 micro-internships under way"):
-        applications.application_accept(
+        engagement_services.application_accept(
             actor=employer_of(application.project), application=application
         )
     client.force_login(student)
@@ -328,7 +331,8 @@ def test_another_organizations_employer_cannot_decide(client, other_employer, ac
     application = ApplicationFactory()
     client.force_login(other_employer)
 
-    response = client.post(reverse(f"projects:{action}", args=[application.pk]))
+    namespace = "engagements" if action == "accept" else "projects"
+    response = client.post(reverse(f"{namespace}:{action}", args=[application.pk]))
 
     assert response.status_code == 404
     application.refresh_from_db()
@@ -340,7 +344,7 @@ def test_only_the_projects_employer_sees_its_applicants(client, request, who):
     application = ApplicationFactory()
     client.force_login(request.getfixturevalue(who))
 
-    response = client.get(reverse("projects:applicants", args=[application.project_id]))
+    response = client.get(reverse("engagements:applicants", args=[application.project_id]))
 
     assert response.status_code in (403, 404)
     assert application.cover_note.encode() not in response.content
@@ -348,7 +352,7 @@ def test_only_the_projects_employer_sees_its_applicants(client, request, who):
 
 def test_the_applicants_page_is_not_for_anonymous_visitors(client):
     application = ApplicationFactory()
-    response = client.get(reverse("projects:applicants", args=[application.project_id]))
+    response = client.get(reverse("engagements:applicants", args=[application.project_id]))
     assert response.status_code == 302
 
 
@@ -369,7 +373,7 @@ def test_employers_see_a_resume_only_after_shortlisting(client):
     application = ApplicationFactory(student=profile.user)
     employer = employer_of(application.project)
     client.force_login(employer)
-    url = reverse("resume_download", kwargs={"student_id": profile.user_id})
+    url = reverse("projects:resume_download", kwargs={"student_id": profile.user_id})
 
     assert client.get(url).status_code == 404
     applications.application_shortlist(actor=employer, application=application)
@@ -382,7 +386,7 @@ def test_the_applicant_list_runs_the_same_queries_for_2_or_12_applicants(client)
 
     project = ProjectFactory(questions=["One?", "Two?"])
     client.force_login(employer_of(project))
-    url = reverse("projects:applicants", args=[project.pk])
+    url = reverse("engagements:applicants", args=[project.pk])
 
     def add(n):
         for application in ApplicationFactory.create_batch(n, project=project):

@@ -12,11 +12,11 @@ from django.utils import timezone
 from accounts.audit import audit, school_id_of
 from accounts.models import AuditEvent, School, User
 from accounts.services import career_staff_group
+from engagements import services as engagements
 from payments import services as payments
 from payments.gateways.base import GatewayError
 from payments.gateways.local import LocalGateway
 from payments.models import Payment, Payout, Refund
-from projects import engagements
 from tests.factories import (
     PASSWORD,
     AdminFactory,

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
+from engagements import services as engagements
 from engagements.models import Engagement, Message, ScopeExtension, Submission, TimeEntry
 from payments import services as payments
-from projects import engagements
 from tests.factories import (
     AdminFactory,
     CareerStaffFactory,
@@ -87,14 +87,14 @@ def test_the_student_logs_quarter_hours_and_sees_progress(client):
     client.force_login(engagement.student)
 
     response = client.post(
-        reverse("projects:log_time", args=[engagement.pk]),
+        reverse("engagements:log_time", args=[engagement.pk]),
         {"work_date": timezone.localdate().isoformat(), "hours": "2.75", "description": "Draft"},
     )
 
     assert response.status_code == 302
     engagement.refresh_from_db()
     assert engagement.logged_quarters == 11
-    page = client.get(reverse("projects:workspace", args=[engagement.pk])).content.decode()
+    page = client.get(reverse("engagements:workspace", args=[engagement.pk])).content.decode()
     assert "2.75 of 10 logged" in page
     assert 'aria-valuenow="28"' in page
 
@@ -113,7 +113,7 @@ def test_bad_hours_are_refused_on_the_form(client, hours, message):
     client.force_login(engagement.student)
 
     response = client.post(
-        reverse("projects:log_time", args=[engagement.pk]),
+        reverse("engagements:log_time", args=[engagement.pk]),
         {"work_date": timezone.localdate().isoformat(), "hours": hours, "description": "Work"},
     )
 
@@ -163,14 +163,14 @@ def test_only_the_engagements_student_logs_time(client, other_student):
     client.force_login(other_student)
 
     response = client.post(
-        reverse("projects:log_time", args=[engagement.pk]),
+        reverse("engagements:log_time", args=[engagement.pk]),
         {"work_date": timezone.localdate().isoformat(), "hours": "1", "description": "x"},
     )
 
     assert response.status_code == 404
     client.force_login(employer_of(engagement.project))
     response = client.post(
-        reverse("projects:log_time", args=[engagement.pk]),
+        reverse("engagements:log_time", args=[engagement.pk]),
         {"work_date": timezone.localdate().isoformat(), "hours": "1", "description": "x"},
     )
     assert response.status_code == 403
@@ -220,7 +220,7 @@ def test_the_student_submits_files_and_links_and_the_employer_is_told(client, on
 
     with on_commit():
         response = client.post(
-            reverse("projects:submit_work", args=[engagement.pk]),
+            reverse("engagements:submit_work", args=[engagement.pk]),
             {
                 "note": "Report and data attached.",
                 "links": "https://example.com/slides",
@@ -254,7 +254,7 @@ def test_deliverables_of_the_wrong_type_are_refused(client, name, content, messa
     client.force_login(engagement.student)
 
     response = client.post(
-        reverse("projects:submit_work", args=[engagement.pk]),
+        reverse("engagements:submit_work", args=[engagement.pk]),
         {"note": "Here", "files": [SimpleUploadedFile(name, content)]},
     )
 
@@ -269,7 +269,7 @@ def test_a_deliverable_over_25_mb_is_refused(client, settings):
     client.force_login(engagement.student)
 
     response = client.post(
-        reverse("projects:submit_work", args=[engagement.pk]),
+        reverse("engagements:submit_work", args=[engagement.pk]),
         {"note": "Here", "files": [SimpleUploadedFile("big.pdf", PDF + b"0" * 1100)]},
     )
 
@@ -283,7 +283,7 @@ def test_a_submission_needs_a_file_or_a_link(client):
     client.force_login(engagement.student)
 
     response = client.post(
-        reverse("projects:submit_work", args=[engagement.pk]), {"note": "Nothing attached"}
+        reverse("engagements:submit_work", args=[engagement.pk]), {"note": "Nothing attached"}
     )
 
     assert response.status_code == 400
@@ -298,13 +298,13 @@ def test_revision_then_resubmission_then_approval(client, on_commit):
     client.force_login(employer)
 
     refused = client.post(
-        reverse("projects:review", args=[engagement.pk]), {"decision": "revise", "comment": ""}
+        reverse("engagements:review", args=[engagement.pk]), {"decision": "revise", "comment": ""}
     )
     assert refused.status_code == 400
     assert "Say what should change" in refused.content.decode()
     with on_commit():
         client.post(
-            reverse("projects:review", args=[engagement.pk]),
+            reverse("engagements:review", args=[engagement.pk]),
             {"decision": "revise", "comment": "Please add the Q3 numbers."},
         )
     engagement.refresh_from_db()
@@ -317,7 +317,7 @@ def test_revision_then_resubmission_then_approval(client, on_commit):
     assert engagement.status == "submitted"
     with on_commit():
         client.post(
-            reverse("projects:review", args=[engagement.pk]),
+            reverse("engagements:review", args=[engagement.pk]),
             {"decision": "approve", "comment": "Great work."},
         )
     engagement.refresh_from_db()
@@ -349,7 +349,7 @@ def test_the_student_cannot_approve_their_own_work(client):
     client.force_login(engagement.student)
 
     response = client.post(
-        reverse("projects:review", args=[engagement.pk]), {"decision": "approve"}
+        reverse("engagements:review", args=[engagement.pk]), {"decision": "approve"}
     )
 
     assert response.status_code == 403
@@ -367,7 +367,7 @@ def test_messages_go_between_student_and_employer_and_notify_once(client, on_com
 
     with on_commit():
         client.post(
-            reverse("projects:post_message", args=[engagement.pk]), {"body": "A quick question"}
+            reverse("engagements:post_message", args=[engagement.pk]), {"body": "A quick question"}
         )
 
     assert Message.objects.get().body == "A quick question"
@@ -376,7 +376,7 @@ def test_messages_go_between_student_and_employer_and_notify_once(client, on_com
     client.force_login(employer)
     assert (
         b"A quick question"
-        in client.get(reverse("projects:workspace", args=[engagement.pk])).content
+        in client.get(reverse("engagements:workspace", args=[engagement.pk])).content
     )
 
 
@@ -384,7 +384,7 @@ def test_an_empty_message_is_refused(client):
     engagement = accepted_engagement()
     client.force_login(engagement.student)
 
-    response = client.post(reverse("projects:post_message", args=[engagement.pk]), {"body": " "})
+    response = client.post(reverse("engagements:post_message", args=[engagement.pk]), {"body": " "})
 
     assert response.status_code == 400
     assert not Message.objects.exists()
@@ -395,7 +395,7 @@ def test_career_staff_see_that_messages_exist_but_not_their_text_until_a_dispute
     engagements.message_post(actor=engagement.student, engagement=engagement, body="Private words")
     staff = CareerStaffFactory(school=school).user
     client.force_login(staff)
-    url = reverse("projects:workspace", args=[engagement.pk])
+    url = reverse("engagements:workspace", args=[engagement.pk])
 
     page = client.get(url).content.decode()
     assert "1 message between the student and the employer" in page
@@ -419,7 +419,7 @@ def test_cancelling_before_any_hours_is_immediate(client, on_commit):
 
     with on_commit():
         client.post(
-            reverse("projects:cancel_engagement", args=[engagement.pk]),
+            reverse("engagements:cancel_engagement", args=[engagement.pk]),
             {"reason": "I got sick"},
         )
 
@@ -551,7 +551,7 @@ def test_the_workspace_opens_only_for_its_people(client, request, school, who, a
     user = people[who]() if who in people else request.getfixturevalue(who)
     client.force_login(user)
 
-    response = client.get(reverse("projects:workspace", args=[engagement.pk]))
+    response = client.get(reverse("engagements:workspace", args=[engagement.pk]))
 
     if allowed:
         assert response.status_code == 200
@@ -566,9 +566,9 @@ def test_anonymous_visitors_never_see_a_workspace_or_a_file(client):
         engagement, files=[SimpleUploadedFile("r.pdf", PDF, content_type="application/pdf")]
     )
 
-    assert client.get(reverse("projects:workspace", args=[engagement.pk])).status_code == 404
+    assert client.get(reverse("engagements:workspace", args=[engagement.pk])).status_code == 404
     file_id = submission.files.get().pk
-    assert client.get(reverse("projects:download_file", args=[file_id])).status_code == 404
+    assert client.get(reverse("engagements:download_file", args=[file_id])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -592,7 +592,7 @@ def test_deliverable_files_download_only_for_the_workspace_people(client, reques
     }.get(who) or request.getfixturevalue(who)
     client.force_login(user)
 
-    response = client.get(reverse("projects:download_file", args=[submission.files.get().pk]))
+    response = client.get(reverse("engagements:download_file", args=[submission.files.get().pk]))
 
     if allowed:
         assert response.status_code == 200
@@ -606,7 +606,7 @@ def test_the_workspace_runs_the_same_queries_with_few_or_many_rows(client):
     engagement = accepted_engagement(project=ProjectFactory(hours=30, fee_cents=60000))
     employer = employer_of(engagement.project)
     client.force_login(employer)
-    url = reverse("projects:workspace", args=[engagement.pk])
+    url = reverse("engagements:workspace", args=[engagement.pk])
 
     log(engagement, 1)
     engagements.message_post(actor=employer, engagement=engagement, body="One")

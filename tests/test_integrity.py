@@ -11,14 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, AuthorizationStatus, Notification, WorkAuthorization
+from engagements import services as engagements
 from engagements.models import Engagement, EngagementStatus
-from feedback import oversight
-from feedback.integrity import flagged, raise_automatic_flags, with_integrity
 from feedback.models import FeedbackSession, SessionStatus
-from feedback.tasks import raise_integrity_flags
 from marketplace.celery import beat_schedule
+from oversight import services as oversight
+from oversight.integrity import flagged, raise_automatic_flags, with_integrity
 from oversight.models import CoachingNote, Flag, FlagRule
-from projects import engagements
+from oversight.tasks import raise_integrity_flags
 from tests.factories import (
     EmployerFactory,
     ProjectFactory,
@@ -407,7 +407,7 @@ def test_beat_runs_the_sweep_at_the_configured_period():
     schedule = beat_schedule(timedelta(minutes=5), integrity_every=timedelta(seconds=900))
 
     assert schedule["raise-integrity-flags"] == {
-        "task": "feedback.raise_integrity_flags",
+        "task": "oversight.raise_integrity_flags",
         "schedule": timedelta(minutes=15),
     }
 
@@ -589,7 +589,7 @@ def test_staff_coach_the_student_on_an_approved_engagement(engagement, career_st
     assert note.author == career_staff
     assert note.text == "Lead with the price table."
     told = Notification.objects.get(recipient=engagement.student, kind="coaching.note")
-    assert told.url == reverse("projects:workspace", kwargs={"pk": engagement.pk}) + "#coaching"
+    assert told.url == reverse("engagements:workspace", kwargs={"pk": engagement.pk}) + "#coaching"
     assert AuditEvent.objects.filter(action="coaching.added", target_id=str(note.pk)).exists()
 
 
@@ -648,7 +648,7 @@ def coached(engagement, career_staff):
 
 def workspace_page(client, user, engagement):
     client.force_login(user)
-    response = client.get(reverse("projects:workspace", kwargs={"pk": engagement.pk}))
+    response = client.get(reverse("engagements:workspace", kwargs={"pk": engagement.pk}))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -691,7 +691,7 @@ def test_the_advice_costs_one_query_whatever_the_number_of_notes(client, coached
     def count():
         client.force_login(coached.student)
         with CaptureQueriesContext(connection) as queries:
-            client.get(reverse("projects:workspace", kwargs={"pk": coached.pk}))
+            client.get(reverse("engagements:workspace", kwargs={"pk": coached.pk}))
         return len(queries)
 
     one_note = count()
@@ -708,6 +708,6 @@ def test_the_employer_page_does_not_query_the_advice(client, coached):
     employer = employer_of(coached.project)
     client.force_login(employer)
     with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("projects:workspace", kwargs={"pk": coached.pk}))
+        client.get(reverse("engagements:workspace", kwargs={"pk": coached.pk}))
 
     assert not any("coachingnote" in q["sql"] for q in queries.captured_queries)

@@ -24,7 +24,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
             {
                 "projects:browse",
                 "student_dashboard",
-                "records:experiences",
+                "outcomes:experiences",
                 "payments:earnings",
                 "profile",
             },
@@ -35,7 +35,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "projects:browse",
                 "employer_dashboard",
                 "projects:create",
-                "projects:talent_pool",
+                "outcomes:talent_pool",
                 "payments:receipts",
                 "profile",
             },

@@ -10,12 +10,12 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from engagements import services as engagements
 from engagements.models import Engagement
 from payments import ledger
 from payments import services as payments
 from payments.gateways.stripe_gateway import StripeGateway
 from payments.models import LedgerEntry, Payout, PayoutAccount
-from projects import engagements
 from tests import fake_stripe
 from tests.factories import accepted_engagement, employer_of
 from tests.fake_stripe import FakeStripe, signature_header
@@ -71,8 +71,7 @@ def test_twenty_approvals_webhook_replays_and_payout_runs_at_once_pay_the_studen
     def gateway():
         return StripeGateway(http_client=fake)
 
-    monkeypatch.setattr("payments.services.get_gateway", gateway)
-    monkeypatch.setattr("payments.webhooks.get_gateway", gateway)
+    monkeypatch.setattr("payments.gateways.get_gateway", gateway)
 
     barrier = threading.Barrier(2 * THREADS)
     errors = []

@@ -6,10 +6,11 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from engagements import services as engagements
+from marketplace.pricing import price
 from payments import ledger
 from payments import services as payments
 from payments.models import LedgerEntry, Payment, Payout, PayoutAccount, Refund
-from projects import engagements
 from tests.factories import (
     AdminFactory,
     ProjectFactory,
@@ -81,8 +82,8 @@ def test_funding_charges_fee_plus_platform_fee_and_records_both(settings):
 
 def test_the_platform_fee_rounds_half_up_to_the_cent(settings):
     settings.PLATFORM_FEE_PERCENT = 10
-    assert payments.price(12345) == (12345, 1235, 13580)
-    assert payments.price(12344) == (12344, 1234, 13578)
+    assert price(12345) == (12345, 1235, 13580)
+    assert price(12344) == (12344, 1234, 13578)
 
 
 def test_a_declined_payment_leaves_the_engagement_waiting_and_can_be_tried_again():
@@ -373,7 +374,7 @@ def test_money_pages_say_test_mode_without_stripe_keys(client):
     engagement = accepted_engagement(funded=False)
     client.force_login(employer_of(engagement.project))
 
-    workspace = client.get(reverse("projects:workspace", args=[engagement.pk])).content.decode()
+    workspace = client.get(reverse("engagements:workspace", args=[engagement.pk])).content.decode()
     started = client.post(reverse("payments:start_funding", args=[engagement.pk]))
     pay_page = client.get(started.url).content.decode()
 

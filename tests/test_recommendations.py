@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from engagements.models import Engagement, EngagementStatus
 from feedback.models import StudentEvaluation
+from outcomes.recommendations import recommended_projects
 from projects.models import Category, ProjectStatus
-from projects.recommendations import recommended_projects
 from tests.factories import (
     ApplicationFactory,
     OrganizationFactory,

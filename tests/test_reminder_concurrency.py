@@ -1,6 +1,7 @@
 """Sweeps under concurrency (PostgreSQL): two beat ticks running the same sweep at the same
 moment still send each reminder once, and approve and pay the student once."""
 
+import sys
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -11,12 +12,13 @@ from django.core import mail
 from django.db import connection
 
 from accounts.models import Notification
+from engagements import reminders as engagement_reminders
+from engagements import services as engagements
 from engagements.models import Engagement
-from feedback import reminders
+from feedback import reminders as feedback_reminders
 from feedback.models import FeedbackSession
 from payments import services as payments
 from payments.models import LedgerEntry, Payout
-from projects import engagements
 from tests.factories import accepted_engagement, employer_of
 
 # 10:00 in New York, the employers' time zone: kickoffs are planned for 10:00 the next day.
@@ -45,7 +47,8 @@ def at_once(sweep, monkeypatch) -> tuple[list[int], list[int]]:
     really compete for them. Returns what each sweep offered and what each returned."""
     start, claim = threading.Barrier(THREADS), threading.Barrier(THREADS)
     offered, results, errors = [], [], []
-    notify_many = reminders.notify_many
+    module = sys.modules[sweep.__module__]
+    notify_many = module.notify_many
 
     def notify_many_together(items, **kwargs):
         offered.append(len(items))
@@ -61,13 +64,13 @@ def at_once(sweep, monkeypatch) -> tuple[list[int], list[int]]:
         finally:
             connection.close()
 
-    monkeypatch.setattr(reminders, "notify_many", notify_many_together)
+    monkeypatch.setattr(module, "notify_many", notify_many_together)
     threads = [threading.Thread(target=run) for _ in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    monkeypatch.setattr(reminders, "notify_many", notify_many)
+    monkeypatch.setattr(module, "notify_many", notify_many)
     assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     return offered, results
@@ -89,17 +92,17 @@ def test_two_sweeps_at_the_same_moment_send_each_reminder_once(monkeypatch):
         # Half an hour before the kickoffs: both the 24 h and the 1 h reminders are due,
         # to the student and the employer.
         clock.move_to(kickoff_at - timedelta(minutes=30))
-        offered, results = at_once(reminders.sweep_sessions, monkeypatch)
+        offered, results = at_once(feedback_reminders.sweep_sessions, monkeypatch)
         assert offered == [ENGAGEMENTS * 2 * 2] * THREADS
         sent += results
         # A day before the due date: both the 72 h and the 24 h reminders are due.
         clock.move_to(due_at - timedelta(hours=23))
-        offered, results = at_once(reminders.sweep_due_soon, monkeypatch)
+        offered, results = at_once(engagement_reminders.sweep_due_soon, monkeypatch)
         assert offered == [ENGAGEMENTS * 2] * THREADS
         sent += results
         # Two days past it: the first overdue notice and the repeat are both due.
         clock.move_to(due_at + timedelta(hours=49))
-        offered, results = at_once(reminders.sweep_overdue, monkeypatch)
+        offered, results = at_once(engagement_reminders.sweep_overdue, monkeypatch)
         assert offered == [ENGAGEMENTS * 2 * 2] * THREADS
         sent += results
 
@@ -141,7 +144,7 @@ def test_two_automatic_approvals_at_the_same_moment_pay_the_student_once(monkeyp
         mail.outbox.clear()
 
         clock.shift(timedelta(days=7))
-        offered, _ = at_once(reminders.sweep_reviews, monkeypatch)
+        offered, _ = at_once(engagement_reminders.sweep_reviews, monkeypatch)
         # The employers' 3- and 6-day reminders were still unsent for both threads.
         assert offered == [len(submitted) * 2] * THREADS
 

@@ -13,12 +13,15 @@ from django.db.models import Max
 from django.urls import reverse
 
 from accounts.models import Notification
-from feedback import reminders
+from engagements import reminders as engagement_reminders
+from engagements import services as engagements
+from feedback import reminders as feedback_reminders
 from feedback import services as feedback
 from feedback.models import FeedbackSession
 from payments import services as payments
 from payments.models import LedgerEntry, Payout
-from projects import applications, engagements
+from projects import applications
+from projects import reminders as project_reminders
 from tests.factories import (
     ApplicationFactory,
     CareerStaffFactory,
@@ -28,6 +31,7 @@ from tests.factories import (
     accepted_engagement,
     employer_of,
 )
+from tests.helpers import SWEEPS
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +133,7 @@ class News:
 
 
 def run_every_sweep():
-    for sweep in reminders.SWEEPS.values():
+    for sweep in SWEEPS.values():
         sweep()
 
 
@@ -158,12 +162,12 @@ def test_the_student_is_reminded_72_and_24_hours_before_the_due_date_in_their_ow
     news = News()
 
     clock.move_to(due - 73 * HOUR)
-    reminders.sweep_due_soon()
+    engagement_reminders.sweep_due_soon()
     assert news.bell() == {}
     assert news.mail() == {}
 
     clock.move_to(due - 71 * HOUR)
-    reminders.sweep_due_soon()
+    engagement_reminders.sweep_due_soon()
     assert news.bell() == {(student.email, "deadline.soon"): 1}
     assert news.mail() == {student.email: 1}
     assert shown in mail.outbox[-1].subject
@@ -171,15 +175,15 @@ def test_the_student_is_reminded_72_and_24_hours_before_the_due_date_in_their_ow
     assert not_shown not in mail.outbox[-1].body
     assert "You have logged 0 of 20 hours" in mail.outbox[-1].body
 
-    reminders.sweep_due_soon()
+    engagement_reminders.sweep_due_soon()
     clock.shift(HOUR)
-    reminders.sweep_due_soon()
+    engagement_reminders.sweep_due_soon()
     assert news.bell() == {(student.email, "deadline.soon"): 1}
     assert len(mail.outbox) == 1
 
     clock.move_to(due - 23 * HOUR)
-    reminders.sweep_due_soon()
-    reminders.sweep_due_soon()
+    engagement_reminders.sweep_due_soon()
+    engagement_reminders.sweep_due_soon()
     assert news.bell() == {(student.email, "deadline.soon"): 2}
     assert news.mail() == {student.email: 2}
     assert shown in mail.outbox[-1].body
@@ -192,7 +196,7 @@ def test_work_handed_in_before_the_due_date_gets_no_due_date_reminder(clock):
     news = News()
 
     clock.move_to(engagement.due_at - 23 * HOUR)
-    reminders.sweep_due_soon()
+    engagement_reminders.sweep_due_soon()
 
     assert news.bell() == {}
 
@@ -213,25 +217,25 @@ def test_overdue_work_is_told_to_both_sides_and_the_school_once_then_again_48_ho
     news = News()
 
     clock.move_to(engagement.due_at - MINUTE)
-    reminders.sweep_overdue()
+    engagement_reminders.sweep_overdue()
     assert news.bell() == {}
 
     clock.move_to(engagement.due_at + MINUTE)
-    reminders.sweep_overdue()
-    reminders.sweep_overdue()
+    engagement_reminders.sweep_overdue()
+    engagement_reminders.sweep_overdue()
     assert news.bell() == {(email, "deadline.overdue"): 1 for email in everyone}
     assert news.mail() == {email: 1 for email in everyone}
     assert all("] Overdue:" in message.subject for message in mail.outbox)
 
     clock.move_to(engagement.due_at + 48 * HOUR - MINUTE)
-    reminders.sweep_overdue()
+    engagement_reminders.sweep_overdue()
     assert news.bell() == {(email, "deadline.overdue"): 1 for email in everyone}
 
     clock.move_to(engagement.due_at + 48 * HOUR + MINUTE)
-    reminders.sweep_overdue()
-    reminders.sweep_overdue()
+    engagement_reminders.sweep_overdue()
+    engagement_reminders.sweep_overdue()
     clock.shift(5 * DAY)
-    reminders.sweep_overdue()
+    engagement_reminders.sweep_overdue()
     assert news.bell() == {(email, "deadline.overdue"): 2 for email in everyone}
     assert news.mail() == {email: 2 for email in everyone}
     assert sum("] Still overdue:" in message.subject for message in mail.outbox) == 4
@@ -340,12 +344,12 @@ def test_both_sides_are_reminded_24_hours_and_1_hour_before_each_session_once(cl
     news = News()
 
     clock.move_to(kickoff.scheduled_at - 25 * HOUR)
-    reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
     assert news.bell() == {}
 
     clock.move_to(kickoff.scheduled_at - 23 * HOUR)
-    reminders.sweep_sessions()
-    reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
     assert news.bell() == {(email, "session.soon"): 1 for email in both}
     assert news.mail() == {email: 1 for email in both}
     by_recipient = {message.to[0]: message for message in mail.outbox}
@@ -356,22 +360,22 @@ def test_both_sides_are_reminded_24_hours_and_1_hour_before_each_session_once(cl
     assert "Agenda: Meet, walk through the brief" in by_recipient[student.email].body
 
     clock.move_to(kickoff.scheduled_at - 2 * HOUR)
-    reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
     assert news.bell() == {(email, "session.soon"): 1 for email in both}
 
     clock.move_to(kickoff.scheduled_at - 59 * MINUTE)
-    reminders.sweep_sessions()
-    reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
     clock.move_to(kickoff.scheduled_at + 10 * MINUTE)
-    reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
     assert news.bell() == {(email, "session.soon"): 2 for email in both}
     assert news.mail() == {email: 2 for email in both}
 
     clock.move_to(check_in.scheduled_at - 23 * HOUR)
-    reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
     clock.move_to(check_in.scheduled_at - 30 * MINUTE)
-    reminders.sweep_sessions()
-    reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
     soon = Counter(
         Notification.objects.filter(pk__gt=news.after, kind="session.soon").values_list(
             "recipient__email", flat=True
@@ -393,12 +397,12 @@ def test_the_employers_are_nudged_the_day_after_a_session_nobody_marked_or_wrote
     news = News()
 
     clock.move_to(kickoff.scheduled_at + 23 * HOUR)
-    reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
     assert news.keys("session.unmarked") == set()
 
     clock.move_to(kickoff.scheduled_at + 25 * HOUR)
-    reminders.sweep_sessions()
-    reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
     assert told(employer, "session.unmarked") == 1
     assert told(colleague, "session.unmarked") == 1
     assert told(student, "session.unmarked") == 0
@@ -416,7 +420,7 @@ def test_the_employers_are_nudged_the_day_after_a_session_nobody_marked_or_wrote
         next_steps="",
     )
     clock.move_to(noted.scheduled_at + 3 * DAY)
-    reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
 
     assert news.keys("session.unmarked") == {f"session-unmarked:session-{kickoff.pk}"}
     assert told(employer, "session.unmarked") == 1
@@ -439,29 +443,29 @@ def test_unreviewed_work_is_reminded_on_days_3_and_6_then_approved_and_paid_once
     news = News()
 
     clock.move_to(submitted + 3 * DAY - MINUTE)
-    reminders.sweep_reviews()
+    engagement_reminders.sweep_reviews()
     assert news.bell() == {}
 
     clock.move_to(submitted + 3 * DAY)
-    reminders.sweep_reviews()
-    reminders.sweep_reviews()
+    engagement_reminders.sweep_reviews()
+    engagement_reminders.sweep_reviews()
     assert news.bell() == {(email, "review.waiting"): 1 for email in employers}
     assert news.mail() == {email: 1 for email in employers}
     assert "submitted" in mail.outbox[0].subject and "3 days ago" in mail.outbox[0].subject
     assert "approved automatically on" in mail.outbox[0].body
 
     clock.move_to(submitted + 6 * DAY)
-    reminders.sweep_reviews()
+    engagement_reminders.sweep_reviews()
     assert news.bell() == {(email, "review.waiting"): 2 for email in employers}
 
     clock.move_to(submitted + 7 * DAY - MINUTE)
-    reminders.sweep_reviews()
+    engagement_reminders.sweep_reviews()
     engagement.refresh_from_db()
     assert engagement.status == "submitted"
     assert not Payout.objects.exists()
 
     clock.move_to(submitted + 7 * DAY)
-    reminders.sweep_reviews()
+    engagement_reminders.sweep_reviews()
 
     engagement.refresh_from_db()
     submission.refresh_from_db()
@@ -487,9 +491,9 @@ def test_unreviewed_work_is_reminded_on_days_3_and_6_then_approved_and_paid_once
     assert any("is approved" in m.subject for m in mail.outbox if m.to == [student.email])
 
     told_before, mailed_before = news.bell(), len(mail.outbox)
-    reminders.sweep_reviews()
+    engagement_reminders.sweep_reviews()
     clock.shift(DAY)
-    reminders.sweep_reviews()
+    engagement_reminders.sweep_reviews()
     assert news.bell() == told_before
     assert Payout.objects.count() == 1
     assert LedgerEntry.objects.filter(kind="payout").count() == 1
@@ -511,7 +515,7 @@ def test_work_sent_back_for_a_revision_in_time_is_never_approved_automatically(c
 
     for days in (3, 6, 7, 10):
         clock.move_to(submitted + days * DAY)
-        reminders.sweep_reviews()
+        engagement_reminders.sweep_reviews()
 
     engagement.refresh_from_db()
     assert engagement.status == "revision_requested"
@@ -533,7 +537,7 @@ def test_work_the_employer_approved_in_time_is_paid_once_and_not_approved_again(
 
     for days in (6, 7, 8):
         clock.move_to(submitted + days * DAY)
-        reminders.sweep_reviews()
+        engagement_reminders.sweep_reviews()
 
     engagement.refresh_from_db()
     assert engagement.status == "paid" and engagement.approved_at == submitted + 5 * DAY
@@ -559,7 +563,7 @@ def test_applications_left_undecided_a_week_after_apply_by_are_declined_after_a_
     withdrawn = ApplicationFactory(project=project)
     applications.application_withdraw(student=withdrawn.student, application=withdrawn)
     accepted = ApplicationFactory(project=project)
-    applications.application_accept(actor=employer, application=accepted)
+    engagements.application_accept(actor=employer, application=accepted)
     other_project = ProjectFactory(apply_by=date(2026, 1, 20))
     later = ApplicationFactory(project=other_project)
     employers = {employer.email, colleague.email}
@@ -567,15 +571,15 @@ def test_applications_left_undecided_a_week_after_apply_by_are_declined_after_a_
 
     # 23:59 on Jan 18 in Los Angeles (already Jan 19 in UTC): 4 days after apply-by.
     clock.move_to(datetime(2026, 1, 19, 7, 59, tzinfo=UTC))
-    reminders.sweep_applications()
+    project_reminders.sweep_applications()
     assert news.bell() == {}
 
     # Jan 19 in Los Angeles: two days before the decline, the employers are warned.
     clock.move_to(datetime(2026, 1, 19, 8, 1, tzinfo=UTC))
-    reminders.sweep_applications()
-    reminders.sweep_applications()
+    project_reminders.sweep_applications()
+    project_reminders.sweep_applications()
     clock.shift(DAY)
-    reminders.sweep_applications()
+    project_reminders.sweep_applications()
     assert news.bell() == {(email, "applications.decide"): 1 for email in employers}
     assert news.mail() == {email: 1 for email in employers}
     assert "are waiting for your decision" in mail.outbox[0].subject
@@ -583,13 +587,13 @@ def test_applications_left_undecided_a_week_after_apply_by_are_declined_after_a_
 
     # 23:59 on Jan 20 in Los Angeles: nothing is declined yet.
     clock.move_to(datetime(2026, 1, 21, 7, 59, tzinfo=UTC))
-    reminders.sweep_applications()
+    project_reminders.sweep_applications()
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
 
     clock.move_to(datetime(2026, 1, 21, 8, 1, tzinfo=UTC))
-    reminders.sweep_applications()
-    reminders.sweep_applications()
+    project_reminders.sweep_applications()
+    project_reminders.sweep_applications()
 
     for application, status in [
         (submitted, "declined"),
@@ -642,7 +646,7 @@ def approved_engagement(clock):
 
 def workspace_text(client, user, engagement) -> str:
     client.force_login(user)
-    response = client.get(reverse("projects:workspace", args=[engagement.pk]))
+    response = client.get(reverse("engagements:workspace", args=[engagement.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -656,12 +660,12 @@ def test_each_side_that_has_not_evaluated_is_reminded_2_and_7_days_after_approva
     news = News()
 
     clock.move_to(approved + 2 * DAY - MINUTE)
-    reminders.sweep_evaluations()
+    feedback_reminders.sweep_evaluations()
     assert news.bell() == {}
 
     clock.move_to(approved + 2 * DAY)
-    reminders.sweep_evaluations()
-    reminders.sweep_evaluations()
+    feedback_reminders.sweep_evaluations()
+    feedback_reminders.sweep_evaluations()
     assert news.bell() == {(email, "evaluation.reminder"): 1 for email in everyone}
     assert news.mail() == {email: 1 for email in everyone}
 
@@ -669,10 +673,10 @@ def test_each_side_that_has_not_evaluated_is_reminded_2_and_7_days_after_approva
     feedback.employer_review_submit(actor=student, engagement=engagement, data=EMPLOYER_REVIEW)
 
     clock.move_to(approved + 7 * DAY)
-    reminders.sweep_evaluations()
-    reminders.sweep_evaluations()
+    feedback_reminders.sweep_evaluations()
+    feedback_reminders.sweep_evaluations()
     clock.move_to(approved + 13 * DAY)
-    reminders.sweep_evaluations()
+    feedback_reminders.sweep_evaluations()
 
     reminded = Counter(
         Notification.objects.filter(pk__gt=news.after, kind="evaluation.reminder").values_list(
@@ -696,7 +700,7 @@ def test_once_both_have_evaluated_nobody_is_reminded(clock):
 
     for days in (2, 7, 13):
         clock.move_to(engagement.approved_at + days * DAY)
-        reminders.sweep_evaluations()
+        feedback_reminders.sweep_evaluations()
 
     assert news.bell() == {}
 
@@ -742,7 +746,7 @@ def test_one_sided_evaluations_show_14_days_after_approval(clock, client):
     assert EMPLOYER_REVIEW["comment"] in workspace_text(client, staff, engagement)
 
     news = News()
-    reminders.sweep_evaluations()
+    feedback_reminders.sweep_evaluations()
     assert news.bell() == {}
 
 
@@ -784,7 +788,7 @@ def test_session_notes_show_only_to_the_people_of_the_engagement(
     user = people[who]() if who in people else request.getfixturevalue(who)
     client.force_login(user)
 
-    response = client.get(reverse("projects:workspace", args=[engagement.pk]))
+    response = client.get(reverse("engagements:workspace", args=[engagement.pk]))
 
     if allowed:
         assert response.status_code == 200
@@ -804,13 +808,13 @@ def test_the_due_date_reminder_comes_when_the_setting_says(clock, settings):
     news = News()
 
     clock.move_to(engagement.due_at - 49 * HOUR)
-    reminders.sweep_due_soon()
+    engagement_reminders.sweep_due_soon()
     assert news.bell() == {}
 
     clock.move_to(engagement.due_at - 47 * HOUR)
-    reminders.sweep_due_soon()
+    engagement_reminders.sweep_due_soon()
     clock.move_to(engagement.due_at - 23 * HOUR)
-    reminders.sweep_due_soon()
+    engagement_reminders.sweep_due_soon()
 
     assert news.bell() == {(student.email, "deadline.soon"): 1}
     assert news.keys("deadline.soon") == {f"due-48h:engagement-{engagement.pk}"}
@@ -826,16 +830,16 @@ def test_review_reminders_and_automatic_approval_follow_their_settings(clock, se
     submitted = engagement.submitted_at
 
     clock.move_to(submitted + DAY)
-    reminders.sweep_reviews()
+    engagement_reminders.sweep_reviews()
     assert told(employer, "review.waiting") == 1
 
     clock.move_to(submitted + 2 * DAY - MINUTE)
-    reminders.sweep_reviews()
+    engagement_reminders.sweep_reviews()
     engagement.refresh_from_db()
     assert engagement.status == "submitted"
 
     clock.move_to(submitted + 2 * DAY)
-    reminders.sweep_reviews()
+    engagement_reminders.sweep_reviews()
     engagement.refresh_from_db()
     assert engagement.status == "approved"  # no payout account yet: the payout waits
     assert told(employer, "review.waiting") == 1
@@ -850,18 +854,18 @@ def test_overdue_repeat_and_session_reminders_follow_their_settings(clock, setti
     kickoff = sessions_of(engagement)[0]
 
     clock.move_to(kickoff.scheduled_at - 3 * HOUR)
-    reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
     assert told(student, "session.soon") == 0
     clock.move_to(kickoff.scheduled_at - 90 * MINUTE)
-    reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
     clock.move_to(kickoff.scheduled_at - 30 * MINUTE)
-    reminders.sweep_sessions()
+    feedback_reminders.sweep_sessions()
     assert told(student, "session.soon") == 1
 
     clock.move_to(engagement.due_at + MINUTE)
-    reminders.sweep_overdue()
+    engagement_reminders.sweep_overdue()
     clock.move_to(engagement.due_at + 12 * HOUR + MINUTE)
-    reminders.sweep_overdue()
+    engagement_reminders.sweep_overdue()
     assert told(student, "deadline.overdue") == 2
 
 
@@ -883,7 +887,7 @@ def test_automatic_approval_goes_on_past_an_engagement_that_fails(clock, monkeyp
     clock.shift(7 * DAY)
 
     with caplog.at_level(logging.ERROR, logger="feedback.reminders"):
-        reminders.sweep_reviews()
+        engagement_reminders.sweep_reviews()
 
     broken.refresh_from_db()
     fine.refresh_from_db()
@@ -895,7 +899,7 @@ def test_automatic_approval_goes_on_past_an_engagement_that_fails(clock, monkeyp
     # The next run catches up once the cause is gone.
     monkeypatch.setattr(engagements, "submission_approve", real_approve)
     clock.shift(5 * MINUTE)
-    reminders.sweep_reviews()
+    engagement_reminders.sweep_reviews()
     broken.refresh_from_db()
     assert broken.status == "approved"
     assert told(fine.student, "engagement.approved") == 1
@@ -914,7 +918,7 @@ def test_automatic_declines_go_on_past_an_application_that_fails(clock, monkeypa
     monkeypatch.setattr(applications, "application_expire", expire_or_fail)
 
     with caplog.at_level(logging.ERROR, logger="feedback.reminders"):
-        reminders.sweep_applications()
+        project_reminders.sweep_applications()
 
     broken.refresh_from_db()
     fine.refresh_from_db()

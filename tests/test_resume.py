@@ -9,9 +9,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from engagements.models import Engagement
-from feedback import oversight, records, resume, services
+from feedback import services
 from feedback.models import FeedbackSession, SessionStatus
+from outcomes import records, resume
 from outcomes.models import VerifiedExperience
+from oversight import services as oversight
 from tests.factories import (
     AdminFactory,
     CareerStaffFactory,
@@ -139,7 +141,7 @@ def test_coaching_notes_are_shown_beside_the_draft_not_pasted_into_it(client):
     record = VerifiedExperience.objects.get(engagement=engagement)
     client.force_login(engagement.student)
 
-    page = client.get(reverse("records:experience", args=[record.pk])).content.decode()
+    page = client.get(reverse("outcomes:experience", args=[record.pk])).content.decode()
 
     assert "Lead with the 3 recommendations they used." in page
     assert "recommendations" not in all_text(draft_of(engagement))
@@ -149,7 +151,7 @@ def test_coaching_notes_are_shown_beside_the_draft_not_pasted_into_it(client):
 
 
 def resume_url(record):
-    return reverse("records:experience_resume", args=[record.pk])
+    return reverse("outcomes:experience_resume", args=[record.pk])
 
 
 def test_the_student_edits_saves_and_resets_the_draft(client):
@@ -177,7 +179,7 @@ def test_the_student_edits_saves_and_resets_the_draft(client):
         "Presented the findings",
     ]
     assert record.story_result == "R" and record.is_edited
-    page = client.get(reverse("records:experience", args=[record.pk])).content.decode()
+    page = client.get(reverse("outcomes:experience", args=[record.pk])).content.decode()
     assert "Priced 40 competing products" in page
     assert "Reset to the draft" in page
 
@@ -226,7 +228,7 @@ def test_the_student_exports_every_valid_record_as_a_resume_section(client):
     )
     client.force_login(student)
 
-    text = client.get(reverse("records:resume_txt")).content.decode()
+    text = client.get(reverse("outcomes:resume_txt")).content.decode()
     assert text.startswith("Zoë Ñúñez")
     assert "“Quoted” market scan (micro-internship)" in text
     assert draft_of(kept).bullets[1] in text
@@ -235,7 +237,7 @@ def test_the_student_exports_every_valid_record_as_a_resume_section(client):
     assert "Hidden survey" in text and f"/verify/{hidden_record.code}/" not in text
     assert "Revoked campaign" not in text
 
-    pdf = client.get(reverse("records:resume_pdf"))
+    pdf = client.get(reverse("outcomes:resume_pdf"))
     assert pdf["Content-Type"] == "application/pdf"
     content = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "Zoë Ñúñez" in content
@@ -246,5 +248,5 @@ def test_the_student_exports_every_valid_record_as_a_resume_section(client):
 def test_only_students_export(client, employer, career_staff):
     for user in (employer, career_staff):
         client.force_login(user)
-        assert client.get(reverse("records:resume_txt")).status_code == 403
-        assert client.get(reverse("records:resume_pdf")).status_code == 403
+        assert client.get(reverse("outcomes:resume_txt")).status_code == 403
+        assert client.get(reverse("outcomes:resume_pdf")).status_code == 403

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagements.models import Engagement, EngagementStatus
-from feedback.dashboard import Period, school_figures
 from feedback.models import EmployerReview, FeedbackSession, StudentEvaluation
 from marketplace.terms import parse_term, term_for
+from oversight.dashboard import Period, school_figures
 from projects.models import Application, Category
 from tests.factories import (
     AdminFactory,

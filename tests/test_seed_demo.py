@@ -2,10 +2,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import Organization, School, Skill, StudentProfile, User
+from demo.accounts import DEMO_PASSWORD
 
-pytestmark = pytest.mark.django_db
+# The seeding commits step by step, as users would, and what follows each commit (sessions
+# planned, records issued) runs then: a real transaction per step, not the test's one.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def counts():
@@ -75,4 +77,6 @@ def test_demo_data_has_projects_and_work_at_every_stage():
         "submitted",
         "revision_requested",
         "approved",
+        # The main demo student has a payout account: their approved work is paid at once.
+        "paid",
     }

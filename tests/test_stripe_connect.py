@@ -13,11 +13,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from engagements import services as engagements
 from payments import ledger
 from payments import services as payments
 from payments.gateways.stripe_gateway import StripeGateway
 from payments.models import LedgerEntry, Payout, PayoutAccount, Refund, WebhookEvent
-from projects import engagements
 from tests import fake_stripe
 from tests.factories import accepted_engagement, employer_of
 from tests.fake_stripe import FakeStripe, signature_header
@@ -51,8 +51,7 @@ def use_stripe(settings, monkeypatch, fake):
         def gateway():
             return StripeGateway(http_client=fake)
 
-        monkeypatch.setattr("payments.services.get_gateway", gateway)
-        monkeypatch.setattr("payments.webhooks.get_gateway", gateway)
+        monkeypatch.setattr("payments.gateways.get_gateway", gateway)
         return fake
 
     return switch

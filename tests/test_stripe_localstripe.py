@@ -14,11 +14,11 @@ import pytest
 import stripe
 from django.urls import reverse
 
+from engagements.services import engagement_request_cancel
 from payments import ledger
 from payments.gateways import GatewayError, get_gateway
 from payments.models import LedgerEntry, Payment, Refund, WebhookEvent
 from payments.services import engagement_fund
-from projects.engagements import engagement_request_cancel
 from tests import factories
 from tests.stripe_server import (
     PUBLISHABLE_KEY,
@@ -206,7 +206,7 @@ def test_an_employer_pays_by_card_and_the_engagement_starts_when_stripes_webhook
     # The employer coming back now is sent to the workspace.
     back = client.get(reverse("payments:returned", args=[payment.pk]))
     assert back.status_code == 302
-    assert back.url == reverse("projects:workspace", args=[engagement.pk])
+    assert back.url == reverse("engagements:workspace", args=[engagement.pk])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -390,7 +390,7 @@ def test_when_stripe_cannot_be_reached_the_pay_button_returns_to_the_workspace_w
     response = client.post(reverse("payments:start_funding", args=[engagement.pk]))
 
     assert response.status_code == 302
-    assert response.url == reverse("projects:workspace", args=[engagement.pk]) + "#status"
+    assert response.url == reverse("engagements:workspace", args=[engagement.pk]) + "#status"
     workspace = client.get(response.url)
     assert "could not be reached" in workspace.content.decode()
     assert Payment.objects.get(engagement=engagement).status == "failed"

@@ -10,10 +10,10 @@ import pytest
 from celery.exceptions import Retry
 from django.urls import reverse
 
+from engagements import services as engagements
 from payments import services as payments
 from payments.gateways.stripe_gateway import StripeGateway
 from payments.models import LedgerEntry, Payment, Payout, PayoutAccount, WebhookEvent
-from projects import engagements
 from tests import fake_stripe
 from tests.factories import accepted_engagement, employer_of
 from tests.fake_stripe import FakeStripe, signature_header
@@ -39,8 +39,7 @@ def use_stripe(settings, monkeypatch):
         def gateway():
             return StripeGateway(http_client=client)
 
-        monkeypatch.setattr("payments.services.get_gateway", gateway)
-        monkeypatch.setattr("payments.webhooks.get_gateway", gateway)
+        monkeypatch.setattr("payments.gateways.get_gateway", gateway)
         return client
 
     return switch

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Notification, StudentProfile
-from feedback.dashboard import school_figures
 from feedback.models import StudentEvaluation
 from marketplace.terms import parse_term
+from outcomes import talent
 from outcomes.models import FullTimeInterest, Invitation, TalentPoolEntry
-from projects import applications, talent
+from oversight.dashboard import school_figures
+from projects import applications
 from projects.models import Application, Project, ProjectStatus
 from tests.factories import (
     ApplicationFactory,
@@ -116,7 +117,7 @@ def test_a_student_who_only_applied_cannot_be_saved_without_opting_in(client, em
     application = Application.objects.get(student=applicant)
     client.force_login(employer)
 
-    response = client.post(reverse("projects:save_applicant", args=[application.pk]), follow=True)
+    response = client.post(reverse("outcomes:save_applicant", args=[application.pk]), follow=True)
 
     assert "has not agreed to be saved" in response.content.decode()
     assert not TalentPoolEntry.objects.exists()
@@ -128,13 +129,13 @@ def test_an_opted_in_shortlisted_applicant_is_saved_from_the_applicant_list(
     opt_in(applicant, contactable=False)
     application = Application.objects.get(student=applicant)
     client.force_login(employer)
-    url = reverse("projects:applicants", args=[application.project_id])
+    url = reverse("engagements:applicants", args=[application.project_id])
     assert "Save to talent pool" in client.get(url).content.decode()
 
-    response = client.post(reverse("projects:save_applicant", args=[application.pk]))
+    response = client.post(reverse("outcomes:save_applicant", args=[application.pk]))
 
     entry = TalentPoolEntry.objects.get(student=applicant)
-    assert response.url == reverse("projects:talent_entry", args=[entry.pk])
+    assert response.url == reverse("outcomes:talent_entry", args=[entry.pk])
     assert entry.organization_id == org_id(employer)
     assert entry.added_by == employer
     assert "In your talent pool" in client.get(url).content.decode()
@@ -146,19 +147,19 @@ def test_a_past_student_is_saved_from_the_workspace_without_any_opt_in(
     opt_in(past_student, discoverable=False, contactable=False)
     engagement = past_student.engagements.get()
     client.force_login(employer)
-    workspace = client.get(reverse("projects:workspace", args=[engagement.pk]))
+    workspace = client.get(reverse("engagements:workspace", args=[engagement.pk]))
     assert "Save to talent pool" in workspace.content.decode()
 
-    response = client.post(reverse("projects:save_engagement_student", args=[engagement.pk]))
+    response = client.post(reverse("outcomes:save_engagement_student", args=[engagement.pk]))
 
     entry = TalentPoolEntry.objects.get(student=past_student)
-    assert response.url == reverse("projects:talent_entry", args=[entry.pk])
+    assert response.url == reverse("outcomes:talent_entry", args=[entry.pk])
     # Saving again keeps the one entry.
-    client.post(reverse("projects:save_engagement_student", args=[engagement.pk]))
+    client.post(reverse("outcomes:save_engagement_student", args=[engagement.pk]))
     assert TalentPoolEntry.objects.count() == 1
     assert (
         "Open their entry"
-        in client.get(reverse("projects:workspace", args=[engagement.pk])).content.decode()
+        in client.get(reverse("engagements:workspace", args=[engagement.pk])).content.decode()
     )
 
 
@@ -166,7 +167,7 @@ def test_the_student_cannot_save_themselves_from_their_workspace(client, past_st
     engagement = past_student.engagements.get()
     client.force_login(past_student)
 
-    response = client.post(reverse("projects:save_engagement_student", args=[engagement.pk]))
+    response = client.post(reverse("outcomes:save_engagement_student", args=[engagement.pk]))
 
     assert response.status_code == 404
     assert not TalentPoolEntry.objects.exists()
@@ -181,9 +182,9 @@ def test_blind_review_is_not_broken_by_the_pool(client, employer):
     application = ApplicationFactory(project=project_of(employer), student=student)
     client.force_login(employer)
 
-    applicants_page = client.get(reverse("projects:applicants", args=[application.project_id]))
+    applicants_page = client.get(reverse("engagements:applicants", args=[application.project_id]))
     assert "Save to talent pool" not in applicants_page.content.decode()
-    response = client.post(reverse("projects:save_applicant", args=[application.pk]), follow=True)
+    response = client.post(reverse("outcomes:save_applicant", args=[application.pk]), follow=True)
 
     page = response.content.decode()
     assert "Shortlist this applicant first" in page
@@ -192,7 +193,7 @@ def test_blind_review_is_not_broken_by_the_pool(client, employer):
     with pytest.raises(ValidationError):
         talent.fulltime_mark(actor=employer, student=student, message="Hello")
     assert not FullTimeInterest.objects.exists()
-    pool = client.get(reverse("projects:talent_pool")).content.decode()
+    pool = client.get(reverse("outcomes:talent_pool")).content.decode()
     assert "Zelda" not in pool
 
 
@@ -200,14 +201,14 @@ def test_a_student_who_opts_out_later_disappears_from_the_pool(client, employer,
     opt_in(applicant)
     entry = save(employer, applicant, tags="data")
     client.force_login(employer)
-    assert applicant.get_full_name() in client.get(reverse("projects:talent_pool")).content.decode()
+    assert applicant.get_full_name() in client.get(reverse("outcomes:talent_pool")).content.decode()
 
     opt_in(applicant, discoverable=False)
 
-    pool = client.get(reverse("projects:talent_pool"))
+    pool = client.get(reverse("outcomes:talent_pool"))
     assert applicant.get_full_name() not in pool.content.decode()
     assert pool.context["pool"].hidden == 1
-    assert client.get(reverse("projects:talent_entry", args=[entry.pk])).status_code == 404
+    assert client.get(reverse("outcomes:talent_entry", args=[entry.pk])).status_code == 404
     project = project_of(employer)
     with pytest.raises(ValidationError):
         talent.invitation_send(actor=employer, student=applicant, project_id=project.pk)
@@ -236,17 +237,17 @@ def test_a_pool_entry_is_private_to_its_organization(client, request, entry, who
     project = Project.objects.filter(organization_id=entry.organization_id).first()
 
     for url, method in [
-        (reverse("projects:talent_entry", args=[entry.pk]), "get"),
-        (reverse("projects:talent_entry", args=[entry.pk]), "post"),
-        (reverse("projects:talent_invite", args=[entry.pk]), "post"),
-        (reverse("projects:talent_fulltime", args=[entry.pk]), "post"),
-        (reverse("projects:talent_fulltime_withdraw", args=[entry.pk, interest.pk]), "post"),
-        (reverse("projects:talent_remove", args=[entry.pk]), "post"),
-        (reverse("projects:talent_pool"), "get"),
+        (reverse("outcomes:talent_entry", args=[entry.pk]), "get"),
+        (reverse("outcomes:talent_entry", args=[entry.pk]), "post"),
+        (reverse("outcomes:talent_invite", args=[entry.pk]), "post"),
+        (reverse("outcomes:talent_fulltime", args=[entry.pk]), "post"),
+        (reverse("outcomes:talent_fulltime_withdraw", args=[entry.pk, interest.pk]), "post"),
+        (reverse("outcomes:talent_remove", args=[entry.pk]), "post"),
+        (reverse("outcomes:talent_pool"), "get"),
     ]:
         data = {"tags": "x", "notes": "x", "invite-project": project.pk, "fulltime-message": "x"}
         response = getattr(client, method)(url, data if method == "post" else None)
-        if who == "other_employer" and url == reverse("projects:talent_pool"):
+        if who == "other_employer" and url == reverse("outcomes:talent_pool"):
             assert response.status_code == 200
             assert entry.student.get_full_name() not in response.content.decode()
             assert "Sharp and reliable" not in response.content.decode()
@@ -260,7 +261,7 @@ def test_a_pool_entry_is_private_to_its_organization(client, request, entry, who
 
 
 def test_talent_pages_send_anonymous_visitors_to_log_in(client, entry):
-    for url in (reverse("projects:talent_pool"), reverse("projects:talent_entry", args=[entry.pk])):
+    for url in (reverse("outcomes:talent_pool"), reverse("outcomes:talent_entry", args=[entry.pk])):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
@@ -270,7 +271,7 @@ def test_a_colleague_in_the_same_organization_shares_the_pool(client, entry, emp
     colleague = EmployerFactory(organization=employer.employer_profile.organization).user
     client.force_login(colleague)
 
-    response = client.get(reverse("projects:talent_entry", args=[entry.pk]))
+    response = client.get(reverse("outcomes:talent_entry", args=[entry.pk]))
 
     assert response.status_code == 200
     assert "Sharp and reliable." in response.content.decode()
@@ -304,7 +305,7 @@ def test_the_entry_shows_the_work_and_evaluations_with_this_organization_only(
     entry = save(employer, past_student)
     client.force_login(employer)
 
-    page = client.get(reverse("projects:talent_entry", args=[entry.pk])).content.decode()
+    page = client.get(reverse("outcomes:talent_entry", args=[entry.pk])).content.decode()
 
     assert engagement.project.title in page
     assert "7.50 hours logged" in page
@@ -333,7 +334,7 @@ def test_the_pool_filters_by_tag_and_searches_by_name_and_skill(client, employer
     client.force_login(employer)
 
     def names(**params):
-        pool = client.get(reverse("projects:talent_pool"), params).context["pool"]
+        pool = client.get(reverse("outcomes:talent_pool"), params).context["pool"]
         return sorted(e.student.first_name for e in pool.entries)
 
     assert names() == ["Ada", "Brook", "Cyd"]
@@ -343,7 +344,7 @@ def test_the_pool_filters_by_tag_and_searches_by_name_and_skill(client, employer
     assert names(q="r programming") == ["Ada"]
     assert names(q="nobody") == []
     assert names(tag="x" * 500, q="y" * 5000) == []  # silly input is just no match
-    page = client.get(reverse("projects:talent_pool"))
+    page = client.get(reverse("outcomes:talent_pool"))
     assert page.context["pool"].tags == ["data", "spring hire", "writing"]
 
 
@@ -361,15 +362,15 @@ def test_the_pool_list_runs_the_same_queries_for_2_or_12_students(
     add(2)
     # Every entry matches the filter, so the page always shows (and prefetches for) rows.
     with CaptureQueriesContext(connection) as few:
-        response = client.get(reverse("projects:talent_pool"), {"tag": "data"})
+        response = client.get(reverse("outcomes:talent_pool"), {"tag": "data"})
     assert len(response.context["pool"].entries) == 2
     add(10)
     with CaptureQueriesContext(connection) as many:
-        response = client.get(reverse("projects:talent_pool"), {"tag": "data"})
+        response = client.get(reverse("outcomes:talent_pool"), {"tag": "data"})
     assert len(response.context["pool"].entries) == 12
     assert len(many.captured_queries) == len(few.captured_queries)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("projects:talent_pool"))
+        response = client.get(reverse("outcomes:talent_pool"))
     assert len(response.context["pool"].entries) == 12
 
 
@@ -380,7 +381,7 @@ def test_tags_are_normalized_and_notes_saved(client, entry, employer):
     client.force_login(employer)
 
     response = client.post(
-        reverse("projects:talent_entry", args=[entry.pk]),
+        reverse("outcomes:talent_entry", args=[entry.pk]),
         {"tags": " Data ,  Spring   Hire, data,, ", "notes": "  Call in March.  "},
     )
 
@@ -388,7 +389,7 @@ def test_tags_are_normalized_and_notes_saved(client, entry, employer):
     entry.refresh_from_db()
     assert entry.tags == ",data,spring hire,"
     assert entry.notes == "Call in March."
-    client.post(reverse("projects:talent_entry", args=[entry.pk]), {"tags": "", "notes": ""})
+    client.post(reverse("outcomes:talent_entry", args=[entry.pk]), {"tags": "", "notes": ""})
     entry.refresh_from_db()
     assert (entry.tags, entry.notes) == ("", "")
 
@@ -405,7 +406,7 @@ def test_tags_are_normalized_and_notes_saved(client, entry, employer):
 def test_bad_tags_or_notes_are_refused_where_typed(client, entry, employer, data, message):
     client.force_login(employer)
 
-    response = client.post(reverse("projects:talent_entry", args=[entry.pk]), data)
+    response = client.post(reverse("outcomes:talent_entry", args=[entry.pk]), data)
 
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -417,9 +418,9 @@ def test_bad_tags_or_notes_are_refused_where_typed(client, entry, employer, data
 def test_removing_a_student_from_the_pool(client, entry, employer):
     client.force_login(employer)
 
-    response = client.post(reverse("projects:talent_remove", args=[entry.pk]))
+    response = client.post(reverse("outcomes:talent_remove", args=[entry.pk]))
 
-    assert response.url == reverse("projects:talent_pool")
+    assert response.url == reverse("outcomes:talent_pool")
     assert not TalentPoolEntry.objects.exists()
 
 
@@ -434,7 +435,7 @@ def test_an_invitation_reaches_the_student_who_applies_in_one_click(
 
     with on_commit():
         response = client.post(
-            reverse("projects:talent_invite", args=[entry.pk]),
+            reverse("outcomes:talent_invite", args=[entry.pk]),
             {"invite-project": project.pk, "invite-message": "You would be great at this."},
         )
 
@@ -459,16 +460,17 @@ def test_an_invitation_reaches_the_student_who_applies_in_one_click(
     assert apply_url in dashboard
     assert "invited you to apply" in client.get(apply_url).content.decode()
 
-    client.post(
-        apply_url,
-        {"cover_note": "Happy to help again.", "confirmed_availability": "on"},
-    )
+    with on_commit():
+        client.post(
+            apply_url,
+            {"cover_note": "Happy to help again.", "confirmed_availability": "on"},
+        )
 
     invitation.refresh_from_db()
     assert invitation.status == "applied"
     assert "Invitations to apply" not in client.get(reverse("student_dashboard")).content.decode()
     client.force_login(employer)
-    applicants = client.get(reverse("projects:applicants", args=[project.pk])).content.decode()
+    applicants = client.get(reverse("engagements:applicants", args=[project.pk])).content.decode()
     assert "Invited</span>" in applicants
     assert "Invited, not applied yet" not in applicants
 
@@ -479,7 +481,7 @@ def test_a_student_who_is_not_contactable_gets_no_invitation(client, entry, empl
     client.force_login(employer)
 
     response = client.post(
-        reverse("projects:talent_invite", args=[entry.pk]), {"invite-project": project.pk}
+        reverse("outcomes:talent_invite", args=[entry.pk]), {"invite-project": project.pk}
     )
 
     assert response.status_code == 400
@@ -495,7 +497,7 @@ def test_a_student_declines_an_invitation(client, entry, employer, past_student)
     invitation = talent.invitation_send(actor=employer, student=past_student, project_id=project.pk)
     client.force_login(past_student)
 
-    response = client.post(reverse("projects:invitation_decline", args=[invitation.pk]))
+    response = client.post(reverse("outcomes:invitation_decline", args=[invitation.pk]))
 
     assert response.url == reverse("student_dashboard")
     invitation.refresh_from_db()
@@ -503,7 +505,7 @@ def test_a_student_declines_an_invitation(client, entry, employer, past_student)
     assert "Invitations to apply" not in client.get(reverse("student_dashboard")).content.decode()
     assert Notification.objects.filter(recipient=employer, kind="invitation.declined").exists()
     client.force_login(employer)
-    applicants = client.get(reverse("projects:applicants", args=[project.pk])).content.decode()
+    applicants = client.get(reverse("engagements:applicants", args=[project.pk])).content.decode()
     assert "Invited, not applied yet" in applicants
     assert past_student.get_full_name() in applicants
 
@@ -515,7 +517,7 @@ def test_a_student_cannot_decline_someone_elses_invitation(client, entry, employ
     client.force_login(other_student)
 
     assert (
-        client.post(reverse("projects:invitation_decline", args=[invitation.pk])).status_code == 404
+        client.post(reverse("outcomes:invitation_decline", args=[invitation.pk])).status_code == 404
     )
     invitation.refresh_from_db()
     assert invitation.status == "sent"
@@ -555,7 +557,7 @@ def test_bad_invitations_get_a_clear_message_and_change_nothing(
     client.force_login(employer)
 
     response = client.post(
-        reverse("projects:talent_invite", args=[entry.pk]),
+        reverse("outcomes:talent_invite", args=[entry.pk]),
         {
             "invite-project": project_id,
             "invite-message": "x" * 1001 if case == "long" else "Hello",
@@ -577,7 +579,7 @@ def test_a_full_time_interest_reaches_a_contactable_student_who_replies(
 
     with on_commit():
         response = client.post(
-            reverse("projects:talent_fulltime", args=[entry.pk]),
+            reverse("outcomes:talent_fulltime", args=[entry.pk]),
             {"fulltime-message": "We are hiring a junior analyst in June."},
             follow=True,
         )
@@ -594,7 +596,7 @@ def test_a_full_time_interest_reaches_a_contactable_student_who_replies(
     assert "We are hiring a junior analyst in June." in dashboard
     with on_commit():
         response = client.post(
-            reverse("projects:fulltime_reply", args=[interest.pk]),
+            reverse("outcomes:fulltime_reply", args=[interest.pk]),
             {f"reply-{interest.pk}-answer": "interested", f"reply-{interest.pk}-reply": "Yes!"},
         )
 
@@ -611,7 +613,7 @@ def test_a_full_time_interest_reaches_a_contactable_student_who_replies(
         in client.get(reverse("student_dashboard")).content.decode()
     )
     client.force_login(employer)
-    page = client.get(reverse("projects:talent_entry", args=[entry.pk])).content.decode()
+    page = client.get(reverse("outcomes:talent_entry", args=[entry.pk])).content.decode()
     assert "replied" in page and "Yes!" in page
 
 
@@ -623,7 +625,7 @@ def test_a_full_time_interest_in_a_student_who_is_not_contactable_is_kept_privat
 
     with on_commit():
         response = client.post(
-            reverse("projects:talent_fulltime", args=[entry.pk]),
+            reverse("outcomes:talent_fulltime", args=[entry.pk]),
             {"fulltime-message": "We are hiring."},
             follow=True,
         )
@@ -637,7 +639,7 @@ def test_a_full_time_interest_in_a_student_who_is_not_contactable_is_kept_privat
     assert not [m for m in mail.outbox if "full-time" in m.subject]
     client.force_login(past_student)
     assert "We are hiring." not in client.get(reverse("student_dashboard")).content.decode()
-    assert client.get(reverse("projects:fulltime_reply", args=[interest.pk])).status_code == 404
+    assert client.get(reverse("outcomes:fulltime_reply", args=[interest.pk])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -651,7 +653,7 @@ def test_a_full_time_interest_in_a_student_who_is_not_contactable_is_kept_privat
 def test_a_full_time_mark_needs_a_short_message(client, entry, employer, data, message):
     client.force_login(employer)
 
-    response = client.post(reverse("projects:talent_fulltime", args=[entry.pk]), data)
+    response = client.post(reverse("outcomes:talent_fulltime", args=[entry.pk]), data)
 
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -664,7 +666,7 @@ def test_one_open_full_time_mark_per_student_until_withdrawn(client, entry, empl
         talent.fulltime_mark(actor=employer, student=entry.student, message="Two")
     client.force_login(employer)
 
-    client.post(reverse("projects:talent_fulltime_withdraw", args=[entry.pk, first.pk]))
+    client.post(reverse("outcomes:talent_fulltime_withdraw", args=[entry.pk, first.pk]))
 
     first.refresh_from_db()
     assert first.status == "withdrawn"
@@ -684,7 +686,7 @@ def test_a_bad_reply_is_refused_where_typed(client, entry, employer, data, messa
     client.force_login(entry.student)
 
     response = client.post(
-        reverse("projects:fulltime_reply", args=[interest.pk]),
+        reverse("outcomes:fulltime_reply", args=[interest.pk]),
         {f"reply-{interest.pk}-{k}": v for k, v in data.items()},
     )
 
@@ -698,7 +700,7 @@ def test_only_the_student_replies_to_their_full_time_interest(
     client, entry, employer, other_student, other_employer
 ):
     interest = talent.fulltime_mark(actor=employer, student=entry.student, message="Hi")
-    url = reverse("projects:fulltime_reply", args=[interest.pk])
+    url = reverse("outcomes:fulltime_reply", args=[interest.pk])
     client.force_login(other_student)
     assert client.post(url, {f"reply-{interest.pk}-answer": "interested"}).status_code == 404
     client.force_login(other_employer)
@@ -792,12 +794,12 @@ def test_a_pool_entry_links_the_public_record_of_approved_work(client, employer,
     entry = save(employer, student)
     record = engagement.verified_experience
     client.force_login(employer)
-    url = reverse("projects:talent_entry", args=[entry.pk])
+    url = reverse("outcomes:talent_entry", args=[entry.pk])
 
     page = client.get(url).content.decode()
     assert "Pricing scan" in page
-    assert reverse("records:verify", args=[record.code]) in page
+    assert reverse("outcomes:verify", args=[record.code]) in page
 
     record.is_public = False
     record.save(update_fields=["is_public"])
-    assert reverse("records:verify", args=[record.code]) not in client.get(url).content.decode()
+    assert reverse("outcomes:verify", args=[record.code]) not in client.get(url).content.decode()

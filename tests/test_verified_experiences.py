@@ -17,11 +17,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import AuditEvent, Notification
-from feedback import records
+from engagements import services as engagements
 from feedback import services as feedback_services
+from outcomes import records
 from outcomes.models import VerifiedExperience
 from payments import services as payments
-from projects import engagements
 from tests.factories import (
     AdminFactory,
     CareerStaffFactory,
@@ -33,6 +33,7 @@ from tests.factories import (
     accepted_engagement,
     employer_of,
 )
+from tests.helpers import run_after_commit
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,7 @@ def finish(*, student=None, project=None, quarters=46, files=("pricing-table.xls
         ),
     )
     engagements.submission_approve(actor=employer_of(engagement.project), engagement=engagement)
+    run_after_commit()
     engagement.refresh_from_db()
     return engagement
 
@@ -93,7 +95,7 @@ def record_of(engagement) -> VerifiedExperience:
     return VerifiedExperience.objects.get(engagement=engagement)
 
 
-def verify_url(record, name="records:verify"):
+def verify_url(record, name="outcomes:verify"):
     return reverse(name, args=[record.code])
 
 
@@ -106,7 +108,7 @@ def test_approval_issues_exactly_one_record():
     assert VerifiedExperience.objects.filter(engagement=engagement).count() == 1
     # Approving again (a double click, a replayed sweep) changes nothing.
     engagements.submission_approve(actor=employer_of(engagement.project), engagement=engagement)
-    records.experience_record(engagement=engagement)
+    records.experience_record(engagement_id=engagement.pk)
     assert VerifiedExperience.objects.filter(engagement=engagement).count() == 1
 
 
@@ -121,7 +123,7 @@ def test_the_code_is_random_and_not_derived_from_ids():
     # Issued again for the very same engagement, the code is a new one.
     engagement = first.engagement
     VerifiedExperience.objects.filter(pk=first.pk).delete()
-    again = records.experience_record(engagement=engagement)
+    again = records.experience_record(engagement_id=engagement.pk)
     assert again.code != first.code
 
 
@@ -133,6 +135,7 @@ def test_the_automatic_approval_issues_the_record_too():
         data=engagements.SubmissionData(note="Done", links=["https://example.com/x"], files=[]),
     )
     engagements.submission_approve(actor=None, engagement=engagement)
+    run_after_commit()
 
     assert VerifiedExperience.objects.filter(engagement=engagement).count() == 1
 
@@ -140,7 +143,7 @@ def test_the_automatic_approval_issues_the_record_too():
 def test_work_that_is_not_approved_gets_no_record():
     engagement = accepted_engagement()
 
-    assert records.experience_record(engagement=engagement) is None
+    assert records.experience_record(engagement_id=engagement.pk) is None
     assert not VerifiedExperience.objects.filter(engagement=engagement).exists()
 
 
@@ -215,7 +218,7 @@ def test_anyone_can_open_a_public_record(client):
     assert "s3cr3t-share-token" not in text
     assert "private contents" not in text
     deliverable = engagement.submissions.get().files.get()
-    assert reverse("projects:download_file", args=[deliverable.pk]) not in text
+    assert reverse("engagements:download_file", args=[deliverable.pk]) not in text
     # The fee is not part of the record.
     assert "$400" not in text
 
@@ -255,7 +258,7 @@ def test_a_hidden_or_revoked_record_says_so_and_shows_nothing_else(client, state
 
 def test_an_unknown_code_is_not_found(client):
     finish()
-    for name in ("records:verify", "records:certificate", "records:badge_assertion"):
+    for name in ("outcomes:verify", "outcomes:certificate", "outcomes:badge_assertion"):
         assert client.get(reverse(name, args=["no-such-code"])).status_code == 404
 
 
@@ -302,7 +305,7 @@ def test_the_certificate_is_a_pdf_of_the_record_even_with_accents_and_curly_quot
     engagement = finish(student=student, project=project)
     record = record_of(engagement)
 
-    response = client.get(verify_url(record, "records:certificate"))
+    response = client.get(verify_url(record, "outcomes:certificate"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -321,7 +324,7 @@ def test_a_hidden_records_certificate_is_for_its_student_only(client):
     records.experience_set_visibility(
         actor=engagement.student, record=record, is_public=False, show_evaluation=False
     )
-    url = verify_url(record, "records:certificate")
+    url = verify_url(record, "outcomes:certificate")
 
     assert client.get(url).status_code == 404
     client.force_login(StudentFactory().user)
@@ -336,7 +339,7 @@ def test_a_revoked_record_has_no_certificate_even_for_its_student(client):
     records.experience_revoke(actor=AdminFactory(), record=record, reason="Disputed later")
     client.force_login(engagement.student)
 
-    assert client.get(verify_url(record, "records:certificate")).status_code == 404
+    assert client.get(verify_url(record, "outcomes:certificate")).status_code == 404
 
 
 # --- Open Badges ---------------------------------------------------------------------------------
@@ -358,11 +361,11 @@ def test_the_badge_follows_the_open_badges_2_hosted_shape(client):
     engagement = finish()
     record = record_of(engagement)
 
-    assertion = get_json(client, verify_url(record, "records:badge_assertion"))
+    assertion = get_json(client, verify_url(record, "outcomes:badge_assertion"))
 
     assert assertion["@context"] == "https://w3id.org/openbadges/v2"
     assert assertion["type"] == "Assertion"
-    assert assertion["id"] == "http://testserver" + verify_url(record, "records:badge_assertion")
+    assert assertion["id"] == "http://testserver" + verify_url(record, "outcomes:badge_assertion")
     recipient = assertion["recipient"]
     assert recipient["type"] == "email"
     assert recipient["hashed"] is True
@@ -374,7 +377,7 @@ def test_the_badge_follows_the_open_badges_2_hosted_shape(client):
     assert timezone.datetime.fromisoformat(assertion["issuedOn"]) == engagement.approved_at
     assert "revoked" not in assertion
     # Every address resolves.
-    assert path_of(assertion["id"]) == verify_url(record, "records:badge_assertion")
+    assert path_of(assertion["id"]) == verify_url(record, "outcomes:badge_assertion")
     assert client.get(path_of(assertion["evidence"])).status_code == 200
     badge = get_json(client, path_of(assertion["badge"]))
     assert badge["@context"] == "https://w3id.org/openbadges/v2"
@@ -398,13 +401,13 @@ def test_a_revoked_badge_is_gone_and_says_why(client):
     record = record_of(finish())
     records.experience_revoke(actor=AdminFactory(), record=record, reason="Awarded in error")
 
-    revoked = get_json(client, verify_url(record, "records:badge_assertion"), status=410)
+    revoked = get_json(client, verify_url(record, "outcomes:badge_assertion"), status=410)
 
     assert revoked["revoked"] is True
     assert revoked["revocationReason"] == "Awarded in error"
-    assert revoked["id"].endswith(verify_url(record, "records:badge_assertion"))
+    assert revoked["id"].endswith(verify_url(record, "outcomes:badge_assertion"))
     assert "recipient" not in revoked
-    assert client.get(verify_url(record, "records:badge_class")).status_code == 404
+    assert client.get(verify_url(record, "outcomes:badge_class")).status_code == 404
 
 
 def test_a_hidden_records_badge_is_not_found(client):
@@ -414,15 +417,15 @@ def test_a_hidden_records_badge_is_not_found(client):
         actor=engagement.student, record=record, is_public=False, show_evaluation=False
     )
 
-    assert client.get(verify_url(record, "records:badge_assertion")).status_code == 404
-    assert client.get(verify_url(record, "records:badge_class")).status_code == 404
+    assert client.get(verify_url(record, "outcomes:badge_assertion")).status_code == 404
+    assert client.get(verify_url(record, "outcomes:badge_class")).status_code == 404
 
 
 # --- The student's pages ------------------------------------------------------------------------
 
 
 def detail_url(record):
-    return reverse("records:experience", args=[record.pk])
+    return reverse("outcomes:experience", args=[record.pk])
 
 
 def test_the_owner_sees_and_changes_their_record(client):
@@ -432,12 +435,12 @@ def test_the_owner_sees_and_changes_their_record(client):
 
     page = client.get(detail_url(record))
     assert page.status_code == 200
-    assert reverse("records:experience_resume", args=[record.pk]).encode() in page.content
+    assert reverse("outcomes:experience_resume", args=[record.pk]).encode() in page.content
     assert b"linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in page.content
     assert ("http://testserver" + verify_url(record)).encode() in page.content
 
     response = client.post(
-        reverse("records:experience_visibility", args=[record.pk]), {"show_evaluation": "on"}
+        reverse("outcomes:experience_visibility", args=[record.pk]), {"show_evaluation": "on"}
     )
     assert response.status_code == 302
     record.refresh_from_db()
@@ -461,11 +464,11 @@ def test_others_never_see_a_students_record_page(client, who):
 
     assert client.get(detail_url(record)).status_code == 404
     visibility = client.post(
-        reverse("records:experience_visibility", args=[record.pk]), {"is_public": ""}
+        reverse("outcomes:experience_visibility", args=[record.pk]), {"is_public": ""}
     )
     assert visibility.status_code == 404
     saved = client.post(
-        reverse("records:experience_resume", args=[record.pk]), {"bullet_1": "Mine now"}
+        reverse("outcomes:experience_resume", args=[record.pk]), {"bullet_1": "Mine now"}
     )
     assert saved.status_code == 404
     record.refresh_from_db()
@@ -487,9 +490,9 @@ def test_career_staff_of_the_school_and_admins_read_the_record_only(client, who)
 
     assert page.status_code == 200
     assert b"only the student can change it" in page.content
-    assert reverse("records:experience_resume", args=[record.pk]).encode() not in page.content
+    assert reverse("outcomes:experience_resume", args=[record.pk]).encode() not in page.content
     assert (
-        client.post(reverse("records:experience_visibility", args=[record.pk]), {}).status_code
+        client.post(reverse("outcomes:experience_visibility", args=[record.pk]), {}).status_code
         == 404
     )
     record.refresh_from_db()
@@ -514,11 +517,11 @@ def test_the_list_shows_only_the_students_own_records_in_a_fixed_number_of_queri
     client.force_login(student)
 
     with django_assert_max_num_queries(12) as few:
-        client.get(reverse("records:experiences"))
+        client.get(reverse("outcomes:experiences"))
     for _ in range(4):
         finish(student=student)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        page = client.get(reverse("records:experiences"))
+        page = client.get(reverse("outcomes:experiences"))
 
     assert page.status_code == 200
     for record in mine:
@@ -529,7 +532,7 @@ def test_the_list_shows_only_the_students_own_records_in_a_fixed_number_of_queri
 def test_only_students_open_the_list(client, employer, career_staff):
     for user in (employer, career_staff):
         client.force_login(user)
-        assert client.get(reverse("records:experiences")).status_code == 403
+        assert client.get(reverse("outcomes:experiences")).status_code == 403
 
 
 def test_the_dashboard_card_runs_at_most_two_queries(django_assert_max_num_queries):

@@ -19,6 +19,7 @@ from accounts.models import (
     WorkAuthorization,
 )
 from accounts.selectors import acceptance_blocker
+from engagements import services as engagement_services
 from projects import applications
 from projects.models import Application, ApplicationStatus, Project, ProjectStatus
 from projects.services import project_publish
@@ -323,7 +324,7 @@ def test_a_verified_cpt_past_its_end_date_blocks_acceptance_and_shows_as_expired
 
     assert "expired" in acceptance_blocker(profile)
     with pytest.raises(ValidationError):
-        applications.application_accept(
+        engagement_services.application_accept(
             actor=employer_of(application.project), application=application
         )
     page = dashboard(client, profile.user)
@@ -344,7 +345,7 @@ def test_a_verified_cpt_not_yet_valid_blocks_acceptance(school, career_staff):
     assert "valid only from" in acceptance_blocker(profile)
     application = ApplicationFactory(student=profile.user)
     with pytest.raises(ValidationError):
-        applications.application_accept(
+        engagement_services.application_accept(
             actor=employer_of(application.project), application=application
         )
 
@@ -359,7 +360,7 @@ def test_a_verified_cpt_valid_today_can_be_accepted(school, career_staff):
     profile.refresh_from_db()
     application = ApplicationFactory(student=profile.user)
 
-    engagement = applications.application_accept(
+    engagement = engagement_services.application_accept(
         actor=employer_of(application.project), application=application
     )
 
@@ -457,7 +458,9 @@ def test_suspending_closes_open_projects_and_tells_the_applicants(
     assert Notification.objects.filter(
         recipient=employer_of(project), kind="organization.suspended"
     ).exists()
-    assert AuditEvent.objects.get(action="organization.suspended").data["projects_closed"] == 1
+    assert AuditEvent.objects.filter(action="organization.suspended").count() == 1
+    closing = AuditEvent.objects.get(action="organization.projects_closed")
+    assert closing.data["projects_closed"] == 1
     with pytest.raises(ValidationError):
         project_publish(actor=employer_of(project), project=draft)
 
@@ -485,11 +488,12 @@ def test_only_admins_suspend_and_always_with_a_reason(
 
 
 def test_reinstating_restores_verification_but_not_the_closed_projects(
-    employer_with_applicants, platform_admin
+    employer_with_applicants, platform_admin, on_commit
 ):
     project, waiting, draft = employer_with_applicants
     org = project.organization
-    services.organization_suspend(actor=platform_admin, organization=org, reason="Checking")
+    with on_commit():
+        services.organization_suspend(actor=platform_admin, organization=org, reason="Checking")
 
     services.organization_reinstate(actor=platform_admin, organization=org)
 

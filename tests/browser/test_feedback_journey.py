@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from engagements import services as engagements
 from feedback.models import FeedbackSession
-from projects import engagements
 from tests.browser.helpers import field
 from tests.factories import ProjectFactory, StudentFactory, accepted_engagement
 

@@ -4,8 +4,8 @@ project; the student finds the invitation on their dashboard and opens the apply
 import pytest
 
 from accounts.models import StudentProfile
+from outcomes import talent
 from outcomes.models import FullTimeInterest, Invitation, TalentPoolEntry
-from projects import talent
 from tests.browser.helpers import field
 from tests.factories import ProjectFactory, StudentFactory, accepted_engagement
 

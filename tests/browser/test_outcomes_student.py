@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from feedback import oversight
 from outcomes.models import VerifiedExperience
+from oversight import services as oversight
 from tests.factories import CareerStaffFactory, ProjectFactory, SkillFactory, StudentFactory
 from tests.test_verified_experiences import evaluate, finish
 

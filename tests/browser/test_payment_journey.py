@@ -5,8 +5,8 @@ import re
 import pytest
 from django.utils import timezone
 
+from engagements import services as engagements
 from payments.models import Payout
-from projects import engagements
 from tests.browser.helpers import field
 from tests.factories import ApplicationFactory, ProjectFactory, StudentFactory
 

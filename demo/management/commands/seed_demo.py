@@ -1,0 +1,47 @@
+"""Demo data for `make run`, created once, and the demo logins printed every time."""
+
+from contextlib import contextmanager
+
+from django.core.management.base import BaseCommand
+
+from demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_accounts
+from demo.outcomes import seed_outcomes
+from demo.oversight import seed_oversight
+from demo.projects import seed_projects
+from marketplace.celery import app as celery_app
+from payments.gateways import test_mode
+
+
+class Command(BaseCommand):
+    help = "Create demo schools, accounts, projects and engagements (once); print the logins."
+
+    def handle(self, *args, **options):
+        # Each step commits as a user's request would, and what follows a commit (sessions
+        # planned, records issued, mail) runs here rather than waiting for a worker.
+        with _tasks_run_here():
+            created = seed_accounts()
+            if test_mode():
+                created = seed_projects() or created
+                created = seed_oversight() or created
+                created = seed_outcomes() or created
+            else:
+                self.stdout.write(
+                    "Stripe keys are set: demo projects and payments are not created."
+                )
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready" + (" (created)." if created else "."))
+        )
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        for email, what in DEMO_LOGINS:
+            self.stdout.write(f"  {email:<26} {what}")
+
+
+@contextmanager
+def _tasks_run_here():
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = eager

@@ -1,0 +1,181 @@
+"""Reads for engagement pages: the applicant list with acceptance blockers, the student's and
+the organization's engagements, and the workspace. Each runs a fixed number of queries,
+whatever the data. Other apps add their own parts of these pages through template tags
+(feedback sessions, payments, career outcomes, coaching)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from accounts.models import StudentProfile
+from engagements.models import (
+    LIVE_ENGAGEMENT_STATUSES,
+    WORKING_STATUSES,
+    Engagement,
+    EngagementStatus,
+    Message,
+    ScopeExtension,
+    Submission,
+    TimeEntry,
+)
+from engagements.services.acceptance import blockers_for
+from marketplace.pricing import price
+from projects.models import Application, ApplicationStatus, Project
+
+# --- Applicants ---------------------------------------------------------------------------
+
+
+@dataclass
+class Applicant:
+    """One application as the employer sees it; blind until shortlisted."""
+
+    application: Application
+    number: int
+    revealed: bool
+    blockers: list[str]
+
+
+def live_engagement_counts(student_ids: list[int]) -> dict[int, int]:
+    rows = (
+        Engagement.objects.filter(student_id__in=student_ids, status__in=LIVE_ENGAGEMENT_STATUSES)
+        .values("student_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["student_id"]: row["n"] for row in rows}
+
+
+APPLICANT_ORDER = {
+    ApplicationStatus.SHORTLISTED: 0,
+    ApplicationStatus.SUBMITTED: 1,
+    ApplicationStatus.ACCEPTED: 2,
+    ApplicationStatus.DECLINED: 3,
+    ApplicationStatus.WITHDRAWN: 4,
+}
+
+
+def applicants_for_project(project: Project) -> list[Applicant]:
+    """Every application of a project, numbered in the order they arrived, in a fixed
+    number of queries whatever their count."""
+    applications = list(
+        Application.objects.filter(project=project)
+        .select_related(
+            "student", "student__student_profile", "student__student_profile__school", "engagement"
+        )
+        .prefetch_related("answers__question", "student__student_profile__skills")
+        .order_by("created_at", "pk")
+    )
+    live = live_engagement_counts([a.student_id for a in applications])
+    applicants = []
+    for number, application in enumerate(applications, start=1):
+        profile = getattr(application.student, "student_profile", None)
+        pending = application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED)
+        applicants.append(
+            Applicant(
+                application=application,
+                number=number,
+                revealed=application.status
+                in (ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED),
+                blockers=blockers_for(profile, live.get(application.student_id, 0))
+                if pending
+                else [],
+            )
+        )
+    applicants.sort(key=lambda a: (APPLICANT_ORDER[a.application.status], a.number))
+    return applicants
+
+
+# --- Lists of engagements ----------------------------------------------------------------
+
+
+@dataclass
+class StudentEngagements:
+    engagements: list[Engagement]
+    # Why employers cannot accept the student now (empty when they can).
+    blockers: list[str]
+
+
+def student_engagements(student) -> StudentEngagements:
+    """The student's engagements and what stops them being accepted again (two queries)."""
+    engagements = list(
+        Engagement.objects.filter(student=student)
+        .select_related("project", "organization")
+        .order_by("-accepted_at")
+    )
+    profile = StudentProfile.objects.filter(user=student).first()
+    live = sum(1 for e in engagements if e.is_live)
+    return StudentEngagements(engagements=engagements, blockers=blockers_for(profile, live))
+
+
+def organization_engagements(organization_id: int, limit: int = 50) -> list[Engagement]:
+    return list(
+        Engagement.objects.filter(organization_id=organization_id)
+        .select_related("project", "student")
+        .order_by("-accepted_at")[:limit]
+    )
+
+
+# --- The workspace -------------------------------------------------------------------------
+
+
+@dataclass
+class Workspace:
+    engagement: Engagement
+    role: str
+    time_entries: list
+    submissions: list
+    messages: list
+    events: list
+    open_extension: ScopeExtension | None
+    extensions: list
+    can: dict
+    platform_fee_cents: int = 0
+    funding_total_cents: int = 0
+    extension_total_cents: int = 0
+
+
+def workspace(engagement: Engagement, role: str) -> Workspace:
+    """The engagement's own part of the workspace page, in a fixed number of queries."""
+    extensions = list(ScopeExtension.objects.filter(engagement=engagement).order_by("-proposed_at"))
+    open_extension = next((x for x in extensions if x.status in ("proposed", "accepted")), None)
+    _, platform_fee, total = price(engagement.fee_cents)
+    return Workspace(
+        engagement=engagement,
+        role=role,
+        platform_fee_cents=platform_fee,
+        funding_total_cents=total,
+        extension_total_cents=price(open_extension.extra_fee_cents)[2] if open_extension else 0,
+        time_entries=list(TimeEntry.objects.filter(engagement=engagement)),
+        submissions=list(
+            Submission.objects.filter(engagement=engagement)
+            .select_related("reviewed_by")
+            .prefetch_related("files")
+        ),
+        messages=list(Message.objects.filter(engagement=engagement).select_related("author")),
+        events=list(engagement.events.select_related("actor")),
+        open_extension=open_extension,
+        extensions=extensions,
+        can=workspace_permissions(engagement, role, open_extension),
+    )
+
+
+def workspace_permissions(engagement: Engagement, role: str, open_extension=None) -> dict:
+    """What the viewer may do on the workspace now (the services check it again)."""
+    status = engagement.status
+    working = status in WORKING_STATUSES
+    student, employer = role == "student", role == "employer"
+    return {
+        "log_time": student and working,
+        "submit": student
+        and status in (EngagementStatus.ACTIVE, EngagementStatus.REVISION_REQUESTED),
+        "review": employer and status == EngagementStatus.SUBMITTED,
+        "extend": employer and working,
+        "message": student or employer,
+        # Career staff see that messages exist; their text only once a dispute is open.
+        "read_messages": role != "staff" or status == EngagementStatus.DISPUTED,
+        "cancel": (student or employer) and engagement.is_live,
+        "fund": employer and status == EngagementStatus.AWAITING_FUNDING,
+        "fund_extension": employer
+        and working
+        and open_extension is not None
+        and open_extension.status == "accepted",
+    }

@@ -1,0 +1,140 @@
+"""Either side asks to stop; a platform admin settles what cannot simply be cancelled."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.notifications import notify
+from accounts.selectors import organization_employers, platform_admins
+from accounts.services import audit
+from engagements import lifecycle, ports
+from engagements.lifecycle import By
+from engagements.models import LIVE_ENGAGEMENT_STATUSES, Engagement, EngagementStatus
+from engagements.services.common import record_event, require_side, workspace_url
+from engagements.signals import announce, engagement_cancelled, engagement_settled
+from marketplace.money import dollars
+
+
+@transaction.atomic(durable=True)
+def engagement_request_cancel(*, actor: User, engagement: Engagement, reason: str) -> Engagement:
+    """Either side asks to stop.
+
+    Before any hours are logged the engagement is cancelled at once (the employer's funding
+    is refunded in full). After that, hours were worked and must be paid fairly: the
+    engagement becomes disputed and a platform admin settles it.
+    """
+    engagement = lifecycle.lock(engagement)
+    side = require_side(actor, engagement, "can ask to cancel")
+    if engagement.status in (EngagementStatus.CANCELLED, EngagementStatus.DISPUTED):
+        return engagement
+    if engagement.status not in LIVE_ENGAGEMENT_STATUSES:
+        raise ValidationError("An approved engagement cannot be cancelled.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why; the other side and our team will read it."})
+    engagement.cancel_requested_by = actor
+    engagement.cancel_reason = reason.strip()
+    other_side = (
+        organization_employers(engagement.organization_id)
+        if side == By.STUDENT
+        else [engagement.student]
+    )
+    if engagement.logged_quarters == 0:
+        lifecycle.transition(
+            engagement,
+            to=EngagementStatus.CANCELLED,
+            by=side,
+            also=("cancel_requested_by", "cancel_reason"),
+        )
+        # No work was done: the employer gets back everything they paid.
+        ports.money().refund_unstarted(
+            engagement=engagement, reason=f"Cancelled before any work: {reason.strip()}"
+        )
+        record_event(
+            engagement,
+            actor,
+            "cancelled",
+            f"Cancelled by {actor.get_full_name()}: {reason.strip()}",
+        )
+        message = f"“{engagement.project.title}” was cancelled"
+        announce(engagement_cancelled, engagement)
+    else:
+        lifecycle.transition(
+            engagement,
+            to=EngagementStatus.DISPUTED,
+            by=side,
+            also=("cancel_requested_by", "cancel_reason"),
+        )
+        record_event(
+            engagement,
+            actor,
+            "disputed",
+            f"{actor.get_full_name()} asked to cancel after {engagement.logged_hours:g} hours: "
+            "a platform admin will settle it.",
+        )
+        message = f"Cancellation requested on “{engagement.project.title}”: our team will settle it"
+        other_side = other_side + platform_admins()
+    audit(
+        actor=actor,
+        action=f"engagement.{engagement.status}",
+        target=engagement,
+        summary=f"{actor.email} asked to cancel “{engagement.project.title}”",
+        data={"reason": engagement.cancel_reason, "logged_quarters": engagement.logged_quarters},
+    )
+    notify(
+        recipients=other_side,
+        kind="engagement.cancelled",
+        key=f"engagement-{engagement.pk}-{engagement.status}",
+        message=message,
+        url=workspace_url(engagement),
+        context={"details": f"Reason given: {engagement.cancel_reason}"},
+    )
+    return engagement
+
+
+def engagement_settle(
+    *, engagement: Engagement, actor: User, student_cents: int, note: str
+) -> Engagement:
+    """A platform admin settled the dispute (inside payments' settlement, which holds the
+    engagement's lock and moves the money)."""
+    now = timezone.now()
+    engagement.settled_at = now
+    engagement.settlement_note = note
+    lifecycle.transition(
+        engagement,
+        to=EngagementStatus.CANCELLED,
+        by=By.PLATFORM_ADMIN,
+        at=now,
+        also=("settled_at", "settlement_note"),
+    )
+    record_event(
+        engagement,
+        actor,
+        "settled",
+        f"Dispute settled by the platform: {dollars(student_cents)} to the student. {note}",
+    )
+    notify(
+        recipients=[engagement.student, *organization_employers(engagement.organization_id)],
+        kind="engagement.settled",
+        key=f"engagement-{engagement.pk}-settled",
+        message=f"The dispute on “{engagement.project.title}” is settled",
+        url=workspace_url(engagement),
+        context={"details": f"{dollars(student_cents)} goes to the student. {note}"},
+    )
+    announce(engagement_settled, engagement)
+    return engagement
+
+
+def engagement_mark_paid(*, engagement: Engagement) -> Engagement:
+    """The student's payout went through (inside the payout's transaction, engagement locked)."""
+    if engagement.status == EngagementStatus.APPROVED:
+        lifecycle.transition(engagement, to=EngagementStatus.PAID, by=By.SYSTEM)
+        record_event(
+            engagement, None, "paid", f"The student was paid {dollars(engagement.fee_cents)}."
+        )
+    elif engagement.paid_at is None:
+        # A settled dispute stays cancelled; the date says the settled amount went out.
+        engagement.paid_at = timezone.now()
+        engagement.save(update_fields=["paid_at"])
+        record_event(engagement, None, "paid", "The settled amount was paid to the student.")
+    return engagement

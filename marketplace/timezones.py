@@ -1,0 +1,38 @@
+"""Times are stored in UTC and shown in the reader's own time zone: these are the only
+helpers that turn one into the other."""
+
+import zoneinfo
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.conf import settings
+
+
+def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
+    """The zone of that name; the default zone for an empty name, UTC for an unknown one."""
+    try:
+        return zoneinfo.ZoneInfo(name or settings.DEFAULT_USER_TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def zone_of(user) -> zoneinfo.ZoneInfo:
+    return zone_named(getattr(user, "time_zone", None))
+
+
+def local_text(moment: datetime, user) -> str:
+    """A moment as its reader reads it: "Mon, Mar 2 at 3:30 PM EST"."""
+    local = moment.astimezone(zone_of(user))
+    return local.strftime("%a, %b %-d at %-I:%M %p ") + local.tzname()
+
+
+def at_local_hour(
+    moment: datetime, zone_name: str | None, *, hour: int, days_later: int
+) -> datetime:
+    """`hour` o'clock, `days_later` days after `moment`, in the named zone (returned in UTC)."""
+    zone = zone_named(zone_name)
+    day = moment.astimezone(zone).date() + timedelta(days=days_later)
+    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC)
+
+
+def today_in(zone_name: str) -> date:
+    return datetime.now(UTC).astimezone(zone_named(zone_name)).date()

@@ -1,0 +1,205 @@
+"""PDFs of verified experiences: the certificate and the résumé section (fpdf2).
+
+fpdf2 ships no TrueType font, and the product must not depend on fonts installed on the
+server, so the PDFs use the core Helvetica font with the Windows-1252 encoding: it covers
+accented Latin letters and typographic quotes and dashes (“ ” ’ – —). Any other character
+is reduced to its unaccented letter when it has one (Ł → L) and to "?" otherwise, so no
+name or title can make the PDF fail.
+"""
+
+import unicodedata
+from dataclasses import dataclass
+
+from fpdf import FPDF
+
+from outcomes.resume import hours_text
+
+ENCODING = "windows-1252"
+FONT = "Helvetica"
+# Letters without a decomposition that still have an obvious Latin reading.
+_FALLBACKS = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "Ħ": "H",
+        "ħ": "h",
+        "ı": "i",
+        "ß": "ss",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2026": "...",
+    }
+)
+
+
+def pdf_text(value) -> str:
+    """Text the core font can draw: unchanged where possible, never an error."""
+    text = unicodedata.normalize("NFC", str(value)).translate(_FALLBACKS)
+    out = []
+    for char in text:
+        try:
+            char.encode(ENCODING)
+        except UnicodeEncodeError:
+            plain = unicodedata.normalize("NFKD", char)
+            plain = plain.encode(ENCODING, "ignore").decode(ENCODING)
+            plain = "".join(c for c in plain if not unicodedata.combining(c))
+            out.append(plain or "?")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+class _Document(FPDF):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.core_fonts_encoding = ENCODING
+        self.set_creator("Micro-internships")
+        self.set_auto_page_break(auto=True, margin=18)
+
+    def write_line(self, text, *, size=11, style="", height=None, align="L", color=(33, 37, 41)):
+        self.set_font(FONT, style=style, size=size)
+        self.set_text_color(*color)
+        self.multi_cell(
+            0, height or size * 0.55, pdf_text(text), align=align, new_x="LMARGIN", new_y="NEXT"
+        )
+
+
+def _bytes(document: FPDF) -> bytes:
+    return bytes(document.output())
+
+
+# --- The certificate ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    student_name: str
+    project_title: str
+    organization: str
+    organization_verified: bool
+    started: str
+    finished: str
+    hours: float
+    skills: list[str]
+    deliverables: list[str]
+    verify_url: str
+    code: str
+
+
+def certificate_pdf(data: CertificateData) -> bytes:
+    pdf = _Document(orientation="L", unit="mm", format="letter")
+    pdf.set_title(pdf_text(f"Verified experience: {data.project_title}"))
+    pdf.set_author("Micro-internships")
+    pdf.set_margins(28, 24, 28)
+    pdf.add_page()
+    # A double frame.
+    pdf.set_draw_color(13, 110, 253)
+    pdf.set_line_width(1.2)
+    pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
+    pdf.set_line_width(0.3)
+    pdf.rect(14, 14, pdf.w - 28, pdf.h - 28)
+
+    pdf.set_y(26)
+    blue = (13, 110, 253)
+    grey = (90, 98, 105)
+    pdf.write_line("MICRO-INTERNSHIPS", size=10, style="B", align="C", color=grey)
+    pdf.ln(2)
+    pdf.write_line("Certificate of verified experience", size=24, style="B", align="C", color=blue)
+    pdf.ln(4)
+    pdf.write_line("This certifies that", size=12, align="C", color=grey)
+    pdf.ln(1)
+    pdf.write_line(data.student_name, size=22, style="B", align="C", height=11)
+    pdf.ln(1)
+    pdf.write_line("completed the micro-internship", size=12, align="C", color=grey)
+    pdf.ln(1)
+    pdf.write_line(data.project_title, size=16, style="B", align="C", height=8)
+    organization = data.organization + (
+        " (verified organization)" if data.organization_verified else ""
+    )
+    pdf.write_line(f"for {organization}", size=13, align="C")
+    pdf.ln(4)
+    hours = hours_text(data.hours)
+    pdf.write_line(
+        f"From {data.started} to {data.finished}  ·  {hours} hours logged  ·  "
+        "work approved by the employer",
+        size=11,
+        align="C",
+    )
+    if data.skills:
+        pdf.write_line("Skills used: " + ", ".join(data.skills), size=11, align="C")
+    if data.deliverables:
+        pdf.write_line(
+            "Deliverables: " + ", ".join(data.deliverables), size=10, align="C", color=grey
+        )
+    pdf.ln(6)
+    pdf.write_line("Verify this record at", size=10, align="C", color=grey)
+    pdf.set_font(FONT, size=10)
+    pdf.set_text_color(*blue)
+    pdf.cell(
+        0,
+        6,
+        pdf_text(data.verify_url),
+        align="C",
+        link=data.verify_url,
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.write_line(f"Code {data.code}", size=9, align="C", color=grey)
+    return _bytes(pdf)
+
+
+# --- The résumé section ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResumeEntry:
+    heading: str
+    subheading: str
+    bullets: list[str]
+    verify_url: str
+
+
+def resume_pdf(*, student_name: str, entries: list[ResumeEntry]) -> bytes:
+    pdf = _Document(orientation="P", unit="mm", format="letter")
+    pdf.set_title(pdf_text(f"{student_name}: verified experience"))
+    pdf.set_author(pdf_text(student_name))
+    pdf.set_margins(20, 20, 20)
+    pdf.add_page()
+    pdf.write_line(student_name, size=16, style="B", height=8)
+    pdf.write_line("Experience", size=12, style="B", color=(13, 110, 253), height=8)
+    pdf.set_draw_color(13, 110, 253)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.ln(3)
+    for entry in entries:
+        pdf.write_line(entry.heading, size=11, style="B")
+        pdf.write_line(entry.subheading, size=10, color=(90, 98, 105))
+        for bullet in entry.bullets:
+            pdf.set_x(pdf.l_margin + 3)
+            pdf.set_font(FONT, size=10)
+            pdf.set_text_color(33, 37, 41)
+            pdf.multi_cell(0, 5.2, pdf_text(f"•  {bullet}"), new_x="LMARGIN", new_y="NEXT")
+        if entry.verify_url:
+            pdf.write_line(f"Verified record: {entry.verify_url}", size=8, color=(90, 98, 105))
+        pdf.ln(4)
+    if not entries:
+        pdf.write_line("No verified experience yet.", size=10)
+    return _bytes(pdf)
+
+
+def resume_text(*, student_name: str, entries: list[ResumeEntry]) -> str:
+    lines = [student_name, "", "EXPERIENCE", ""]
+    for entry in entries:
+        lines.append(entry.heading)
+        lines.append(entry.subheading)
+        lines.extend(f"- {bullet}" for bullet in entry.bullets)
+        if entry.verify_url:
+            lines.append(f"Verified record: {entry.verify_url}")
+        lines.append("")
+    if not entries:
+        lines.append("No verified experience yet.")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,77 @@
+"""Disputes a platform admin settles with a split between the student and the employer."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import User
+from accounts.services import audit
+from engagements import services as engagement_services
+from engagements.models import Engagement, EngagementStatus
+from payments.models import Payment, PaymentStatus, Refund
+from payments.services.common import lock_engagement
+from payments.services.payouts import payout_create
+from payments.services.refunds import enqueue_refund, refundable_cents
+
+
+@transaction.atomic
+def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, note: str):
+    """A platform admin splits a disputed engagement: part paid to the student, the rest
+    refunded to the employer. The platform keeps its fee only on the part paid out."""
+    if not actor.is_platform_admin:
+        raise PermissionDenied("Only platform admins settle disputes.")
+    engagement = lock_engagement(engagement.pk)
+    if engagement.status != EngagementStatus.DISPUTED:
+        raise ValidationError("Only a disputed engagement can be settled.")
+    payments = list(
+        Payment.objects.select_for_update()
+        .filter(engagement=engagement, status=PaymentStatus.SUCCEEDED)
+        .order_by("-created_at")
+    )
+    funded_fee = sum(p.fee_cents for p in payments)
+    if not 0 <= student_cents <= funded_fee:
+        raise ValidationError(
+            {"student_amount": f"Between $0 and ${funded_fee / 100:,.2f}, the fee that was funded."}
+        )
+    if not note.strip():
+        raise ValidationError({"note": "Explain the decision: both sides will read it."})
+    platform_fee = sum(p.platform_fee_cents for p in payments)
+    fee_kept = (platform_fee * student_cents + funded_fee // 2) // funded_fee if funded_fee else 0
+    refund_fee_part = platform_fee - fee_kept
+    refund_total = funded_fee - student_cents + refund_fee_part
+    refunds = []
+    for payment in payments:
+        if refund_total <= 0:
+            break
+        amount = min(refund_total, refundable_cents(payment))
+        if amount <= 0:
+            continue
+        fee_part = min(refund_fee_part, payment.platform_fee_cents, amount)
+        refund = Refund.objects.create(
+            payment=payment,
+            amount_cents=amount,
+            platform_fee_cents=fee_part,
+            reason=f"Dispute settled: {note.strip()}"[:300],
+        )
+        refunds.append(refund)
+        enqueue_refund(refund.pk)
+        refund_total -= amount
+        refund_fee_part -= fee_part
+    payout = payout_create(engagement=engagement, amount_cents=student_cents)
+    engagement_services.engagement_settle(
+        engagement=engagement, actor=actor, student_cents=student_cents, note=note.strip()
+    )
+    audit(
+        actor=actor,
+        action="engagement.settled",
+        target=engagement,
+        summary=f"{actor.email} settled the dispute: {student_cents} cents to the student, "
+        f"{sum(r.amount_cents for r in refunds)} cents refunded to the employer",
+        data={
+            "student_cents": student_cents,
+            "platform_fee_kept_cents": fee_kept,
+            "payout_id": payout.pk if payout is not None else None,
+            "refunds": [{"refund_id": r.pk, "amount_cents": r.amount_cents} for r in refunds],
+            "note": note.strip(),
+        },
+    )
+    return payout

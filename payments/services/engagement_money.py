@@ -1,0 +1,15 @@
+"""How an engagement's life cycle moves money: the implementation of `engagements.ports.Money`
+that payments registers when it loads. Called inside the engagement's transaction, with
+its row locked, so the status change and the money row commit together."""
+
+from engagements.models import Engagement
+from payments.services.payouts import payout_create
+from payments.services.refunds import engagement_refund_all
+
+
+class EngagementMoney:
+    def pay_for_approved_work(self, *, engagement: Engagement) -> None:
+        payout_create(engagement=engagement, amount_cents=engagement.fee_cents)
+
+    def refund_unstarted(self, *, engagement: Engagement, reason: str) -> None:
+        engagement_refund_all(engagement=engagement, reason=reason)

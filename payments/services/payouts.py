@@ -1,0 +1,274 @@
+"""Payouts to the student: at most one per engagement, whatever is retried or replayed."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.notifications import notify
+from accounts.services import audit
+from engagements import services as engagement_services
+from engagements.models import Engagement
+from payments import gateways, ledger
+from payments.gateways import GatewayError
+from payments.models import LedgerEntry, Payment, PaymentStatus, Payout, PayoutAccount
+from payments.services.common import RETRY_DELAYS_MINUTES, gateway_name, lock_engagement
+
+logger = logging.getLogger(__name__)
+
+STUCK_AFTER = timedelta(minutes=10)
+
+
+def ready_account(student_id: int) -> PayoutAccount | None:
+    account = PayoutAccount.objects.filter(user_id=student_id).first()
+    return account if account is not None and account.is_ready else None
+
+
+def payout_create(*, engagement: Engagement, amount_cents: int) -> Payout | None:
+    """Called inside the transaction that approves (or settles) an engagement.
+
+    At most one payout per engagement, whatever is retried or clicked twice:
+    the engagement row is locked by the caller and the payout is unique per
+    engagement. It goes out after commit; without a ready payout account it
+    waits for the student to connect one.
+    """
+    existing = Payout.objects.filter(engagement=engagement).first()
+    if existing is not None:
+        return existing
+    if amount_cents <= 0:
+        return None
+    account = ready_account(engagement.student_id)
+    payout = Payout.objects.create(
+        engagement=engagement,
+        student_id=engagement.student_id,
+        amount_cents=amount_cents,
+        gateway=gateway_name(),
+        status=Payout.Status.PENDING if account else Payout.Status.WAITING_FOR_ACCOUNT,
+        next_attempt_at=timezone.now() if account else None,
+    )
+    if account:
+        enqueue_payout(payout.pk)
+    else:
+        notify(
+            recipients=[engagement.student],
+            kind="payout.waiting",
+            key=f"payout-{payout.pk}-waiting",
+            message="Connect a payout account to receive "
+            f"${amount_cents / 100:,.2f} for “{engagement.project.title}”",
+            url=reverse("payments:earnings"),
+        )
+    return payout
+
+
+def enqueue_payout(payout_id: int) -> None:
+    from payments.tasks import execute_payout
+
+    transaction.on_commit(lambda: execute_payout.delay(payout_id))
+
+
+def _claim_payout(payout_id: int) -> bool:
+    """Take a payout to send it: only one worker wins (a conditional update, one row)."""
+    now = timezone.now()
+    claimable = Q(status__in=[Payout.Status.PENDING, Payout.Status.FAILED]) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    stuck = Q(status=Payout.Status.PROCESSING, next_attempt_at__lte=now - STUCK_AFTER)
+    return (
+        Payout.objects.filter(claimable | stuck, pk=payout_id).update(
+            status=Payout.Status.PROCESSING, attempts=F("attempts") + 1, next_attempt_at=now
+        )
+        == 1
+    )
+
+
+def payout_execute(*, payout_id: int) -> Payout:
+    """Send one payout to the student's account. Safe to run concurrently and to repeat."""
+    if not _claim_payout(payout_id):
+        return Payout.objects.get(pk=payout_id)
+    payout = Payout.objects.select_related("engagement").get(pk=payout_id)
+    account = ready_account(payout.student_id)
+    if account is None:
+        Payout.objects.filter(pk=payout.pk, status=Payout.Status.PROCESSING).update(
+            status=Payout.Status.WAITING_FOR_ACCOUNT, next_attempt_at=None
+        )
+        return Payout.objects.get(pk=payout.pk)
+    charge = (
+        Payment.objects.filter(
+            engagement_id=payout.engagement_id,
+            kind=Payment.Kind.FUNDING,
+            status=PaymentStatus.SUCCEEDED,
+        )
+        .values_list("charge_id", flat=True)
+        .first()
+    )
+    try:
+        info = gateways.get_gateway().transfer(
+            payout_id=payout.pk,
+            idempotency_key=payout.idempotency_key,
+            amount_cents=payout.amount_cents,
+            currency=settings.CURRENCY,
+            destination=account.provider_id,
+            source_charge_id=charge or "",
+            metadata={"payout_id": str(payout.pk), "engagement_id": str(payout.engagement_id)},
+        )
+    except GatewayError as error:
+        return _payout_failed(payout.pk, error.message, refused=not error.temporary)
+    return payout_apply(payout_id=payout.pk, provider_id=info.provider_id, reversed=info.reversed)
+
+
+@transaction.atomic
+def _payout_failed(payout_id: int, message: str, *, refused: bool) -> Payout:
+    payout = Payout.objects.select_for_update().get(pk=payout_id)
+    if payout.status == Payout.Status.PAID:
+        return payout
+    if refused:
+        payout.refusals += 1
+    delay = RETRY_DELAYS_MINUTES[min(payout.attempts, len(RETRY_DELAYS_MINUTES)) - 1]
+    payout.status = Payout.Status.FAILED
+    payout.last_error = message[:300]
+    payout.next_attempt_at = timezone.now() + timedelta(minutes=delay)
+    payout.save(update_fields=["status", "last_error", "next_attempt_at", "refusals"])
+    logger.warning("Payout %s failed (attempt %s): %s", payout.pk, payout.attempts, message)
+    audit(
+        actor=None,
+        action="payout.failed",
+        target=payout,
+        summary=f"Payout {payout.pk} of {payout.amount_cents} cents failed on attempt "
+        f"{payout.attempts}, retried automatically: {message}",
+        data={
+            "amount_cents": payout.amount_cents,
+            "engagement_id": payout.engagement_id,
+            "attempt": payout.attempts,
+            "refused": refused,
+            "error": payout.last_error,
+            "next_attempt_at": payout.next_attempt_at.isoformat(),
+        },
+    )
+    return payout
+
+
+@transaction.atomic
+def payout_apply(
+    *, payout_id: int, provider_id: str, reversed: bool = False, via: str = "automatic"
+) -> Payout:
+    """The provider made the transfer: record it once, and the engagement is paid."""
+    payout = Payout.objects.select_for_update().get(pk=payout_id)
+    engagement = lock_engagement(payout.engagement_id)
+    if reversed:
+        return _payout_reversed(payout, engagement, via=via)
+    if payout.status == Payout.Status.PAID:
+        return payout
+    payout.status = Payout.Status.PAID
+    payout.provider_id = payout.provider_id or provider_id
+    payout.paid_at = timezone.now()
+    payout.last_error = ""
+    payout.save(update_fields=["status", "provider_id", "paid_at", "last_error"])
+    ledger.record(
+        engagement=engagement,
+        kind=LedgerEntry.Kind.PAYOUT,
+        amount_cents=-payout.amount_cents,
+        key=f"payout:{payout.pk}",
+        description="Payout to the student",
+        actor=None,
+        action="payout.paid",
+        via=via,
+        payout=payout,
+    )
+    engagement_services.engagement_mark_paid(engagement=engagement)
+    notify(
+        recipients=[engagement.student],
+        kind="payout.paid",
+        key=f"payout-{payout.pk}-paid",
+        message=f"You were paid ${payout.amount_cents / 100:,.2f} for “{engagement.project.title}”",
+        url=reverse("payments:earnings"),
+    )
+    return payout
+
+
+def _payout_reversed(payout: Payout, engagement: Engagement, *, via: str) -> Payout:
+    if payout.status == Payout.Status.REVERSED:
+        return payout
+    if payout.status == Payout.Status.PAID:
+        ledger.record(
+            engagement=engagement,
+            kind=LedgerEntry.Kind.REVERSAL,
+            amount_cents=payout.amount_cents,
+            key=f"payout:{payout.pk}:reversed",
+            description="The transfer to the student was reversed",
+            actor=None,
+            action="payout.reversed",
+            via=via,
+            payout=payout,
+        )
+    payout.status = Payout.Status.REVERSED
+    payout.save(update_fields=["status"])
+    notify(
+        recipients=list(User.objects.filter(is_superuser=True, is_active=True)),
+        kind="payout.reversed",
+        key=f"payout-{payout.pk}-reversed",
+        message=f"A payout was reversed on “{engagement.project.title}”: please look into it",
+        url=reverse("admin:payments_payout_change", args=[payout.pk]),
+    )
+    return payout
+
+
+def payouts_retry_due() -> int:
+    """Periodic sweep: send payouts that are due (new, failed and due again, or stuck)."""
+    now = timezone.now()
+    due = Payout.objects.filter(
+        Q(status__in=[Payout.Status.PENDING, Payout.Status.FAILED], next_attempt_at__lte=now)
+        | Q(status=Payout.Status.PROCESSING, next_attempt_at__lte=now - STUCK_AFTER)
+    ).values_list("pk", flat=True)[:500]
+    sent = 0
+    for payout_id in due:
+        try:
+            if payout_execute(payout_id=payout_id).status == Payout.Status.PAID:
+                sent += 1
+        except Exception:  # one bad payout must not stop the sweep
+            logger.exception("Payout %s could not be sent", payout_id)
+    return sent
+
+
+def payout_retry_now(*, actor: User, payout: Payout) -> Payout:
+    """A platform admin sends a failed payout now rather than at its next automatic retry."""
+    if not actor.is_platform_admin:
+        raise PermissionDenied("Only platform admins retry payouts.")
+    with transaction.atomic():
+        if not Payout.objects.filter(pk=payout.pk, status=Payout.Status.FAILED).update(
+            next_attempt_at=None
+        ):
+            return Payout.objects.get(pk=payout.pk)
+        audit(
+            actor=actor,
+            action="payout.retried",
+            target=payout,
+            summary=f"{actor.email} retried payout {payout.pk} of {payout.amount_cents} cents "
+            f"on engagement {payout.engagement_id}",
+            data={
+                "amount_cents": payout.amount_cents,
+                "engagement_id": payout.engagement_id,
+                "attempts_before": payout.attempts,
+            },
+        )
+    return payout_execute(payout_id=payout.pk)
+
+
+@transaction.atomic
+def release_waiting_payouts(student_id: int) -> list[int]:
+    waiting = list(
+        Payout.objects.select_for_update()
+        .filter(student_id=student_id, status=Payout.Status.WAITING_FOR_ACCOUNT)
+        .values_list("pk", flat=True)
+    )
+    Payout.objects.filter(pk__in=waiting).update(
+        status=Payout.Status.PENDING, next_attempt_at=timezone.now()
+    )
+    for payout_id in waiting:
+        enqueue_payout(payout_id)
+    return waiting
