@@ -709,7 +709,7 @@ def test_the_dashboard_runs_the_same_queries_for_2_or_12_projects(client, employ
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("employer_dashboard"))
 
-    assert response.content.decode().count('applicants for ') == 12
+    assert response.content.decode().count("applicants for ") == 12
     assert len(many) == len(few)
 
 
