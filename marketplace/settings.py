@@ -7,6 +7,7 @@ value stops the process at start-up instead of running half-configured.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import environ
@@ -37,6 +38,8 @@ def env_bool(name: str, default: bool) -> bool:
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", default=False)
+# `manage.py runserver` (the development server, in `make run`).
+RUNSERVER = sys.argv[1:2] == ["runserver"]
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-used-when-debug-is-off-0123456789abcdef"
 if DEBUG:
@@ -127,7 +130,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A connection is kept for a minute by gunicorn and Celery workers, which reuse one
+    # per process (or per thread of a fixed pool); closed after each request in
+    # development. Never kept under the development server: it serves each browser
+    # connection in a thread of its own, alive as long as the browser keeps the
+    # connection open, so a few browsers would hold every PostgreSQL connection slot.
+    DATABASES["default"]["CONN_MAX_AGE"] = (
+        0 if RUNSERVER else env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+    )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # PostgreSQL's JIT compiler pays off on long analytical queries only: on the admin's
     # annotated lists it spent most of each request compiling (bench/oversight.py).

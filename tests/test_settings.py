@@ -21,6 +21,7 @@ print(json.dumps({
     "DB_ENGINE": settings.DATABASES["default"]["ENGINE"],
     "DB_NAME": str(settings.DATABASES["default"]["NAME"]),
     "DB_HOST": settings.DATABASES["default"].get("HOST", ""),
+    "CONN_MAX_AGE": settings.DATABASES["default"].get("CONN_MAX_AGE"),
     "CACHE": settings.CACHES["default"]["BACKEND"],
     "BROKER": settings.CELERY_BROKER_URL,
     "EMAIL_BACKEND": settings.EMAIL_BACKEND,
@@ -35,7 +36,15 @@ print(json.dumps({
 
 def run_with_env(args, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    for key in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"):
+    for key in (
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "EMAIL_URL",
+        "CONN_MAX_AGE",
+    ):
         clean.pop(key, None)
     clean.update(env, DJANGO_SETTINGS_MODULE="marketplace.settings")
     return subprocess.run(
@@ -115,6 +124,40 @@ def test_a_production_configuration_passes_the_deployment_checklist():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+POSTGRES = "postgres://app:secret@db.internal:5432/marketplace"
+
+
+def test_development_closes_database_connections_after_each_request():
+    values = settings_with(DEBUG="true", DATABASE_URL=POSTGRES)
+
+    assert values["CONN_MAX_AGE"] == 0
+
+
+def test_the_development_server_never_keeps_database_connections():
+    # runserver serves each browser connection in a thread that keeps its own database
+    # connection: kept connections filled PostgreSQL's slots after a few browser sessions.
+    as_runserver = "import sys\nsys.argv = ['manage.py', 'runserver']\n" + PRINT_SETTINGS
+    for debug in ("true", "false"):
+        result = run_with_env(
+            ["-c", as_runserver],
+            DEBUG=debug,
+            DATABASE_URL=POSTGRES,
+            CONN_MAX_AGE="60",
+            SECRET_KEY=GOOD_SECRET,
+            ALLOWED_HOSTS="127.0.0.1",
+        )
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout.strip().splitlines()[-1])["CONN_MAX_AGE"] == 0
+
+
+def test_production_workers_keep_database_connections_for_a_minute():
+    values = settings_with(
+        SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="interns.example.org", DATABASE_URL=POSTGRES
+    )
+
+    assert values["CONN_MAX_AGE"] == 60
 
 
 def test_production_defaults_to_https_only():
