@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from accounts import services
+from accounts import outbox, services
 from accounts.admin_scope import SchoolScopedAdmin
 from accounts.audit import AuditedAdminMixin, pretty
 from accounts.models import (
@@ -25,6 +25,7 @@ from accounts.models import (
     CareerStaffProfile,
     EmployerProfile,
     Organization,
+    OutboundEmail,
     Role,
     School,
     Skill,
@@ -664,3 +665,59 @@ class AuditEventAdmin(SchoolScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(PlatformAdminOnly, admin.ModelAdmin):
+    """The outbox, read-only: what was sent, what waits, what failed and why. The body
+    is not shown: it may hold a one-time link (password reset, email confirmation)."""
+
+    list_display = ("created_at", "subject", "recipients", "status", "attempts", "sent_at")
+    list_filter = ("status", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("subject", "key", "to")
+    fields = (
+        "key",
+        "subject",
+        "from_email",
+        "to",
+        "cc",
+        "bcc",
+        "reply_to",
+        "notification",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    )
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    @admin.display(description="to")
+    def recipients(self, obj):
+        return ", ".join(obj.to)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send the selected failed emails again")
+    def send_again(self, request, queryset):
+        restarted = sum(
+            outbox.email_send_again(actor=request.user, email=email)
+            for email in queryset.filter(status=OutboundEmail.Status.FAILED)
+        )
+        skipped = queryset.exclude(status=OutboundEmail.Status.FAILED).count()
+        self.message_user(request, f"{restarted} email(s) will be sent again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} email(s) skipped: only emails that failed are sent again.",
+                messages.WARNING,
+            )

@@ -527,3 +527,71 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class OutboundEmail(models.Model):
+    """One email to send (or sent): the outbox every email leaves through.
+
+    The row is written in the transaction of the change that sends it, so the
+    message exists exactly when its cause committed; nothing about it lives only
+    in the broker. See accounts/outbox.py for how it is sent, once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Gave up"
+
+    # Names the message, e.g. "notification-42": the same message is stored once.
+    key = models.CharField(max_length=200, unique=True)
+    notification = models.ForeignKey(
+        Notification,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    subject = models.TextField()
+    # Erased once sent: it may hold a one-time link (password reset, email confirmation).
+    body = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    from_email = models.CharField(max_length=300)
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list, blank=True)
+    bcc = models.JSONField(default=list, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Pending: when the sweep sends it if no task did. Sending: when the claim expires.
+    next_attempt_at = models.DateTimeField()
+    last_error = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "outgoing email"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sending", "sent", "failed"]),
+                name="outbound_email_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="outbound_email_sent_has_date",
+            ),
+        ]
+        indexes = [
+            # The sweep reads only the unsent rows, whatever the number sent.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbound_email_unsent",
+                condition=models.Q(status__in=["pending", "sending"]),
+            ),
+            models.Index(fields=["created_at"], name="outbound_email_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"

@@ -36,7 +36,7 @@ from accounts.models import (
     WorkAuthorization,
 )
 from accounts.notifications import notify
-from marketplace.mail import send_templated_mail
+from accounts.outbox import send_templated_mail
 
 CAREER_STAFF_GROUP = "Career services"
 MAX_SKILLS = 25

@@ -20,16 +20,28 @@ app.autodiscover_tasks()
 SWEEPS = ("due_soon", "overdue", "sessions", "reviews", "applications", "evaluations")
 
 
-def beat_schedule(sweep_every: timedelta, integrity_every: timedelta | None = None) -> dict:
+def beat_schedule(
+    sweep_every: timedelta,
+    integrity_every: timedelta | None = None,
+    recovery_every: timedelta | None = None,
+) -> dict:
+    # Work a task should have done after commit, redone from database state when the
+    # task was lost (broker restarted, worker killed): emails.
+    recovery_every = recovery_every or timedelta(minutes=1)
     return {
         "close-projects-past-apply-by": {
             "task": "projects.close_past_apply_by",
             "schedule": crontab(minute="*/15"),
         },
         "retry-payouts": {"task": "payments.retry_payouts", "schedule": sweep_every},
+        "send-unsent-emails": {"task": "accounts.send_unsent_emails", "schedule": recovery_every},
         "reprocess-webhook-events": {
             "task": "payments.reprocess_webhook_events",
             "schedule": crontab(minute="*/10"),
+        },
+        "purge-old-emails": {
+            "task": "accounts.purge_old_emails",
+            "schedule": crontab(minute=41, hour=3),
         },
         **{
             f"feedback-{name}": {"task": f"feedback.sweep_{name}", "schedule": sweep_every}
@@ -56,6 +68,7 @@ def _set_schedule(sender, **kwargs):
     sender.conf.beat_schedule = beat_schedule(
         timedelta(seconds=settings.REMINDER_SWEEP_SECONDS),
         integrity_every=timedelta(seconds=settings.INTEGRITY_SWEEP_SECONDS),
+        recovery_every=timedelta(seconds=settings.RECOVERY_SWEEP_SECONDS),
     )
 
 

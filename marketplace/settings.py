@@ -279,6 +279,20 @@ EMAIL_FILE_PATH = env.str(
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Micro-internships <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds each step of talking to the mail server may take: a send always ends well
+# before its claim on the message expires (OUTBOX_CLAIM_SECONDS).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Every email leaves through the outbox (accounts/outbox.py). A failed send is retried,
+# waiting twice as long each time, this many times in all.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# A message being sent for this long was abandoned (its worker died): it is sent again.
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=600)
+# Sent (and abandoned) messages are deleted after this many days.
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+if EMAIL_TIMEOUT <= 0 or EMAIL_TIMEOUT * 10 > OUTBOX_CLAIM_SECONDS:
+    raise ImproperlyConfigured(
+        "EMAIL_TIMEOUT must be positive and at most a tenth of OUTBOX_CLAIM_SECONDS."
+    )
 
 # --- Payments (Stripe) -----------------------------------------------------------
 
@@ -303,6 +317,12 @@ PLATFORM_FEE_PERCENT = env.int("PLATFORM_FEE_PERCENT", default=10)
 # Apply-by dates end at midnight in this zone (the last continental US zone to end a day),
 # whoever is looking: everyone sees the same projects open or closed.
 APPLY_BY_TIME_ZONE = env.str("APPLY_BY_TIME_ZONE", default="America/Los_Angeles")
+# Work handed to a Celery task after commit (an email, a webhook event, a refund) that
+# is still not done after this long is done by its periodic sweep instead: the task was
+# lost (the broker restarted, a worker was killed). Also the first delay between retries.
+TASK_RECOVERY_SECONDS = env.int("TASK_RECOVERY_SECONDS", default=300)
+# How often beat runs those sweeps.
+RECOVERY_SWEEP_SECONDS = env.int("RECOVERY_SWEEP_SECONDS", default=60)
 # Reminders and automatic steps (feedback.reminders). Every delay is a setting.
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=300)  # how often beat sweeps
 # How often beat raises (and closes) career services' integrity flags.

@@ -271,6 +271,7 @@ def test_career_staff_read_but_cannot_change_student_profiles(client, career_sta
         "admin:payments_ledgerentry_changelist",
         "admin:payments_payoutaccount_changelist",
         "admin:payments_webhookevent_changelist",
+        "admin:accounts_outboundemail_changelist",
         "admin:projects_project_changelist",
         "admin:accounts_skill_changelist",
         "admin:accounts_employerprofile_changelist",
