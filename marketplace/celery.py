@@ -26,7 +26,7 @@ def beat_schedule(
     recovery_every: timedelta | None = None,
 ) -> dict:
     # Work a task should have done after commit, redone from database state when the
-    # task was lost (broker restarted, worker killed): emails.
+    # task was lost (broker restarted, worker killed): emails, webhook events, refunds.
     recovery_every = recovery_every or timedelta(minutes=1)
     return {
         "close-projects-past-apply-by": {
@@ -35,9 +35,10 @@ def beat_schedule(
         },
         "retry-payouts": {"task": "payments.retry_payouts", "schedule": sweep_every},
         "send-unsent-emails": {"task": "accounts.send_unsent_emails", "schedule": recovery_every},
+        "retry-refunds": {"task": "payments.retry_refunds", "schedule": recovery_every},
         "reprocess-webhook-events": {
             "task": "payments.reprocess_webhook_events",
-            "schedule": crontab(minute="*/10"),
+            "schedule": recovery_every,
         },
         "purge-old-emails": {
             "task": "accounts.purge_old_emails",

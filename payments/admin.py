@@ -53,7 +53,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "payment", "amount", "status", "reason", "created_at")
+    list_display = ("pk", "payment", "amount", "status", "attempts", "reason", "created_at")
     list_filter = ("status",)
     list_select_related = ("payment__engagement__project",)
     readonly_fields = [f.name for f in Refund._meta.fields]

@@ -127,6 +127,10 @@ class Refund(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default="pending")
     provider_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     failure_message = models.CharField(max_length=300, blank=True)
+    # Sends to the provider so far. While pending: when the refund sweep sends it (or asks
+    # the provider about it) again, if no task has finished it by then.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     succeeded_at = models.DateTimeField(null=True, blank=True)
 
@@ -138,6 +142,13 @@ class Refund(models.Model):
                 condition=Q(platform_fee_cents__lte=models.F("amount_cents")),
                 name="refund_fee_part_within_amount",
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="refund_pending",
+                condition=Q(status="pending"),
+            )
         ]
 
     def __str__(self):
@@ -262,11 +273,21 @@ class WebhookEvent(models.Model):
     payload = models.JSONField()
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the sweep handles it (again) if nothing else has: after a failure, the next
+    # retry; while the sweep handles it, when that claim expires.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                name="webhook_event_unfinished",
+                condition=Q(status__in=["received", "failed"]),
+            )
+        ]
 
     def __str__(self):
         return f"{self.type} {self.event_id}"

@@ -4,19 +4,27 @@ An event is only a trigger. It is stored (unique event id) before anything
 else, so a replay is a no-op; the object it names is read again from Stripe
 and our rows are brought to that state, so events arriving late, twice or out
 of order all end in the same place.
+
+Stripe does not send again an event we answered with 200, so the stored row is
+the only record that it must be handled: a task handles it after commit, and if
+that task is lost (broker restarted, worker killed) the sweep handles every
+event still "received" after TASK_RECOVERY_SECONDS, and failed ones again with
+growing delays.
 """
 
 import logging
+from datetime import timedelta
 
 import stripe
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.notifications import notify
 from accounts.services import audit
+from marketplace.queueing import delay_on_commit
 from payments import services
 from payments.gateways import GatewayError, get_gateway
 from payments.models import Payment, Payout, PayoutAccount, Refund, WebhookEvent
@@ -46,7 +54,7 @@ def receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bool]:
         if created:
             from payments.tasks import process_webhook_event
 
-            transaction.on_commit(lambda: process_webhook_event.delay(stored.pk))
+            delay_on_commit(process_webhook_event, stored.pk)
     return stored, created
 
 
@@ -175,12 +183,16 @@ HANDLERS = {
 }
 
 
+MAX_ATTEMPTS = 10
+
+
 def process(*, event_pk: int) -> str:
     """Handle one stored event; finished events are left alone."""
     event = WebhookEvent.objects.get(pk=event_pk)
     if event.status in (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.IGNORED):
         return event.status
     WebhookEvent.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1)
+    event.attempts += 1
     handler = HANDLERS.get(event.type)
     try:
         handled = handler(event) if handler else False
@@ -197,19 +209,48 @@ def process(*, event_pk: int) -> str:
 
 
 def _finish(event: WebhookEvent, status: str, error: str) -> None:
+    now = timezone.now()
+    retry_at = None
+    if status == WebhookEvent.Status.FAILED:
+        delays = services.RETRY_DELAYS_MINUTES
+        retry_at = now + timedelta(minutes=delays[min(event.attempts, len(delays)) - 1])
     WebhookEvent.objects.filter(pk=event.pk).update(
-        status=status, error=error, processed_at=timezone.now()
+        status=status, error=error, processed_at=now, next_attempt_at=retry_at
     )
 
 
-def reprocess_failed(max_attempts: int = 10) -> int:
+def _due(now) -> Q:
+    recovery = timedelta(seconds=settings.TASK_RECOVERY_SECONDS)
+    lost = Q(status=WebhookEvent.Status.RECEIVED, received_at__lte=now - recovery)
+    failed = Q(status=WebhookEvent.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+    return (lost | failed) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+def reprocess_failed() -> int:
+    """Periodic sweep: events whose task was lost, and failed events due again.
+
+    Each is claimed first (a conditional update that must change one row, which also
+    sets when the claim expires), so two sweeps never handle the same event at once.
+    Returns how many were processed.
+    """
+    now = timezone.now()
+    claim_until = now + timedelta(seconds=settings.TASK_RECOVERY_SECONDS)
+    due = (
+        WebhookEvent.objects.filter(_due(now))
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:200]
+    )
     done = 0
-    for event_pk in WebhookEvent.objects.filter(
-        status=WebhookEvent.Status.FAILED, attempts__lt=max_attempts
-    ).values_list("pk", flat=True)[:200]:
+    for event_pk in list(due):
+        if not WebhookEvent.objects.filter(_due(now), pk=event_pk).update(
+            next_attempt_at=claim_until
+        ):
+            continue
         try:
             if process(event_pk=event_pk) == WebhookEvent.Status.PROCESSED:
                 done += 1
         except GatewayError:
-            continue
+            continue  # recorded as failed, with its next attempt
+        except Exception:  # one bad event must not stop the sweep
+            logger.exception("Webhook event %s could not be handled", event_pk)
     return done

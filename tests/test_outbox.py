@@ -424,13 +424,18 @@ def test_old_sent_messages_are_deleted_and_recent_or_unsent_ones_kept(
     assert list(OutboundEmail.objects.values_list("status", flat=True)) == ["pending"]
 
 
-def test_beat_sends_unsent_emails_every_minute():
+def test_beat_runs_the_email_webhook_and_refund_sweeps_every_minute(settings):
     schedule = beat_schedule(timedelta(minutes=5), recovery_every=timedelta(seconds=60))
 
-    assert schedule["send-unsent-emails"] == {
-        "task": "accounts.send_unsent_emails",
-        "schedule": timedelta(seconds=60),
-    }
+    for name, task in [
+        ("send-unsent-emails", "accounts.send_unsent_emails"),
+        ("reprocess-webhook-events", "payments.reprocess_webhook_events"),
+        ("retry-refunds", "payments.retry_refunds"),
+        ("retry-payouts", "payments.retry_payouts"),
+    ]:
+        assert schedule[name]["task"] == task
+    assert schedule["send-unsent-emails"]["schedule"] == timedelta(seconds=60)
+    assert schedule["retry-refunds"]["schedule"] == timedelta(seconds=60)
 
 
 # --- The admin -------------------------------------------------------------------------------

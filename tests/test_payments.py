@@ -1,6 +1,9 @@
 """Money through the local (test-mode) gateway: the same steps and ledger as with Stripe."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
@@ -9,6 +12,7 @@ from django.utils import timezone
 from payments import ledger
 from payments import services as payments
 from payments.models import LedgerEntry, Payment, Payout, PayoutAccount, Refund
+from payments.tasks import execute_payout, execute_refund
 from projects import engagements
 from tests.factories import (
     AdminFactory,
@@ -380,3 +384,47 @@ def test_money_pages_say_test_mode_without_stripe_keys(client):
     assert "test mode" in workspace
     assert "Test-mode payment" in pay_page
     assert "js.stripe.com" not in pay_page
+
+
+# --- Work whose task was lost (the broker restarted, a worker was killed) ----------------------
+
+
+def lose(monkeypatch, task):
+    monkeypatch.setattr(task, "delay", lambda *args: None)
+
+
+def test_a_payout_whose_task_was_lost_is_sent_by_the_payout_sweep(monkeypatch):
+    lose(monkeypatch, execute_payout)
+    engagement = funded_engagement()
+    connect(engagement.student)
+
+    submit_and_approve(engagement)
+
+    payout = Payout.objects.get(engagement=engagement)
+    assert payout.status == "pending"
+    assert payments.payouts_retry_due() == 1
+    assert payments.payouts_retry_due() == 0
+    payout.refresh_from_db()
+    engagement.refresh_from_db()
+    assert (payout.status, engagement.status) == ("paid", "paid")
+    assert LedgerEntry.objects.filter(engagement=engagement, kind="payout").count() == 1
+
+
+def test_a_refund_whose_task_was_lost_is_sent_by_the_refund_sweep(monkeypatch, settings):
+    lose(monkeypatch, execute_refund)
+    engagement = funded_engagement()
+
+    engagements.engagement_request_cancel(
+        actor=engagement.student, engagement=engagement, reason="Family emergency"
+    )
+
+    refund = Refund.objects.get()
+    assert refund.status == "pending"
+    assert payments.refunds_retry_due() == 0  # its task may still be on the way
+    later = timezone.now() + timedelta(seconds=settings.TASK_RECOVERY_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        assert payments.refunds_retry_due() == 1
+        assert payments.refunds_retry_due() == 0
+    refund.refresh_from_db()
+    assert refund.status == "succeeded"
+    assert ledger.balance(engagement.pk) == 0
