@@ -734,8 +734,10 @@ def payout_retry_now(*, actor: User, payout: Payout) -> Payout:
     if not actor.is_platform_admin:
         raise PermissionDenied("Only platform admins retry payouts.")
     with transaction.atomic():
+        # Due now, for the sweep too: if this process stops before sending it, the next
+        # sweep does (a payout due "never" would wait for nobody).
         if not Payout.objects.filter(pk=payout.pk, status=Payout.Status.FAILED).update(
-            next_attempt_at=None
+            next_attempt_at=timezone.now()
         ):
             return Payout.objects.get(pk=payout.pk)
         audit(

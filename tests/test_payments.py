@@ -410,6 +410,28 @@ def test_a_payout_whose_task_was_lost_is_sent_by_the_payout_sweep(monkeypatch):
     assert LedgerEntry.objects.filter(engagement=engagement, kind="payout").count() == 1
 
 
+def test_a_payout_an_admin_sends_again_is_swept_if_that_send_never_happened(monkeypatch):
+    lose(monkeypatch, execute_payout)
+    engagement = funded_engagement()
+    connect(engagement.student)
+    submit_and_approve(engagement)
+    payout = Payout.objects.get(engagement=engagement)
+    Payout.objects.filter(pk=payout.pk).update(
+        status="failed", attempts=1, next_attempt_at=timezone.now() + timedelta(hours=3)
+    )
+
+    def killed(**kwargs):
+        raise SystemExit("the web server stopped")
+
+    with monkeypatch.context() as patch, pytest.raises(SystemExit):
+        patch.setattr(payments, "payout_execute", killed)
+        payments.payout_retry_now(actor=AdminFactory(), payout=payout)
+
+    assert payments.payouts_retry_due() == 1
+    payout.refresh_from_db()
+    assert payout.status == "paid"
+
+
 def test_a_refund_whose_task_was_lost_is_sent_by_the_refund_sweep(monkeypatch, settings):
     lose(monkeypatch, execute_refund)
     engagement = funded_engagement()
