@@ -45,7 +45,8 @@ logger = logging.getLogger(__name__)
 
 RETRY_DELAYS_MINUTES = [5, 15, 60, 180, 720, 1440]
 STUCK_AFTER = timedelta(minutes=10)
-# Platform admins hear about a refund that failed this many times (it is still retried).
+# Platform admins hear (once) about a refund tried this many times without success; it
+# is still retried.
 REFUND_ATTEMPTS_BEFORE_ALERT = 3
 
 
@@ -411,7 +412,7 @@ def _refund_failed(refund_id: int, message: str) -> Refund:
             "next_attempt_at": refund.next_attempt_at.isoformat(),
         },
     )
-    if refund.attempts == REFUND_ATTEMPTS_BEFORE_ALERT:
+    if refund.attempts >= REFUND_ATTEMPTS_BEFORE_ALERT:  # told once: one key per refund
         notify(
             recipients=list(User.objects.filter(is_superuser=True, is_active=True)),
             kind="refund.failing",
