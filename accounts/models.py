@@ -263,6 +263,14 @@ class AuthorizationStatus(models.TextChoices):
     NOT_AUTHORIZED = "not_authorized", "Not authorized to work"
 
 
+# The statuses of a declaration that career services review (verify or reject).
+REVIEWED_AUTHORIZATION_STATUSES = (
+    AuthorizationStatus.PENDING,
+    AuthorizationStatus.VERIFIED,
+    AuthorizationStatus.REJECTED,
+)
+
+
 def authorization_upload_path(instance, filename):
     return f"authorizations/{uuid.uuid4().hex}"
 
@@ -294,6 +302,12 @@ class StudentProfile(models.Model):
     work_authorization_status = models.CharField(max_length=20, choices=AuthorizationStatus.choices)
     work_authorization_note = models.TextField(
         blank=True, help_text="Career services' reason, shown to the student."
+    )
+    # What the student had declared before changing to a status that would otherwise need
+    # no check (e.g. from F-1 CPT to US citizen): career services confirm such a change
+    # before it lifts the block on acceptance. Empty when the declaration is not a change.
+    authorization_changed_from = models.CharField(
+        "declared before", max_length=20, choices=WorkAuthorization.choices, blank=True
     )
     # The document behind a declared CPT, OPT or visa, and the dates it is valid for.
     authorization_document = models.FileField(
@@ -339,12 +353,22 @@ class StudentProfile(models.Model):
                 condition=models.Q(work_authorization__in=WorkAuthorization.values),
                 name="student_work_authorization_valid",
             ),
-            # The status must fit the declared authorization.
+            # The status must fit the declared authorization. A US citizen or permanent
+            # resident needs no check, unless it is a change from another declaration: then
+            # career services review the change like any document.
             models.CheckConstraint(
                 condition=(
                     models.Q(
                         work_authorization=WorkAuthorization.US_AUTHORIZED,
                         work_authorization_status=AuthorizationStatus.NOT_REQUIRED,
+                        authorization_changed_from="",
+                    )
+                    | (
+                        models.Q(
+                            work_authorization=WorkAuthorization.US_AUTHORIZED,
+                            work_authorization_status__in=list(REVIEWED_AUTHORIZATION_STATUSES),
+                        )
+                        & ~models.Q(authorization_changed_from="")
                     )
                     | models.Q(
                         work_authorization=WorkAuthorization.NOT_AUTHORIZED,
@@ -353,14 +377,15 @@ class StudentProfile(models.Model):
                     | models.Q(
                         # Sorted: a set's order changes between runs, and so would the migration.
                         work_authorization__in=sorted(AUTHORIZATIONS_NEEDING_VERIFICATION),
-                        work_authorization_status__in=[
-                            AuthorizationStatus.PENDING,
-                            AuthorizationStatus.VERIFIED,
-                            AuthorizationStatus.REJECTED,
-                        ],
+                        work_authorization_status__in=list(REVIEWED_AUTHORIZATION_STATUSES),
                     )
                 ),
                 name="student_authorization_status_fits",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(authorization_changed_from="")
+                | models.Q(authorization_changed_from__in=WorkAuthorization.values),
+                name="student_authorization_changed_from_valid",
             ),
         ]
 
@@ -374,6 +399,19 @@ class StudentProfile(models.Model):
     @property
     def authorization_needs_verification(self):
         return self.work_authorization in AUTHORIZATIONS_NEEDING_VERIFICATION
+
+    @property
+    def authorization_is_reviewed(self):
+        """Career services verify or reject this declaration (a document, or a change)."""
+        return self.work_authorization_status in REVIEWED_AUTHORIZATION_STATUSES
+
+    @property
+    def authorization_change_display(self):
+        """ "from F-1 CPT to US citizen…" for a declared change under review, else ""."""
+        if not self.authorization_changed_from:
+            return ""
+        before = WorkAuthorization(self.authorization_changed_from).label
+        return f"from {before} to {self.get_work_authorization_display()}"
 
 
 class EmployerProfile(models.Model):
