@@ -159,7 +159,10 @@ def settle_dispute_view(request, engagement_id: int):
             messages.success(request, "Settled. Both sides have been told.")
             return redirect(reverse("admin:projects_engagement_change", args=[engagement.pk]))
     funded_fee = sum(
-        p.fee_cents for p in engagement.payments.filter(status="succeeded").only("fee_cents")
+        p.fee_cents
+        for p in engagement.payments.filter(status="succeeded", unpayable_reason="").only(
+            "fee_cents"
+        )
     )
     return render(
         request,

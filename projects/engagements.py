@@ -601,15 +601,36 @@ def extension_decide(*, actor: User, extension: ScopeExtension, accept: bool) ->
     return extension
 
 
+def extension_unpayable_reason(*, extension: ScopeExtension, engagement: Engagement) -> str:
+    """Why a payment arriving now for this extension cannot apply it ("" when it can).
+
+    Called with the engagement and the extension locked, by the payment that arrived.
+    """
+    if extension.status == ScopeExtension.Status.APPLIED:
+        return "The extension was already paid for and applied."
+    if extension.status != ScopeExtension.Status.ACCEPTED:
+        return f"The extension was {extension.get_status_display().lower()} before it was paid for."
+    if engagement.status not in WORKING_STATUSES:
+        return (
+            f"The engagement is {engagement.get_status_display().lower()}: "
+            "the extension can no longer apply."
+        )
+    return ""
+
+
 @transaction.atomic
 def extension_apply(*, extension_id: int) -> ScopeExtension:
-    """Called when the employer's payment for an accepted extension succeeded."""
+    """Called when the employer's payment for an accepted extension succeeded.
+
+    The payment checks `extension_unpayable_reason` first and refunds what cannot apply.
+    """
     extension = ScopeExtension.objects.select_for_update().get(pk=extension_id)
     engagement = _lock(extension.engagement)
     if extension.status == ScopeExtension.Status.APPLIED:
         return extension
-    if extension.status != ScopeExtension.Status.ACCEPTED:
-        raise ValidationError("Only an accepted extension can be applied.")
+    reason = extension_unpayable_reason(extension=extension, engagement=engagement)
+    if reason:
+        raise ValidationError(reason)
     extension.status = ScopeExtension.Status.APPLIED
     extension.save(update_fields=["status"])
     engagement.cap_quarters += extension.extra_quarters
