@@ -236,8 +236,43 @@ class Organization(models.Model):
         return self.name
 
     @property
-    def is_verified(self):
+    def can_take_students(self) -> bool:
+        """The one rule for publishing projects, being listed to students and accepting them:
+        verified by the platform (for its current name and website) and not suspended.
+        Engagements already under way continue either way."""
         return self.verification_status == self.Verification.VERIFIED and not self.suspended_at
+
+    @property
+    def is_verified(self):
+        return self.can_take_students
+
+    def not_taking_students_reason(self) -> str:
+        """Why the organization cannot take students now, for its employers ("" if it can)."""
+        if self.suspended_at:
+            return "Your organization's account is suspended: it cannot take students on now."
+        if self.verification_status == self.Verification.REJECTED:
+            return (
+                "Your organization is not verified, so it cannot publish projects or accept "
+                "students." + (f" {self.verification_note}" if self.verification_note else "")
+            )
+        if self.verification_status != self.Verification.VERIFIED:
+            return (
+                "Your organization awaits verification by the platform"
+                + (f" ({self.verification_note.rstrip('.')})" if self.verification_note else "")
+                + ": until then it cannot publish projects or accept students, and its open "
+                "projects are hidden from students. Engagements under way continue as usual."
+            )
+        return ""
+
+
+def organizations_taking_students(prefix: str = "") -> models.Q:
+    """`Organization.can_take_students` for querysets (prefix e.g. "organization__")."""
+    return models.Q(
+        **{
+            f"{prefix}verification_status": OrganizationVerification.VERIFIED,
+            f"{prefix}suspended_at__isnull": True,
+        }
+    )
 
 
 class WorkAuthorization(models.TextChoices):

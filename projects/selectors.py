@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils.functional import cached_property
 
-from accounts.models import Role, StudentProfile
+from accounts.models import Role, StudentProfile, organizations_taking_students
 from accounts.selectors import acceptance_blocker
 from projects.filters import ProjectFilter
 from projects.models import (
@@ -75,8 +75,13 @@ class CappedPaginator(Paginator):
 
 
 def open_projects() -> QuerySet[Project]:
-    """Projects a student can apply to today."""
-    return Project.objects.filter(status=ProjectStatus.OPEN, apply_by__gte=apply_by_today())
+    """Projects a student can apply to today (`Project.is_open_for_applications`): open, before
+    their apply-by date, of an organization that can take students (verified, not suspended)."""
+    return Project.objects.filter(
+        organizations_taking_students("organization__"),
+        status=ProjectStatus.OPEN,
+        apply_by__gte=apply_by_today(),
+    )
 
 
 def search(queryset: QuerySet[Project], text: str) -> tuple[QuerySet[Project], int | None]:
@@ -300,7 +305,8 @@ def project_for_employer_or_404(viewer, project_id: int) -> Project:
 class ApplyState:
     """What the project page offers the viewer: apply, applied, closed, log in, or nothing."""
 
-    kind: str  # "apply" | "applied" | "closed" | "login" | "owner" | "not_student"
+    # "apply" | "applied" | "closed" | "paused" | "login" | "owner" | "not_student"
+    kind: str
     application: Application | None = None
 
 
@@ -314,6 +320,8 @@ def apply_state(viewer, project: Project) -> ApplyState:
     application = Application.objects.filter(project=project, student=viewer).first()
     if application is not None:
         return ApplyState("applied", application)
+    if project.status == ProjectStatus.OPEN and not project.organization.can_take_students:
+        return ApplyState("paused")  # back once the platform has verified the organization
     if not project.is_open_for_applications or getattr(project, "openings_left", 1) == 0:
         return ApplyState("closed")
     return ApplyState("apply")
