@@ -29,6 +29,7 @@ from django.utils.functional import cached_property
 
 from accounts.models import Role, StudentProfile, organizations_taking_students
 from accounts.selectors import acceptance_blocker
+from marketplace.forms import MoneyField
 from projects.filters import ProjectFilter
 from projects.models import (
     LIVE_ENGAGEMENT_STATUSES,
@@ -176,6 +177,8 @@ def _active_filters(filterset: ProjectFilter, params: QueryDict) -> list[ActiveF
             shown = dict(field.choices).get(value, value)
         elif name == "remote":
             shown = "yes"
+        elif isinstance(field, MoneyField):  # cents, shown in dollars as typed
+            shown = f"{value // 100:,}" if value % 100 == 0 else f"{value / 100:,.2f}"
         else:
             shown = str(value).rstrip("0").rstrip(".") if "." in str(value) else str(value)
         rest = params.copy()
