@@ -226,4 +226,6 @@ def stripe_webhook(request):
         )
     except webhooks.BadSignature:
         return HttpResponseBadRequest("Invalid signature.")
+    except webhooks.BadPayload:
+        return HttpResponseBadRequest("Malformed event.")
     return HttpResponse("ok")
