@@ -631,6 +631,8 @@ def workspace_permissions(engagement, role: str, open_extension=None) -> dict[st
         "message": student or employer,
         # Career staff see that messages exist; their text only once a dispute is open.
         "read_messages": role != "staff" or status == EngagementStatus.DISPUTED,
+        # Likewise deliverables: their names and sizes, the files and links only in a dispute.
+        "open_deliverables": role != "staff" or status == EngagementStatus.DISPUTED,
         "cancel": (student or employer) and engagement.is_live,
         "fund": employer and status == EngagementStatus.AWAITING_FUNDING,
         "fund_extension": employer
@@ -647,10 +649,17 @@ def workspace_permissions(engagement, role: str, open_extension=None) -> dict[st
 
 
 def submission_file_for_viewer_or_404(viewer, file_id: int):
+    """A deliverable file for the student, the employer and admins; career staff of the
+    student's school only while the engagement is disputed (otherwise they see its name
+    and size on the workspace, never the file)."""
     stored = (
         SubmissionFile.objects.select_related("submission__engagement").filter(pk=file_id).first()
     )
-    if stored is None or engagement_role(viewer, stored.submission.engagement) is None:
+    if stored is None:
+        raise Http404("No such file.")
+    engagement = stored.submission.engagement
+    role = engagement_role(viewer, engagement)
+    if role is None or not workspace_permissions(engagement, role)["open_deliverables"]:
         raise Http404("No such file.")
     return stored
 
