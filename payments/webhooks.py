@@ -67,7 +67,13 @@ def receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bool]:
         raise BadSignature("No webhook secret is configured.")
     try:
         text = payload.decode("utf-8")
-        stripe.WebhookSignature.verify_header(text, signature, settings.STRIPE_WEBHOOK_SECRET)
+        # Stripe's tolerance (5 minutes) refuses a replay of an old signed body.
+        stripe.WebhookSignature.verify_header(
+            text,
+            signature,
+            settings.STRIPE_WEBHOOK_SECRET,
+            tolerance=stripe.Webhook.DEFAULT_TOLERANCE,
+        )
     except (UnicodeDecodeError, stripe.SignatureVerificationError) as error:
         raise BadSignature(str(error)) from error
     data = _event_fields(text)

@@ -2,6 +2,7 @@
 sent signed through the endpoint, as Stripe sends them."""
 
 import json
+import time
 
 import pytest
 from django.urls import reverse
@@ -79,6 +80,24 @@ def test_a_bad_signature_is_still_refused(client, stripe_fake):
         data=body,
         content_type="application/json",
         headers={"Stripe-Signature": signature_header(body, "whsec_someone_else")},
+    )
+
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
+
+
+def test_a_body_signed_more_than_five_minutes_ago_is_refused(client, stripe_fake):
+    body = json.dumps(fake_stripe.event("evt_1", "charge.refunded", {"id": "ch_1"}))
+
+    response = client.post(
+        reverse("payments:stripe_webhook"),
+        data=body,
+        content_type="application/json",
+        headers={
+            "Stripe-Signature": signature_header(
+                body, WEBHOOK_SECRET, timestamp=int(time.time()) - 600
+            )
+        },
     )
 
     assert response.status_code == 400
