@@ -19,7 +19,6 @@ from accounts import outbox, services
 from accounts.admin_scope import SchoolScopedAdmin
 from accounts.audit import AuditedAdminMixin, pretty
 from accounts.models import (
-    AUTHORIZATIONS_NEEDING_VERIFICATION,
     AuditEvent,
     AuthorizationStatus,
     CareerStaffProfile,
@@ -376,7 +375,11 @@ class StudentProfileAdmin(SchoolScopedAdmin):
         "resume_link",
         "resume_uploaded_at",
         "authorization_review",
+        # Declarations change only through the student's profile, and reviews through
+        # the review page: both keep status and declaration consistent.
+        "work_authorization",
         "work_authorization_status",
+        "authorization_changed_from",
         "work_authorization_note",
         "authorization_valid_from",
         "authorization_valid_until",
@@ -399,6 +402,10 @@ class StudentProfileAdmin(SchoolScopedAdmin):
     @admin.display(description="review", ordering="work_authorization_status")
     def authorization_state(self, obj):
         state = obj.get_work_authorization_status_display()
+        if obj.work_authorization_status == AuthorizationStatus.PENDING and (
+            obj.authorization_changed_from
+        ):
+            return f"{state}: declared change {obj.authorization_change_display}"
         until = obj.authorization_valid_until
         if obj.work_authorization_status == AuthorizationStatus.VERIFIED and until:
             if until < timezone.localdate():
@@ -415,10 +422,15 @@ class StudentProfileAdmin(SchoolScopedAdmin):
 
     @admin.display(description="work authorization document")
     def authorization_review(self, obj):
-        if obj.work_authorization not in AUTHORIZATIONS_NEEDING_VERIFICATION:
+        if not obj.authorization_is_reviewed:
             return "Not needed for this status."
         url = reverse("admin:accounts_studentprofile_authorization", args=[obj.pk])
-        return format_html('<a class="button" href="{}">Review the document</a>', url)
+        label = (
+            "Review the document"
+            if obj.authorization_needs_verification
+            else "Review the declared change"
+        )
+        return format_html('<a class="button" href="{}">{}</a>', url, label)
 
     def get_list_filter(self, request):
         filters = super().get_list_filter(request)

@@ -30,6 +30,7 @@ from accounts.models import Notification, Organization, Role
 from accounts.notifications import mark_read
 from feedback import selectors as feedback_selectors
 from projects import selectors as project_selectors
+from projects.models import ProjectStatus
 
 
 @require_GET
@@ -114,16 +115,26 @@ def employer_dashboard(request):
     if profile is None:
         messages.info(request, "Tell us about your organization first.")
         return redirect("profile")
+    project_groups = project_selectors.organization_projects_by_status(profile.organization_id)
+    organization = profile.organization
     return render(
         request,
         "accounts/employer_dashboard.html",
         {
             "profile": profile,
-            "organization": profile.organization,
+            "organization": organization,
             "colleagues": selectors.organization_colleagues(profile),
-            "project_groups": project_selectors.organization_projects_by_status(
-                profile.organization_id
-            ),
+            "project_groups": project_groups,
+            # Open projects that students cannot see while the organization cannot take
+            # students (awaiting verification again, or suspended).
+            "paused_projects": []
+            if organization.can_take_students
+            else [
+                p
+                for _, projects in project_groups
+                for p in projects
+                if p.status == ProjectStatus.OPEN
+            ],
             "engagements": project_selectors.organization_engagements(profile.organization_id),
         },
     )

@@ -303,6 +303,20 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 if STRIPE_SECRET_KEY and not DEBUG and not STRIPE_WEBHOOK_SECRET:
     raise ImproperlyConfigured("With Stripe keys, STRIPE_WEBHOOK_SECRET is required too.")
+if STRIPE_SECRET_KEY and not DEBUG and not STRIPE_PUBLISHABLE_KEY:
+    raise ImproperlyConfigured("With Stripe keys, STRIPE_PUBLISHABLE_KEY is required too.")
+# Without Stripe keys the local test-mode gateway runs: employers "pay" with a button and no
+# money moves. Outside development that happens only when this loudly named setting says so
+# (a staging site, a demo); `check --deploy` then warns about it (payments.W001).
+PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION = env_bool(
+    "PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION", default=False
+)
+if not DEBUG and not STRIPE_SECRET_KEY and not PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION:
+    raise ImproperlyConfigured(
+        "No payment gateway: set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and "
+        "STRIPE_WEBHOOK_SECRET. Only a site that must never take real money (staging, a demo) "
+        "may run the test-mode gateway, with PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION=true."
+    )
 
 # --- Rules of the field (see DESIGN.md) ------------------------------------------
 

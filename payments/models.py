@@ -70,6 +70,10 @@ class Payment(models.Model):
     provider_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     charge_id = models.CharField(max_length=100, blank=True)
     failure_message = models.CharField(max_length=300, blank=True)
+    # Set when the money arrived for something that could no longer take it (a cancelled
+    # engagement, a withdrawn extension, a second payment for the same thing): the payment
+    # is recorded and refunded in full, and it funds nothing.
+    unpayable_reason = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -87,16 +91,23 @@ class Payment(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=PaymentStatus.values), name="payment_status_valid"
             ),
-            # At most one live funding attempt per engagement, and one per extension.
+            # At most one live funding attempt per engagement, and one per extension (a
+            # payment refunded because it could no longer fund anything does not count).
             models.UniqueConstraint(
                 fields=["engagement"],
-                condition=Q(kind="funding") & ~Q(status__in=["failed", "canceled"]),
+                condition=Q(kind="funding", unpayable_reason="")
+                & ~Q(status__in=["failed", "canceled"]),
                 name="payment_one_live_funding_per_engagement",
             ),
             models.UniqueConstraint(
                 fields=["extension"],
-                condition=Q(extension__isnull=False) & ~Q(status__in=["failed", "canceled"]),
+                condition=Q(extension__isnull=False, unpayable_reason="")
+                & ~Q(status__in=["failed", "canceled"]),
                 name="payment_one_live_payment_per_extension",
+            ),
+            models.CheckConstraint(
+                condition=Q(unpayable_reason="") | Q(status="succeeded"),
+                name="payment_unpayable_only_when_received",
             ),
             models.CheckConstraint(
                 condition=Q(kind="funding", extension__isnull=True)

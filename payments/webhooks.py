@@ -12,6 +12,7 @@ event still "received" after TASK_RECOVERY_SECONDS, and failed ones again with
 growing delays.
 """
 
+import json
 import logging
 from datetime import timedelta
 
@@ -32,21 +33,58 @@ from payments.models import Payment, Payout, PayoutAccount, Refund, WebhookEvent
 logger = logging.getLogger(__name__)
 
 
-class BadSignature(Exception):
+class BadWebhook(Exception):
+    """The request is not an event we can store: answered 400, nothing stored."""
+
+
+class BadSignature(BadWebhook):
     pass
 
 
+class BadPayload(BadWebhook):
+    pass
+
+
+def _event_fields(text: str) -> dict:
+    """The verified body as an event: an object with an id, a type and a data object.
+
+    Only Stripe can sign a body, but a signed body is still checked before it is stored,
+    so nothing malformed reaches the table or the handlers.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise BadPayload("The body is not JSON.") from error
+    if not isinstance(data, dict):
+        raise BadPayload("The body is not an event object.")
+    event_id, event_type = data.get("id"), data.get("type")
+    for name, value in (("id", event_id), ("type", event_type)):
+        if not isinstance(value, str) or not 0 < len(value) <= 100:
+            raise BadPayload(f"The event has no valid {name}.")
+    body = data.get("data")
+    if not isinstance(body, dict) or not isinstance(body.get("object"), dict):
+        raise BadPayload("The event has no data object.")
+    if "\\u0000" in text:  # a NUL character cannot be stored as JSON by PostgreSQL
+        raise BadPayload("The event contains a NUL character.")
+    return data
+
+
 def receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bool]:
-    """Check the signature and store the event; returns (event, newly stored)."""
+    """Check the signature and the event's shape and store it; returns (event, newly stored)."""
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise BadSignature("No webhook secret is configured.")
     try:
-        event = stripe.Webhook.construct_event(
-            payload.decode("utf-8"), signature, settings.STRIPE_WEBHOOK_SECRET
+        text = payload.decode("utf-8")
+        # Stripe's tolerance (5 minutes) refuses a replay of an old signed body.
+        stripe.WebhookSignature.verify_header(
+            text,
+            signature,
+            settings.STRIPE_WEBHOOK_SECRET,
+            tolerance=stripe.Webhook.DEFAULT_TOLERANCE,
         )
-    except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError) as error:
+    except (UnicodeDecodeError, stripe.SignatureVerificationError) as error:
         raise BadSignature(str(error)) from error
-    data = event.to_dict()
+    data = _event_fields(text)
     with transaction.atomic():
         stored, created = WebhookEvent.objects.get_or_create(
             event_id=data["id"], defaults={"type": data.get("type", ""), "payload": data}
@@ -120,6 +158,20 @@ def _payment_for_charge(obj: dict) -> Payment | None:
     return payment
 
 
+def _platform_fee_share(payment: Payment, amount_cents: int) -> int:
+    """The part of a refund of `amount_cents` that is platform fee: in proportion to the
+    payment, never more than the fee not yet returned by earlier refunds."""
+    returned = sum(
+        payment.refunds.exclude(status=Refund.Status.FAILED).values_list(
+            "platform_fee_cents", flat=True
+        )
+    )
+    share = (amount_cents * payment.platform_fee_cents + payment.amount_cents // 2) // max(
+        payment.amount_cents, 1
+    )
+    return max(0, min(share, payment.platform_fee_cents - returned, amount_cents))
+
+
 def _on_charge_refunded(event: WebhookEvent) -> bool:
     payment = _payment_for_charge(_object(event))
     if payment is None:
@@ -127,10 +179,12 @@ def _on_charge_refunded(event: WebhookEvent) -> bool:
     for info in get_gateway().list_refunds(payment.provider_id):
         refund = Refund.objects.filter(provider_id=info.provider_id).first()
         if refund is None:
-            # Refunded from Stripe's dashboard: record it as it happened.
+            # Refunded from Stripe's dashboard: record it as it happened, with the share of
+            # the platform fee it gave back, so the ledger still balances.
             refund = Refund.objects.create(
                 payment=payment,
                 amount_cents=info.amount_cents,
+                platform_fee_cents=_platform_fee_share(payment, info.amount_cents),
                 reason="Refunded at the payment provider",
                 provider_id=info.provider_id,
             )

@@ -172,7 +172,11 @@ class Project(models.Model):
 
     @property
     def is_open_for_applications(self) -> bool:
-        return self.status == ProjectStatus.OPEN and self.apply_by >= apply_by_today()
+        return (
+            self.status == ProjectStatus.OPEN
+            and self.apply_by >= apply_by_today()
+            and self.organization.can_take_students
+        )
 
 
 class ScreeningQuestion(models.Model):
@@ -350,6 +354,11 @@ class Engagement(models.Model):
             models.CheckConstraint(
                 condition=Q(fee_cents__gte=F("cap_quarters") * (RATE_FLOOR_CENTS // 4)),
                 name="engagement_rate_at_least_floor",
+            ),
+            # Extensions included, the fee stays within the hourly floor and ceiling.
+            models.CheckConstraint(
+                condition=Q(fee_cents__lte=F("cap_quarters") * (RATE_CEILING_CENTS // 4)),
+                name="engagement_rate_at_most_ceiling",
             ),
             models.CheckConstraint(
                 condition=Q(days_to_complete__gte=DAYS_MIN, days_to_complete__lte=DAYS_MAX),
@@ -540,6 +549,10 @@ class ScopeExtension(models.Model):
             models.CheckConstraint(
                 condition=Q(extra_fee_cents__gte=F("extra_quarters") * (RATE_FLOOR_CENTS // 4)),
                 name="extension_rate_at_least_floor",
+            ),
+            models.CheckConstraint(
+                condition=Q(extra_fee_cents__lte=F("extra_quarters") * (RATE_CEILING_CENTS // 4)),
+                name="extension_rate_at_most_ceiling",
             ),
         ]
 

@@ -27,8 +27,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils.functional import cached_property
 
-from accounts.models import Role, StudentProfile
+from accounts.models import Role, StudentProfile, organizations_taking_students
 from accounts.selectors import acceptance_blocker
+from marketplace.forms import MoneyField
 from projects.filters import ProjectFilter
 from projects.models import (
     LIVE_ENGAGEMENT_STATUSES,
@@ -75,8 +76,13 @@ class CappedPaginator(Paginator):
 
 
 def open_projects() -> QuerySet[Project]:
-    """Projects a student can apply to today."""
-    return Project.objects.filter(status=ProjectStatus.OPEN, apply_by__gte=apply_by_today())
+    """Projects a student can apply to today (`Project.is_open_for_applications`): open, before
+    their apply-by date, of an organization that can take students (verified, not suspended)."""
+    return Project.objects.filter(
+        organizations_taking_students("organization__"),
+        status=ProjectStatus.OPEN,
+        apply_by__gte=apply_by_today(),
+    )
 
 
 def search(queryset: QuerySet[Project], text: str) -> tuple[QuerySet[Project], int | None]:
@@ -171,6 +177,8 @@ def _active_filters(filterset: ProjectFilter, params: QueryDict) -> list[ActiveF
             shown = dict(field.choices).get(value, value)
         elif name == "remote":
             shown = "yes"
+        elif isinstance(field, MoneyField):  # cents, shown in dollars as typed
+            shown = f"{value // 100:,}" if value % 100 == 0 else f"{value / 100:,.2f}"
         else:
             shown = str(value).rstrip("0").rstrip(".") if "." in str(value) else str(value)
         rest = params.copy()
@@ -300,7 +308,8 @@ def project_for_employer_or_404(viewer, project_id: int) -> Project:
 class ApplyState:
     """What the project page offers the viewer: apply, applied, closed, log in, or nothing."""
 
-    kind: str  # "apply" | "applied" | "closed" | "login" | "owner" | "not_student"
+    # "apply" | "applied" | "closed" | "paused" | "login" | "owner" | "not_student"
+    kind: str
     application: Application | None = None
 
 
@@ -314,6 +323,8 @@ def apply_state(viewer, project: Project) -> ApplyState:
     application = Application.objects.filter(project=project, student=viewer).first()
     if application is not None:
         return ApplyState("applied", application)
+    if project.status == ProjectStatus.OPEN and not project.organization.can_take_students:
+        return ApplyState("paused")  # back once the platform has verified the organization
     if not project.is_open_for_applications or getattr(project, "openings_left", 1) == 0:
         return ApplyState("closed")
     return ApplyState("apply")
@@ -620,6 +631,8 @@ def workspace_permissions(engagement, role: str, open_extension=None) -> dict[st
         "message": student or employer,
         # Career staff see that messages exist; their text only once a dispute is open.
         "read_messages": role != "staff" or status == EngagementStatus.DISPUTED,
+        # Likewise deliverables: their names and sizes, the files and links only in a dispute.
+        "open_deliverables": role != "staff" or status == EngagementStatus.DISPUTED,
         "cancel": (student or employer) and engagement.is_live,
         "fund": employer and status == EngagementStatus.AWAITING_FUNDING,
         "fund_extension": employer
@@ -636,10 +649,17 @@ def workspace_permissions(engagement, role: str, open_extension=None) -> dict[st
 
 
 def submission_file_for_viewer_or_404(viewer, file_id: int):
+    """A deliverable file for the student, the employer and admins; career staff of the
+    student's school only while the engagement is disputed (otherwise they see its name
+    and size on the workspace, never the file)."""
     stored = (
         SubmissionFile.objects.select_related("submission__engagement").filter(pk=file_id).first()
     )
-    if stored is None or engagement_role(viewer, stored.submission.engagement) is None:
+    if stored is None:
+        raise Http404("No such file.")
+    engagement = stored.submission.engagement
+    role = engagement_role(viewer, engagement)
+    if role is None or not workspace_permissions(engagement, role)["open_deliverables"]:
         raise Http404("No such file.")
     return stored
 

@@ -1,6 +1,6 @@
 """Forms for applying and for the engagement workspace."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from marketplace.forms import MoneyField
 from projects.applications import ANSWER_MAX, COVER_NOTE_MAX
 from projects.engagements import MESSAGE_MAX
 from projects.models import QUARTERS_PER_HOUR, Project
@@ -277,7 +278,7 @@ class CancelEngagementForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     extra_hours = HoursField(label="More hours")
-    extra_fee = forms.CharField(label="More pay (US dollars)", max_length=12)
+    extra_fee = MoneyField(label="More pay (US dollars)")
     extra_days = forms.IntegerField(
         label="More days", min_value=0, max_value=30, initial=0, required=False
     )
@@ -292,13 +293,3 @@ class ExtensionForm(forms.Form):
         kwargs.setdefault("auto_id", "extension_%s")
         super().__init__(*args, **kwargs)
         self.helper = _helper()
-
-    def clean_extra_fee(self):
-        raw = self.cleaned_data["extra_fee"].strip().replace("$", "").replace(",", "")
-        try:
-            value = Decimal(raw)
-        except InvalidOperation as error:
-            raise ValidationError("Enter an amount in dollars, like 60 or 62.50.") from error
-        if value <= 0 or value != value.quantize(Decimal("0.01")):
-            raise ValidationError("Enter an amount in dollars, like 60 or 62.50.")
-        return int(value * 100)
