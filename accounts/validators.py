@@ -3,6 +3,7 @@
 from urllib.parse import urlparse
 
 from django.conf import settings
+from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
@@ -39,6 +40,26 @@ def validate_resume(upload) -> None:
         raise ValidationError(
             "This file is not a valid PDF. Export your résumé to PDF and upload it again.",
             code="resume_not_pdf",
+        )
+
+
+class PassphraseLengthValidator(MinimumLengthValidator):
+    """At least `min_length` characters (12 by default, ASVS 2.1.1), said in a way that
+    helps: length matters more than symbols, and a phrase is long and easy to remember."""
+
+    def __init__(self, min_length: int = 12):
+        super().__init__(min_length=min_length)
+
+    def get_error_message(self) -> str:
+        return (
+            f"This password is too short: use at least {self.min_length} characters. "
+            "A few unrelated words make a passphrase that is long enough and easy to remember."
+        )
+
+    def get_help_text(self) -> str:
+        return (
+            f"Use at least {self.min_length} characters. A few unrelated words "
+            "(a passphrase) are easy to remember and hard to guess."
         )
 
 
