@@ -1,0 +1,54 @@
+"""Request and response rules that hold for every page."""
+
+from django.shortcuts import render
+
+NUL = "\x00"
+
+
+def _has_nul(request) -> bool:
+    """A NUL character anywhere a user can put text: the path, query and form keys or
+    values, and the names of uploaded files."""
+    if NUL in request.path or NUL in request.path_info:
+        return True
+    for data in (request.GET, request.POST):
+        for key, values in data.lists():
+            if NUL in key or any(NUL in value for value in values):
+                return True
+    for key, uploads in request.FILES.lists():
+        if NUL in key or any(NUL in (upload.name or "") for upload in uploads):
+            return True
+    return False
+
+
+class RejectNulMiddleware:
+    """Refuse any request that carries a NUL character, before a view sees it.
+
+    No legitimate form or link contains one, PostgreSQL cannot store or compare one (the
+    query fails, a 500), and SQLite silently cuts text at it: one rule here instead of a
+    check in every view, filter and admin search. Form fields refuse NUL too (Django's
+    CharField), but query strings read by filters and the admin do not go through them.
+
+    Cookies are not the user's typing: a cookie holding a NUL (a browser never sends one) is
+    ignored, as if absent, so a forged session cookie cannot reach the database either.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, value in list(request.COOKIES.items()):
+            if NUL in name or NUL in value:
+                del request.COOKIES[name]
+        if _has_nul(request):
+            return render(
+                request,
+                "400.html",
+                {
+                    "reason": (
+                        "The address or the form you sent contains a character that is not "
+                        "allowed (a NUL character, often written %00). Remove it and try again."
+                    )
+                },
+                status=400,
+            )
+        return self.get_response(request)
