@@ -1,6 +1,7 @@
 """Sign-up, dashboards and profiles. Thin: forms check input, services change things."""
 
 from allauth.account.views import SignupView
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -357,6 +358,24 @@ def staff_access_request(request):
     form = StaffAccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # Each request mails every platform admin: limit them per network and per address
+        # (ACCOUNT_RATE_LIMITS), counted in the cache like allauth's own limits.
+        limited = None
+        if not ratelimit.consume(request, action="staff_access_request"):
+            limited = (
+                "We have received several access requests from your network in the last "
+                "hour. Please try again later; your colleagues' requests are already with us."
+            )
+        elif not ratelimit.consume(
+            request, action="staff_access_request_email", key=data["email"].strip().lower()
+        ):
+            limited = (
+                "We have received several requests for this address today. Please wait a "
+                "day before sending another; we answer every request by email."
+            )
+        if limited:
+            form.add_error(None, limited)
+            return render(request, "accounts/staff_access_request.html", {"form": form}, status=429)
         try:
             services.staff_access_request_submit(
                 first_name=data["first_name"].strip(),

@@ -228,6 +228,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+    # The career services access request form (accounts.views), which mails every
+    # platform admin: per network, and per requested address.
+    "staff_access_request": "5/h/ip",
+    "staff_access_request_email": "3/d/key",
 }
 
 # --- Internationalisation ----------------------------------------------------
@@ -334,6 +338,9 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
     if env_bool("BEHIND_TLS_PROXY", default=True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # Rate limits per IP count the client the proxy names in X-Forwarded-For, not the
+        # proxy itself (which would put every visitor under one shared limit).
+        ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 LOGGING = {
     "version": 1,
