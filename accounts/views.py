@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,6 +29,7 @@ from accounts.forms import (
 from accounts.models import Notification, Organization, Role
 from accounts.notifications import mark_read
 from feedback import selectors as feedback_selectors
+from marketplace.downloads import private_download
 from projects import selectors as project_selectors
 
 
@@ -333,24 +333,20 @@ def _career_staff_profile(request):
 @require_GET
 def resume_download(request, student_id: int):
     profile = student_profile_for_resume_or_404(request.user, student_id)
-    filename = profile.resume_filename or "resume.pdf"
-    response = FileResponse(
-        profile.resume.open("rb"), content_type="application/pdf", filename=filename
+    return private_download(
+        profile.resume.open("rb"),
+        filename=profile.resume_filename or "resume.pdf",
+        content_type="application/pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET
 def authorization_document_download(request, student_id: int):
     profile = authorization_document_or_404(request.user, student_id)
-    response = FileResponse(
+    return private_download(
         profile.authorization_document.open("rb"),
-        as_attachment=True,
         filename=profile.authorization_document_name or "authorization",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_http_methods(["GET", "POST"])
