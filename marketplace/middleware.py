@@ -52,3 +52,19 @@ class RejectNulMiddleware:
                 status=400,
             )
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Pages shown to a signed-in user hold their data: no shared cache may keep them, and
+    the browser keeps no copy either (the back button after logging out on a shared
+    computer shows nothing). Anonymous pages and static files keep their own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        return response

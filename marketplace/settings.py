@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from marketplace.csp import content_security_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
     "django_filters",
     "marketplace",
     "accounts",
@@ -79,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the session or the database.
     "marketplace.middleware.RejectNulMiddleware",
@@ -86,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "marketplace.middleware.PrivatePagesMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -341,6 +346,9 @@ if not DEBUG:
         # Rate limits per IP count the client the proxy names in X-Forwarded-For, not the
         # proxy itself (which would put every visitor under one shared limit).
         ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+
+# No inline script or style anywhere; Stripe's domains only with Stripe keys (marketplace/csp.py).
+CONTENT_SECURITY_POLICY = content_security_policy(stripe=bool(STRIPE_PUBLISHABLE_KEY))
 
 LOGGING = {
     "version": 1,
