@@ -5,19 +5,37 @@ from django.shortcuts import render
 NUL = "\x00"
 
 
-def _has_nul(request) -> bool:
-    """A NUL character anywhere a user can put text: the path, query and form keys or
-    values, and the names of uploaded files."""
-    if NUL in request.path or NUL in request.path_info:
+def _address_has_nul(request) -> bool:
+    """A NUL in the path or in the query string's keys or values."""
+    return NUL in request.path or NUL in request.path_info or _data_has_nul(request.GET)
+
+
+def _data_has_nul(data) -> bool:
+    return any(NUL in key or any(NUL in value for value in values) for key, values in data.lists())
+
+
+def _form_has_nul(request) -> bool:
+    """A NUL in a submitted form's keys or values, or in an uploaded file's name."""
+    if _data_has_nul(request.POST):
         return True
-    for data in (request.GET, request.POST):
-        for key, values in data.lists():
-            if NUL in key or any(NUL in value for value in values):
-                return True
-    for key, uploads in request.FILES.lists():
-        if NUL in key or any(NUL in (upload.name or "") for upload in uploads):
-            return True
-    return False
+    return any(
+        NUL in key or any(NUL in (upload.name or "") for upload in uploads)
+        for key, uploads in request.FILES.lists()
+    )
+
+
+def _refused(request):
+    return render(
+        request,
+        "400.html",
+        {
+            "reason": (
+                "The address or the form you sent contains a character that is not "
+                "allowed (a NUL character, often written %00). Remove it and try again."
+            )
+        },
+        status=400,
+    )
 
 
 class RejectNulMiddleware:
@@ -27,6 +45,10 @@ class RejectNulMiddleware:
     query fails, a 500), and SQLite silently cuts text at it: one rule here instead of a
     check in every view, filter and admin search. Form fields refuse NUL too (Django's
     CharField), but query strings read by filters and the admin do not go through them.
+
+    The address is checked first; a submitted form once the view is known, so that the
+    endpoints that read the raw body themselves (the CSRF-exempt Stripe webhook, which
+    verifies a signature over the exact bytes) are not made to parse it as a form.
 
     Cookies are not the user's typing: a cookie holding a NUL (a browser never sends one) is
     ignored, as if absent, so a forged session cookie cannot reach the database either.
@@ -39,19 +61,16 @@ class RejectNulMiddleware:
         for name, value in list(request.COOKIES.items()):
             if NUL in name or NUL in value:
                 del request.COOKIES[name]
-        if _has_nul(request):
-            return render(
-                request,
-                "400.html",
-                {
-                    "reason": (
-                        "The address or the form you sent contains a character that is not "
-                        "allowed (a NUL character, often written %00). Remove it and try again."
-                    )
-                },
-                status=400,
-            )
+        if _address_has_nul(request):
+            return _refused(request)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "csrf_exempt", False):
+            return None
+        if _form_has_nul(request):
+            return _refused(request)
+        return None
 
 
 class PrivatePagesMiddleware:
