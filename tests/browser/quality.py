@@ -17,12 +17,20 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
+# axe adds <style> elements of its own while it runs, which the page's policy rightly
+# blocks: the CSP watch below is paused meanwhile (the reports arrive a moment later).
 AXE_RUN = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
-  }));
+  window.__cspPaused = true;
+  try {
+    const result = await axe.run(document, {resultTypes: ["violations"]});
+    return result.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help,
+      targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+    }));
+  } finally {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    window.__cspPaused = false;
+  }
 }"""
 
 
@@ -31,6 +39,7 @@ AXE_RUN = """async () => {
 CSP_WATCH = """(() => {
   window.__cspViolations = [];
   document.addEventListener("securitypolicyviolation", (event) => {
+    if (window.__cspPaused) return;
     window.__cspViolations.push(
       `${event.effectiveDirective} blocked ${event.blockedURI || "inline code"} ` +
       `at ${event.sourceFile || "the page"}:${event.lineNumber}`
