@@ -1,11 +1,11 @@
 """Sign-up, dashboards and profiles. Thin: forms check input, services change things."""
 
 from allauth.account.views import SignupView
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +29,7 @@ from accounts.forms import (
 from accounts.models import Notification, Organization, Role
 from accounts.notifications import mark_read
 from feedback import selectors as feedback_selectors
+from marketplace.downloads import private_download
 from projects import selectors as project_selectors
 from projects.models import ProjectStatus
 
@@ -343,24 +344,20 @@ def _career_staff_profile(request):
 @require_GET
 def resume_download(request, student_id: int):
     profile = student_profile_for_resume_or_404(request.user, student_id)
-    filename = profile.resume_filename or "resume.pdf"
-    response = FileResponse(
-        profile.resume.open("rb"), content_type="application/pdf", filename=filename
+    return private_download(
+        profile.resume.open("rb"),
+        filename=profile.resume_filename or "resume.pdf",
+        content_type="application/pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET
 def authorization_document_download(request, student_id: int):
     profile = authorization_document_or_404(request.user, student_id)
-    response = FileResponse(
+    return private_download(
         profile.authorization_document.open("rb"),
-        as_attachment=True,
         filename=profile.authorization_document_name or "authorization",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -368,6 +365,24 @@ def staff_access_request(request):
     form = StaffAccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # Each request mails every platform admin: limit them per network and per address
+        # (ACCOUNT_RATE_LIMITS), counted in the cache like allauth's own limits.
+        limited = None
+        if not ratelimit.consume(request, action="staff_access_request"):
+            limited = (
+                "We have received several access requests from your network in the last "
+                "hour. Please try again later; your colleagues' requests are already with us."
+            )
+        elif not ratelimit.consume(
+            request, action="staff_access_request_email", key=data["email"].strip().lower()
+        ):
+            limited = (
+                "We have received several requests for this address today. Please wait a "
+                "day before sending another; we answer every request by email."
+            )
+        if limited:
+            form.add_error(None, limited)
+            return render(request, "accounts/staff_access_request.html", {"form": form}, status=429)
         try:
             services.staff_access_request_submit(
                 first_name=data["first_name"].strip(),

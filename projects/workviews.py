@@ -3,13 +3,13 @@ check input, services change things, selectors decide who may see what."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import role_required
 from accounts.models import Role
+from marketplace.downloads import private_download
 from marketplace.forms import add_service_errors
 from projects import applications, engagements, selectors
 from projects.models import ScopeExtension
@@ -351,11 +351,8 @@ def decide_extension(request, pk: int, extension_id: int):
 @require_GET
 def download_file(request, file_id: int):
     stored = selectors.submission_file_for_viewer_or_404(request.user, file_id)
-    response = FileResponse(
+    return private_download(
         stored.file.open("rb"),
-        as_attachment=True,
         filename=stored.original_name,
         content_type="application/octet-stream",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
