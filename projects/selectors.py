@@ -390,6 +390,20 @@ def blockers_for(profile, live_count: int) -> list[str]:
     return reasons
 
 
+@dataclass(frozen=True)
+class ApplicantCounts:
+    total: int  # every application but the withdrawn ones, as on the employer's dashboard
+    new: int  # still waiting for a first look
+
+
+def applicant_counts(project: Project) -> ApplicantCounts:
+    return ApplicantCounts(
+        **Application.objects.filter(project=project)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .aggregate(total=Count("pk"), new=Count("pk", filter=Q(status=ApplicationStatus.SUBMITTED)))
+    )
+
+
 def applicants_for_project(project: Project) -> list[Applicant]:
     """Every application of a project, numbered in the order they arrived, in a fixed
     number of queries whatever their count."""
