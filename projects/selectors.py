@@ -311,7 +311,11 @@ def apply_state(viewer, project: Project) -> ApplyState:
         return ApplyState("owner")
     if viewer.role != Role.STUDENT:
         return ApplyState("not_student")
-    application = Application.objects.filter(project=project, student=viewer).first()
+    application = (
+        Application.objects.filter(project=project, student=viewer)
+        .select_related("engagement")
+        .first()
+    )
     if application is not None:
         return ApplyState("applied", application)
     if not project.is_open_for_applications or getattr(project, "openings_left", 1) == 0:

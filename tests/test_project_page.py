@@ -58,3 +58,35 @@ def test_other_employers_and_students_see_no_applicants_link(client):
         client.force_login(user)
         html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
         assert link not in html
+
+
+def test_a_student_whose_work_is_under_way_sees_its_status_and_the_workspace(client):
+    engagement = accepted_engagement()
+    client.force_login(engagement.student)
+
+    html = client.get(reverse("projects:detail", args=[engagement.project_id])).content.decode()
+
+    assert "Your engagement: <strong>In progress</strong>" in html
+    assert f'href="{reverse("projects:workspace", args=[engagement.pk])}"' in html
+    assert "Status: <strong>Accepted</strong>" not in html
+
+
+def test_a_student_whose_work_is_finished_sees_it_approved_with_the_workspace_link(client):
+    engagement = approved_engagement(accepted_engagement())
+    client.force_login(engagement.student)
+
+    html = client.get(reverse("projects:detail", args=[engagement.project_id])).content.decode()
+
+    assert "Your engagement: <strong>Approved</strong>" in html
+    assert "Status: <strong>Accepted</strong>" not in html
+    assert f'href="{reverse("projects:workspace", args=[engagement.pk])}"' in html
+
+
+def test_a_pending_application_still_shows_its_own_status(client):
+    application = ApplicationFactory()
+    client.force_login(application.student)
+
+    html = client.get(reverse("projects:detail", args=[application.project_id])).content.decode()
+
+    assert "Status: <strong>Submitted</strong>" in html
+    assert "/engagements/" not in html
