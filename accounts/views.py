@@ -1,6 +1,7 @@
 """Sign-up, dashboards and profiles. Thin: forms check input, services change things."""
 
 from allauth.account.views import SignupView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -135,7 +136,9 @@ def career_staff_dashboard(request):
     if profile is None:
         # Staff accounts are always made with a school; a missing one is an admin error.
         messages.error(
-            request, "Your account is not attached to a school yet. Contact a platform admin."
+            request,
+            "Your account is not attached to a school yet. Write to "
+            f"{settings.SUPPORT_EMAIL} and we will attach it.",
         )
         return render(request, "accounts/career_staff_dashboard.html", {"profile": None})
     return render(

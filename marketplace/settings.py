@@ -10,7 +10,8 @@ import os
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -104,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "marketplace.context_processors.site",
                 "accounts.context_processors.navigation",
                 "payments.context_processors.payments",
             ],
@@ -269,6 +271,16 @@ EMAIL_FILE_PATH = env.str(
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Micro-internships <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write for help: shown wherever a page says to get in touch.
+SUPPORT_EMAIL = (
+    env.str("SUPPORT_EMAIL", default="support@localhost") if DEBUG else env.str("SUPPORT_EMAIL")
+)
+try:
+    validate_email(SUPPORT_EMAIL)
+except ValidationError:
+    raise ImproperlyConfigured(
+        f"SUPPORT_EMAIL must be an email address, not {SUPPORT_EMAIL!r}."
+    ) from None
 
 # --- Payments (Stripe) -----------------------------------------------------------
 

@@ -35,7 +35,15 @@ print(json.dumps({
 
 def run_with_env(args, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    for key in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"):
+    for key in (
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "EMAIL_URL",
+        "SUPPORT_EMAIL",
+    ):
         clean.pop(key, None)
     clean.update(env, DJANGO_SETTINGS_MODULE="marketplace.settings")
     return subprocess.run(
@@ -97,6 +105,15 @@ def test_service_urls_configure_database_broker_cache_and_mail():
             },
             "mandatory outside development",
         ),
+        ({"SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "example.org"}, "SUPPORT_EMAIL"),
+        (
+            {
+                "SECRET_KEY": GOOD_SECRET,
+                "ALLOWED_HOSTS": "example.org",
+                "SUPPORT_EMAIL": "help desk",
+            },
+            "SUPPORT_EMAIL must be an email address",
+        ),
     ],
 )
 def test_production_refuses_to_start_with_missing_or_malformed_settings(env, complaint):
@@ -111,6 +128,7 @@ def test_a_production_configuration_passes_the_deployment_checklist():
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="interns.example.org",
+        SUPPORT_EMAIL="help@interns.example.org",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -118,7 +136,11 @@ def test_a_production_configuration_passes_the_deployment_checklist():
 
 
 def test_production_defaults_to_https_only():
-    values = settings_with(SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="interns.example.org")
+    values = settings_with(
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="interns.example.org",
+        SUPPORT_EMAIL="help@interns.example.org",
+    )
 
     assert values["DEBUG"] is False
     assert values["SSL_REDIRECT"] is True
