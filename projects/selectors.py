@@ -468,7 +468,11 @@ def application_for_employer_or_404(viewer, application_id: int) -> Application:
 
 
 def application_for_student_or_404(viewer, application_id: int) -> Application:
-    application = Application.objects.select_related("project").filter(pk=application_id).first()
+    application = (
+        Application.objects.select_related("project__organization")
+        .filter(pk=application_id)
+        .first()
+    )
     if application is None or not viewer.is_authenticated or application.student_id != viewer.pk:
         raise Http404("No such application.")
     return application
