@@ -18,6 +18,7 @@ from accounts.access import (
     role_required,
     student_profile_for_resume_or_404,
 )
+from accounts.blind import blind_bio
 from accounts.forms import (
     AccountDetailsForm,
     CareerStaffDetailsForm,
@@ -99,6 +100,7 @@ def student_dashboard(request):
         "accounts/student_dashboard.html",
         {
             "profile": profile,
+            "blind_bio": blind_bio(profile),
             "checklist": checklist,
             "checklist_done": sum(item.done for item in checklist),
             "overview": project_selectors.student_overview(request.user),

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils.functional import cached_property
 
+from accounts.blind import blind_bio
 from accounts.models import Role, StudentProfile
 from accounts.selectors import acceptance_blocker
 from projects.filters import ProjectFilter
@@ -370,6 +371,7 @@ class Applicant:
     revealed: bool
     blockers: list[str]
     scores: dict | None = None
+    bio: str = ""  # masked of what identifies the student until they are revealed
 
 
 def _live_engagement_counts(student_ids: list[int]) -> dict[int, int]:
@@ -435,12 +437,16 @@ def applicants_for_project(project: Project) -> list[Applicant]:
     for number, application in enumerate(applications, start=1):
         profile = getattr(application.student, "student_profile", None)
         pending = application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED)
+        revealed = application.status in (ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED)
+        bio = ""
+        if profile is not None:
+            bio = profile.bio if revealed else blind_bio(profile)
         applicants.append(
             Applicant(
                 application=application,
                 number=number,
-                revealed=application.status
-                in (ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED),
+                revealed=revealed,
+                bio=bio,
                 blockers=blockers_for(profile, live.get(application.student_id, 0))
                 if pending
                 else [],
