@@ -221,7 +221,12 @@ class ExtensionInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = EngagementEvent
-    fields = ("created_at", "actor", "kind", "description")
+    fields = ("created_at", "actor", "kind", "what")
+    readonly_fields = fields
+
+    @admin.display(description="description")
+    def what(self, obj):
+        return obj.text
 
 
 class SessionInline(ReadOnlyInline):
