@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects import engagements
-from tests.factories import accepted_engagement, employer_of
+from tests.factories import StudentFactory, accepted_engagement, employer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,12 @@ def test_no_template_repeats_the_errors_that_crispy_forms_already_shows():
             if re.search(rf"\b{name}\.non_field_errors\b", text):
                 repeats.append(f"{path.relative_to(TEMPLATES)}: {name}")
     assert not repeats
+
+
+def test_a_wrong_password_is_said_once(client):
+    user = StudentFactory().user
+
+    response = client.post(reverse("account_login"), {"login": user.email, "password": "nope"})
+
+    html = response.content.decode()
+    assert html.count("The email address and/or password you specified are not correct.") == 1
