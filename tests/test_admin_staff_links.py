@@ -79,7 +79,6 @@ def test_career_staff_meet_no_dead_link_in_the_admin(client):
         if status in (403, 404) or status >= 500
     }
     assert len(results) > 100
-    print(f"{len(results)} pages")
     assert not dead, "\n".join(f"{s} {u} (linked from {src})" for u, (s, src) in dead.items())
 
 
