@@ -10,7 +10,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -449,9 +449,14 @@ class StudentProfileAdmin(SchoolScopedAdmin):
 
     def authorization_view(self, request, pk: int):
         """Career services check the declared status against the uploaded document."""
-        profile = get_object_or_404(
-            self.get_queryset(request).select_related("user", "authorization_reviewed_by"), pk=pk
+        profile = (
+            self.get_queryset(request)
+            .select_related("user", "authorization_reviewed_by")
+            .filter(pk=pk)
+            .first()
         )
+        if profile is None:
+            return self.not_available(request)
         may_decide = self.is_platform_admin(request) or request.user.has_perm(
             "accounts.verify_work_authorization"
         )

@@ -2,6 +2,7 @@
 
 from allauth.account.views import SignupView
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from accounts.access import (
     role_required,
     student_profile_for_resume_or_404,
 )
+from accounts.blind import blind_bio
 from accounts.forms import (
     AccountDetailsForm,
     CareerStaffDetailsForm,
@@ -100,6 +102,7 @@ def student_dashboard(request):
         "accounts/student_dashboard.html",
         {
             "profile": profile,
+            "blind_bio": blind_bio(profile),
             "checklist": checklist,
             "checklist_done": sum(item.done for item in checklist),
             "overview": project_selectors.student_overview(request.user),
@@ -147,7 +150,9 @@ def career_staff_dashboard(request):
     if profile is None:
         # Staff accounts are always made with a school; a missing one is an admin error.
         messages.error(
-            request, "Your account is not attached to a school yet. Contact a platform admin."
+            request,
+            "Your account is not attached to a school yet. Write to "
+            f"{settings.SUPPORT_EMAIL} and we will attach it.",
         )
         return render(request, "accounts/career_staff_dashboard.html", {"profile": None})
     return render(

@@ -69,9 +69,18 @@ def _at_local_hour(moment: datetime, zone_name: str, *, days_later: int) -> date
     return datetime.combine(day, time(SESSION_HOUR), tzinfo=zone).astimezone(UTC)
 
 
-def _event(engagement: Engagement, actor: User | None, kind: str, description: str) -> None:
+def _event(
+    engagement: Engagement,
+    actor: User | None,
+    kind: str,
+    description: str,
+    *,
+    at: datetime | None = None,
+) -> None:
+    """`at` is a moment the description names as {at} or {day}: the history shows it in
+    each reader's own time zone (see EngagementEvent)."""
     EngagementEvent.objects.create(
-        engagement=engagement, actor=actor, kind=kind, description=description[:300]
+        engagement=engagement, actor=actor, kind=kind, description=description[:300], at=at
     )
 
 
@@ -174,7 +183,7 @@ def session_schedule(*, actor: User, engagement: Engagement, data: SessionData) 
         agenda=data.agenda.strip(),
         created_by=actor,
     )
-    _event(engagement, actor, "session_added", f"Session planned for {_utc(session)}.")
+    _event(engagement, actor, "session_added", "Session planned for {at}.", at=session.scheduled_at)
     notify(
         recipients=[engagement.student],
         kind="session.scheduled",
@@ -183,10 +192,6 @@ def session_schedule(*, actor: User, engagement: Engagement, data: SessionData) 
         url=_workspace(engagement),
     )
     return session
-
-
-def _utc(session: FeedbackSession) -> str:
-    return session.scheduled_at.astimezone(UTC).strftime("%b %-d, %H:%M UTC")
 
 
 @transaction.atomic
@@ -206,7 +211,9 @@ def session_move(*, actor: User, session: FeedbackSession, data: SessionData) ->
     session.agenda = data.agenda.strip()
     session.save(update_fields=["scheduled_at", "duration_minutes", "meeting_link", "agenda"])
     if moved:
-        _event(engagement, actor, "session_moved", f"Session moved to {_utc(session)}.")
+        _event(
+            engagement, actor, "session_moved", "Session moved to {at}.", at=session.scheduled_at
+        )
         notify(
             recipients=[engagement.student],
             kind="session.moved",
@@ -269,7 +276,8 @@ def session_mark(*, actor: User, session: FeedbackSession, held: bool) -> Feedba
         engagement,
         actor,
         f"session_{status}",
-        f"{session.get_kind_display()} of {session.scheduled_at:%b %-d} marked {status}.",
+        f"{session.get_kind_display()} of {{day}} marked {status}.",
+        at=session.scheduled_at,
     )
     return session
 

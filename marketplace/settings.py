@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 from marketplace.csp import content_security_policy
 
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "marketplace.context_processors.site",
                 "accounts.context_processors.navigation",
                 "payments.context_processors.payments",
             ],
@@ -308,6 +310,17 @@ if EMAIL_TIMEOUT <= 0 or EMAIL_TIMEOUT * 10 > OUTBOX_CLAIM_SECONDS:
     raise ImproperlyConfigured(
         "EMAIL_TIMEOUT must be positive and at most a tenth of OUTBOX_CLAIM_SECONDS."
     )
+
+# Where people write for help: shown wherever a page says to get in touch.
+SUPPORT_EMAIL = (
+    env.str("SUPPORT_EMAIL", default="support@localhost") if DEBUG else env.str("SUPPORT_EMAIL")
+)
+try:
+    validate_email(SUPPORT_EMAIL)
+except ValidationError:
+    raise ImproperlyConfigured(
+        f"SUPPORT_EMAIL must be an email address, not {SUPPORT_EMAIL!r}."
+    ) from None
 
 # --- Payments (Stripe) -----------------------------------------------------------
 

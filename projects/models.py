@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.models import Organization, Skill
 from projects.rules import apply_by_today
@@ -497,7 +497,12 @@ class Message(models.Model):
 
 
 class EngagementEvent(models.Model):
-    """The workspace's history: what happened, who did it, when. Append-only."""
+    """The workspace's history: what happened, who did it, when. Append-only.
+
+    A description that names a moment (a session's time) stores the moment in `at` and a
+    placeholder in the text: `{at}` for the date and time, `{day}` for the date. Each reader
+    sees it in their own time zone, like every other time on the page.
+    """
 
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -505,13 +510,26 @@ class EngagementEvent(models.Model):
     )
     kind = models.CharField(max_length=40)
     description = models.CharField(max_length=300)
+    at = models.DateTimeField(
+        null=True, blank=True, help_text="The moment the description names, if any."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return self.description
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The description, with its moment written in the current (the reader's) zone."""
+        if self.at is None:
+            return self.description
+        local = timezone.localtime(self.at)
+        return self.description.replace("{at}", dateformat.format(local, "M j, g:i A T")).replace(
+            "{day}", dateformat.format(local, "M j")
+        )
 
 
 class ScopeExtension(models.Model):

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils.functional import cached_property
 
+from accounts.blind import blind_bio
 from accounts.models import Role, StudentProfile, organizations_taking_students
 from accounts.selectors import acceptance_blocker
 from marketplace.forms import MoneyField
@@ -320,7 +321,11 @@ def apply_state(viewer, project: Project) -> ApplyState:
         return ApplyState("owner")
     if viewer.role != Role.STUDENT:
         return ApplyState("not_student")
-    application = Application.objects.filter(project=project, student=viewer).first()
+    application = (
+        Application.objects.filter(project=project, student=viewer)
+        .select_related("engagement")
+        .first()
+    )
     if application is not None:
         return ApplyState("applied", application)
     if project.status == ProjectStatus.OPEN and not project.organization.can_take_students:
@@ -377,6 +382,7 @@ class Applicant:
     revealed: bool
     blockers: list[str]
     scores: dict | None = None
+    bio: str = ""  # masked of what identifies the student until they are revealed
 
 
 def _live_engagement_counts(student_ids: list[int]) -> dict[int, int]:
@@ -399,6 +405,20 @@ def blockers_for(profile, live_count: int) -> list[str]:
             "allowed at once; they can be accepted when one is finished."
         )
     return reasons
+
+
+@dataclass(frozen=True)
+class ApplicantCounts:
+    total: int  # every application but the withdrawn ones, as on the employer's dashboard
+    new: int  # still waiting for a first look
+
+
+def applicant_counts(project: Project) -> ApplicantCounts:
+    return ApplicantCounts(
+        **Application.objects.filter(project=project)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .aggregate(total=Count("pk"), new=Count("pk", filter=Q(status=ApplicationStatus.SUBMITTED)))
+    )
 
 
 def applicants_for_project(project: Project) -> list[Applicant]:
@@ -428,12 +448,16 @@ def applicants_for_project(project: Project) -> list[Applicant]:
     for number, application in enumerate(applications, start=1):
         profile = getattr(application.student, "student_profile", None)
         pending = application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED)
+        revealed = application.status in (ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED)
+        bio = ""
+        if profile is not None:
+            bio = profile.bio if revealed else blind_bio(profile)
         applicants.append(
             Applicant(
                 application=application,
                 number=number,
-                revealed=application.status
-                in (ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED),
+                revealed=revealed,
+                bio=bio,
                 blockers=blockers_for(profile, live.get(application.student_id, 0))
                 if pending
                 else [],
@@ -461,7 +485,11 @@ def application_for_employer_or_404(viewer, application_id: int) -> Application:
 
 
 def application_for_student_or_404(viewer, application_id: int) -> Application:
-    application = Application.objects.select_related("project").filter(pk=application_id).first()
+    application = (
+        Application.objects.select_related("project__organization")
+        .filter(pk=application_id)
+        .first()
+    )
     if application is None or not viewer.is_authenticated or application.student_id != viewer.pk:
         raise Http404("No such application.")
     return application

@@ -35,11 +35,14 @@ def browse(request):
 
 
 def _project_context(project, viewer):
+    apply = selectors.apply_state(viewer, project)
     return {
         "project": project,
         "rate_cents": rules.implied_rate_cents(project.fee_cents, project.hours),
         "rate_guidance": rules.rate_guidance(project.fee_cents, project.hours),
-        "apply": selectors.apply_state(viewer, project),
+        "apply": apply,
+        # The organization's employers manage the project from its page, applicants first.
+        "applicants": selectors.applicant_counts(project) if apply.kind == "owner" else None,
     }
 
 

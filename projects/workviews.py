@@ -12,7 +12,7 @@ from accounts.models import Role
 from marketplace.downloads import private_download
 from marketplace.forms import add_service_errors
 from projects import applications, engagements, selectors
-from projects.models import ScopeExtension
+from projects.models import PENDING_APPLICATION_STATUSES, ApplicationStatus, ScopeExtension
 from projects.workforms import (
     ApplicationForm,
     CancelEngagementForm,
@@ -70,9 +70,19 @@ def apply(request, pk: int):
 
 
 @role_required(Role.STUDENT)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, pk: int):
+    """Withdrawing is final (one application per project), so the page asks first; the
+    question is a page of its own, not a script, and the POST does it."""
     application = selectors.application_for_student_or_404(request.user, pk)
+    if request.method == "GET":
+        if application.status == ApplicationStatus.WITHDRAWN:
+            messages.info(request, f"You already withdrew from “{application.project.title}”.")
+            return redirect("student_dashboard")
+        if application.status not in PENDING_APPLICATION_STATUSES:
+            messages.info(request, "The employer has already decided on this application.")
+            return redirect("student_dashboard")
+        return render(request, "projects/withdraw.html", {"application": application})
     try:
         applications.application_withdraw(student=request.user, application=application)
     except ValidationError as error:
@@ -208,6 +218,9 @@ def _workspace_post(request, pk: int, form_class, action, success: str, anchor: 
             messages.success(request, success)
             return redirect(f"{engagement_url(engagement)}#{anchor}")
     context = _workspace_context(engagement, role, **{form_name: form, "focus": anchor})
+    # A refusal of a form the page no longer shows (an extension proposed while another is
+    # open) is said where that form would be.
+    context["refusals"] = {form_name: form.non_field_errors()} if form is not None else {}
     return render(request, "projects/workspace.html", context, status=400)
 
 

@@ -15,7 +15,12 @@ STRIPE_KEYS = {
     "STRIPE_PUBLISHABLE_KEY": "pk_live_production_like",
     "STRIPE_WEBHOOK_SECRET": "whsec_production_like",
 }
-PRODUCTION = {"SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "interns.example.org", **STRIPE_KEYS}
+PRODUCTION = {
+    "SECRET_KEY": GOOD_SECRET,
+    "ALLOWED_HOSTS": "interns.example.org",
+    "SUPPORT_EMAIL": "help@interns.example.org",
+    **STRIPE_KEYS,
+}
 
 PRINT_SETTINGS = """
 import json, django
@@ -54,6 +59,7 @@ def run_with_env(args, **env):
         "STRIPE_PUBLISHABLE_KEY",
         "STRIPE_WEBHOOK_SECRET",
         "PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION",
+        "SUPPORT_EMAIL",
     ):
         clean.pop(key, None)
     clean.update(env, DJANGO_SETTINGS_MODULE="marketplace.settings")
@@ -115,6 +121,15 @@ def test_service_urls_configure_database_broker_cache_and_mail():
                 "ACCOUNT_EMAIL_VERIFICATION": "none",
             },
             "mandatory outside development",
+        ),
+        ({"SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "example.org"}, "SUPPORT_EMAIL"),
+        (
+            {
+                "SECRET_KEY": GOOD_SECRET,
+                "ALLOWED_HOSTS": "example.org",
+                "SUPPORT_EMAIL": "help desk",
+            },
+            "SUPPORT_EMAIL must be an email address",
         ),
     ],
 )

@@ -122,7 +122,7 @@ def test_behind_the_proxy_each_client_has_its_own_limit(
 
 
 def test_production_behind_a_proxy_trusts_one_proxy_hop():
-    from tests.test_settings import GOOD_SECRET, run_with_env
+    from tests.test_settings import PRODUCTION, run_with_env
 
     result = run_with_env(
         [
@@ -130,8 +130,7 @@ def test_production_behind_a_proxy_trusts_one_proxy_hop():
             "import django; from django.conf import settings; django.setup(); "
             "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)",
         ],
-        SECRET_KEY=GOOD_SECRET,
-        ALLOWED_HOSTS="interns.example.org",
+        **PRODUCTION,
     )
 
     assert result.returncode == 0, result.stderr
