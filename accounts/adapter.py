@@ -1,4 +1,4 @@
-"""django-allauth wiring: roles at sign-up, mail through Celery, where to land after login."""
+"""django-allauth wiring: roles at sign-up, mail through the outbox, where to land after login."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
@@ -7,8 +7,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import resolve_url
 
 from accounts.models import Role
+from accounts.outbox import email_enqueue
 from accounts.selectors import profile_is_complete
-from marketplace.mail import enqueue_message
 
 SELF_SERVICE_ROLES = frozenset({Role.STUDENT, Role.EMPLOYER})
 
@@ -27,11 +27,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().clean_email(email).strip().lower()
 
     def send_mail(self, template_prefix, email, context):
-        # Rendered now (it needs the request), delivered by the worker after commit.
+        # Rendered now (it needs the request), stored in the outbox, sent after commit.
         request = allauth_context.request
         ctx = {"email": email, "request": request, "current_site": get_current_site(request)}
         ctx.update(context)
-        enqueue_message(self.render_mail(template_prefix, email, ctx))
+        email_enqueue(message=self.render_mail(template_prefix, email, ctx))
 
     def get_signup_redirect_url(self, request):
         return self.get_login_redirect_url(request)

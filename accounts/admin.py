@@ -8,20 +8,20 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from accounts import services
+from accounts import outbox, services
 from accounts.admin_scope import PlatformAdminOnly, SchoolScopedAdmin
 from accounts.audit import AuditedAdminMixin, pretty
 from accounts.models import (
-    AUTHORIZATIONS_NEEDING_VERIFICATION,
     AuditEvent,
     AuthorizationStatus,
     CareerStaffProfile,
     EmployerProfile,
+    OutboundEmail,
     Role,
     School,
     Skill,
@@ -206,7 +206,11 @@ class StudentProfileAdmin(SchoolScopedAdmin):
         "resume_link",
         "resume_uploaded_at",
         "authorization_review",
+        # Declarations change only through the student's profile, and reviews through
+        # the review page: both keep status and declaration consistent.
+        "work_authorization",
         "work_authorization_status",
+        "authorization_changed_from",
         "work_authorization_note",
         "authorization_valid_from",
         "authorization_valid_until",
@@ -229,6 +233,10 @@ class StudentProfileAdmin(SchoolScopedAdmin):
     @admin.display(description="review", ordering="work_authorization_status")
     def authorization_state(self, obj):
         state = obj.get_work_authorization_status_display()
+        if obj.work_authorization_status == AuthorizationStatus.PENDING and (
+            obj.authorization_changed_from
+        ):
+            return f"{state}: declared change {obj.authorization_change_display}"
         until = obj.authorization_valid_until
         if obj.work_authorization_status == AuthorizationStatus.VERIFIED and until:
             if until < timezone.localdate():
@@ -245,10 +253,15 @@ class StudentProfileAdmin(SchoolScopedAdmin):
 
     @admin.display(description="work authorization document")
     def authorization_review(self, obj):
-        if obj.work_authorization not in AUTHORIZATIONS_NEEDING_VERIFICATION:
+        if not obj.authorization_is_reviewed:
             return "Not needed for this status."
         url = reverse("admin:accounts_studentprofile_authorization", args=[obj.pk])
-        return format_html('<a class="button" href="{}">Review the document</a>', url)
+        label = (
+            "Review the document"
+            if obj.authorization_needs_verification
+            else "Review the declared change"
+        )
+        return format_html('<a class="button" href="{}">{}</a>', url, label)
 
     def get_list_filter(self, request):
         filters = super().get_list_filter(request)
@@ -267,9 +280,14 @@ class StudentProfileAdmin(SchoolScopedAdmin):
 
     def authorization_view(self, request, pk: int):
         """Career services check the declared status against the uploaded document."""
-        profile = get_object_or_404(
-            self.get_queryset(request).select_related("user", "authorization_reviewed_by"), pk=pk
+        profile = (
+            self.get_queryset(request)
+            .select_related("user", "authorization_reviewed_by")
+            .filter(pk=pk)
+            .first()
         )
+        if profile is None:
+            return self.not_available(request)
         may_decide = self.is_platform_admin(request) or request.user.has_perm(
             "accounts.verify_work_authorization"
         )
@@ -495,3 +513,59 @@ class AuditEventAdmin(SchoolScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(PlatformAdminOnly, admin.ModelAdmin):
+    """The outbox, read-only: what was sent, what waits, what failed and why. The body
+    is not shown: it may hold a one-time link (password reset, email confirmation)."""
+
+    list_display = ("created_at", "subject", "recipients", "status", "attempts", "sent_at")
+    list_filter = ("status", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("subject", "key", "to")
+    fields = (
+        "key",
+        "subject",
+        "from_email",
+        "to",
+        "cc",
+        "bcc",
+        "reply_to",
+        "notification",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    )
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    @admin.display(description="to")
+    def recipients(self, obj):
+        return ", ".join(obj.to)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send the selected failed emails again")
+    def send_again(self, request, queryset):
+        restarted = sum(
+            outbox.email_send_again(actor=request.user, email=email)
+            for email in queryset.filter(status=OutboundEmail.Status.FAILED)
+        )
+        skipped = queryset.exclude(status=OutboundEmail.Status.FAILED).count()
+        self.message_user(request, f"{restarted} email(s) will be sent again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} email(s) skipped: only emails that failed are sent again.",
+                messages.WARNING,
+            )

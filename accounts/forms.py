@@ -145,7 +145,11 @@ class StudentProfileForm(forms.Form):
         max_length=1000,
         label="Short bio",
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Up to 1,000 characters: what you like to work on and what you want to learn.",
+        help_text=(
+            "Up to 1,000 characters: what you like to work on and what you want to learn. "
+            "Employers read it before they know who you are, so leave out your name and "
+            "school; we hide them, your major and any links if they slip in."
+        ),
     )
     linkedin_url = forms.URLField(
         required=False, max_length=300, label="LinkedIn profile", assume_scheme="https"

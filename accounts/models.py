@@ -236,8 +236,43 @@ class Organization(models.Model):
         return self.name
 
     @property
-    def is_verified(self):
+    def can_take_students(self) -> bool:
+        """The one rule for publishing projects, being listed to students and accepting them:
+        verified by the platform (for its current name and website) and not suspended.
+        Engagements already under way continue either way."""
         return self.verification_status == self.Verification.VERIFIED and not self.suspended_at
+
+    @property
+    def is_verified(self):
+        return self.can_take_students
+
+    def not_taking_students_reason(self) -> str:
+        """Why the organization cannot take students now, for its employers ("" if it can)."""
+        if self.suspended_at:
+            return "Your organization's account is suspended: it cannot take students on now."
+        if self.verification_status == self.Verification.REJECTED:
+            return (
+                "Your organization is not verified, so it cannot publish projects or accept "
+                "students." + (f" {self.verification_note}" if self.verification_note else "")
+            )
+        if self.verification_status != self.Verification.VERIFIED:
+            return (
+                "Your organization awaits verification by the platform"
+                + (f" ({self.verification_note.rstrip('.')})" if self.verification_note else "")
+                + ": until then it cannot publish projects or accept students, and its open "
+                "projects are hidden from students. Engagements under way continue as usual."
+            )
+        return ""
+
+
+def organizations_taking_students(prefix: str = "") -> models.Q:
+    """`Organization.can_take_students` for querysets (prefix e.g. "organization__")."""
+    return models.Q(
+        **{
+            f"{prefix}verification_status": OrganizationVerification.VERIFIED,
+            f"{prefix}suspended_at__isnull": True,
+        }
+    )
 
 
 class WorkAuthorization(models.TextChoices):
@@ -261,6 +296,14 @@ class AuthorizationStatus(models.TextChoices):
     VERIFIED = "verified", "Verified by career services"
     REJECTED = "rejected", "Not verified by career services"
     NOT_AUTHORIZED = "not_authorized", "Not authorized to work"
+
+
+# The statuses of a declaration that career services review (verify or reject).
+REVIEWED_AUTHORIZATION_STATUSES = (
+    AuthorizationStatus.PENDING,
+    AuthorizationStatus.VERIFIED,
+    AuthorizationStatus.REJECTED,
+)
 
 
 def authorization_upload_path(instance, filename):
@@ -294,6 +337,12 @@ class StudentProfile(models.Model):
     work_authorization_status = models.CharField(max_length=20, choices=AuthorizationStatus.choices)
     work_authorization_note = models.TextField(
         blank=True, help_text="Career services' reason, shown to the student."
+    )
+    # What the student had declared before changing to a status that would otherwise need
+    # no check (e.g. from F-1 CPT to US citizen): career services confirm such a change
+    # before it lifts the block on acceptance. Empty when the declaration is not a change.
+    authorization_changed_from = models.CharField(
+        "declared before", max_length=20, choices=WorkAuthorization.choices, blank=True
     )
     # The document behind a declared CPT, OPT or visa, and the dates it is valid for.
     authorization_document = models.FileField(
@@ -339,12 +388,22 @@ class StudentProfile(models.Model):
                 condition=models.Q(work_authorization__in=WorkAuthorization.values),
                 name="student_work_authorization_valid",
             ),
-            # The status must fit the declared authorization.
+            # The status must fit the declared authorization. A US citizen or permanent
+            # resident needs no check, unless it is a change from another declaration: then
+            # career services review the change like any document.
             models.CheckConstraint(
                 condition=(
                     models.Q(
                         work_authorization=WorkAuthorization.US_AUTHORIZED,
                         work_authorization_status=AuthorizationStatus.NOT_REQUIRED,
+                        authorization_changed_from="",
+                    )
+                    | (
+                        models.Q(
+                            work_authorization=WorkAuthorization.US_AUTHORIZED,
+                            work_authorization_status__in=list(REVIEWED_AUTHORIZATION_STATUSES),
+                        )
+                        & ~models.Q(authorization_changed_from="")
                     )
                     | models.Q(
                         work_authorization=WorkAuthorization.NOT_AUTHORIZED,
@@ -353,14 +412,15 @@ class StudentProfile(models.Model):
                     | models.Q(
                         # Sorted: a set's order changes between runs, and so would the migration.
                         work_authorization__in=sorted(AUTHORIZATIONS_NEEDING_VERIFICATION),
-                        work_authorization_status__in=[
-                            AuthorizationStatus.PENDING,
-                            AuthorizationStatus.VERIFIED,
-                            AuthorizationStatus.REJECTED,
-                        ],
+                        work_authorization_status__in=list(REVIEWED_AUTHORIZATION_STATUSES),
                     )
                 ),
                 name="student_authorization_status_fits",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(authorization_changed_from="")
+                | models.Q(authorization_changed_from__in=WorkAuthorization.values),
+                name="student_authorization_changed_from_valid",
             ),
         ]
 
@@ -374,6 +434,19 @@ class StudentProfile(models.Model):
     @property
     def authorization_needs_verification(self):
         return self.work_authorization in AUTHORIZATIONS_NEEDING_VERIFICATION
+
+    @property
+    def authorization_is_reviewed(self):
+        """Career services verify or reject this declaration (a document, or a change)."""
+        return self.work_authorization_status in REVIEWED_AUTHORIZATION_STATUSES
+
+    @property
+    def authorization_change_display(self):
+        """ "from F-1 CPT to US citizen…" for a declared change under review, else ""."""
+        if not self.authorization_changed_from:
+            return ""
+        before = WorkAuthorization(self.authorization_changed_from).label
+        return f"from {before} to {self.get_work_authorization_display()}"
 
 
 class EmployerProfile(models.Model):
@@ -527,3 +600,71 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class OutboundEmail(models.Model):
+    """One email to send (or sent): the outbox every email leaves through.
+
+    The row is written in the transaction of the change that sends it, so the
+    message exists exactly when its cause committed; nothing about it lives only
+    in the broker. See accounts/outbox.py for how it is sent, once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Gave up"
+
+    # Names the message, e.g. "notification-42": the same message is stored once.
+    key = models.CharField(max_length=200, unique=True)
+    notification = models.ForeignKey(
+        Notification,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    subject = models.TextField()
+    # Erased once sent: it may hold a one-time link (password reset, email confirmation).
+    body = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    from_email = models.CharField(max_length=300)
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list, blank=True)
+    bcc = models.JSONField(default=list, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Pending: when the sweep sends it if no task did. Sending: when the claim expires.
+    next_attempt_at = models.DateTimeField()
+    last_error = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "outgoing email"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sending", "sent", "failed"]),
+                name="outbound_email_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="outbound_email_sent_has_date",
+            ),
+        ]
+        indexes = [
+            # The sweep reads only the unsent rows, whatever the number sent.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbound_email_unsent",
+                condition=models.Q(status__in=["pending", "sending"]),
+            ),
+            models.Index(fields=["created_at"], name="outbound_email_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"

@@ -14,7 +14,8 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.models import Notification, User
-from marketplace.mail import send_templated_mail
+from accounts.outbox import Outgoing, emails_enqueue, send_templated_mail
+from marketplace.mail import render_templated_mail
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ def notify(
                     "recipient": notification.recipient,
                     "notification": notification,
                 },
+                key=f"notification-{notification.pk}",
+                notification=notification,
             )
     return Sent(created)
 
@@ -122,13 +125,20 @@ def notify_many(reminders: list[Reminder], *, email: bool = True, chunk: int = 1
             ],
             ignore_conflicts=True,
         )
-        won = set(Notification.objects.filter(batch=batch).values_list("recipient_id", "key"))
+        won = {
+            (recipient_id, key): pk
+            for pk, recipient_id, key in Notification.objects.filter(batch=batch).values_list(
+                "pk", "recipient_id", "key"
+            )
+        }
+        emails = []
         for reminder in part:
-            if (reminder.recipient.pk, reminder.key[:150]) not in won:
+            notification_id = won.get((reminder.recipient.pk, reminder.key[:150]))
+            if notification_id is None:
                 continue
             sent += 1
             if email:
-                send_templated_mail(
+                message = render_templated_mail(
                     template="notification",
                     to=[reminder.recipient.email],
                     context={
@@ -137,6 +147,14 @@ def notify_many(reminders: list[Reminder], *, email: bool = True, chunk: int = 1
                         "details": reminder.details,
                     },
                 )
+                emails.append(
+                    Outgoing(
+                        message,
+                        key=f"notification-{notification_id}",
+                        notification_id=notification_id,
+                    )
+                )
+        emails_enqueue(emails)
     return sent
 
 

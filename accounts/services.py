@@ -36,9 +36,9 @@ from accounts.models import (
     WorkAuthorization,
 )
 from accounts.notifications import notify
+from accounts.outbox import send_templated_mail
 from accounts.signals import organization_suspended
 from marketplace.domain_events import send_after_commit
-from marketplace.mail import send_templated_mail
 
 CAREER_STAFF_GROUP = "Career services"
 MAX_SKILLS = 25
@@ -129,12 +129,20 @@ class StudentProfileData:
     authorization_valid_until: object = None
 
 
-def _status_for_authorization(authorization: str) -> str:
-    if authorization == WorkAuthorization.US_AUTHORIZED:
-        return AuthorizationStatus.NOT_REQUIRED
-    if authorization == WorkAuthorization.NOT_AUTHORIZED:
-        return AuthorizationStatus.NOT_AUTHORIZED
-    return AuthorizationStatus.PENDING
+def _status_for_declaration(*, old: str | None, new: str) -> tuple[str, str]:
+    """The review status of a new declaration, and the declaration it replaces if career
+    services must see the change.
+
+    Only a first declaration of US citizenship needs no check. A change to it from any
+    other declaration (a CPT awaiting its document, a rejected visa, "not authorized")
+    would otherwise lift the block on acceptance by the student's word alone, so career
+    services confirm it first, like a document.
+    """
+    if new == WorkAuthorization.NOT_AUTHORIZED:
+        return AuthorizationStatus.NOT_AUTHORIZED, ""
+    if new == WorkAuthorization.US_AUTHORIZED and old is None:
+        return AuthorizationStatus.NOT_REQUIRED, ""
+    return AuthorizationStatus.PENDING, old or ""
 
 
 @transaction.atomic
@@ -172,15 +180,22 @@ def student_profile_save(
     profile.show_evaluations_to_employers = data.show_evaluations_to_employers
     profile.discoverable = data.discoverable
     profile.contactable = data.contactable
-    if old_authorization != data.work_authorization:
-        profile.work_authorization_status = _status_for_authorization(data.work_authorization)
+    declaration_changed = old_authorization != data.work_authorization
+    if declaration_changed:
+        profile.work_authorization_status, profile.authorization_changed_from = (
+            _status_for_declaration(old=old_authorization, new=data.work_authorization)
+        )
         profile.work_authorization_note = ""
+    # Dates belong to a document (CPT, OPT, visa); a citizenship never expires.
+    dated = data.work_authorization in AUTHORIZATIONS_NEEDING_VERIFICATION
+    valid_from = data.authorization_valid_from if dated else None
+    valid_until = data.authorization_valid_until if dated else None
     dates_changed = (
-        profile.authorization_valid_from != data.authorization_valid_from
-        or profile.authorization_valid_until != data.authorization_valid_until
+        profile.authorization_valid_from != valid_from
+        or profile.authorization_valid_until != valid_until
     )
-    profile.authorization_valid_from = data.authorization_valid_from
-    profile.authorization_valid_until = data.authorization_valid_until
+    profile.authorization_valid_from = valid_from
+    profile.authorization_valid_until = valid_until
     old_document_name = profile.authorization_document.name or ""
     if authorization_document is not None:
         profile.authorization_document.save(
@@ -189,9 +204,9 @@ def student_profile_save(
         profile.authorization_document_name = authorization_document.name[:200]
     back_in_queue = (
         (authorization_document is not None or dates_changed)
-        and data.work_authorization in AUTHORIZATIONS_NEEDING_VERIFICATION
-        and old_authorization == data.work_authorization
-        and profile.work_authorization_status != AuthorizationStatus.PENDING
+        and not declaration_changed
+        and profile.work_authorization_status
+        in (AuthorizationStatus.VERIFIED, AuthorizationStatus.REJECTED)
     )
     if back_in_queue:
         # A new document or new dates: career services look again (an earlier reason for
@@ -223,11 +238,18 @@ def student_profile_save(
         action="student_profile.created" if created else "student_profile.updated",
         target=profile,
         summary=f"{user.email} {'created' if created else 'updated'} their student profile",
-        data={"work_authorization": profile.work_authorization},
+        data={
+            "work_authorization": profile.work_authorization,
+            "work_authorization_status": profile.work_authorization_status,
+            **(
+                {"declared_before": old_authorization}
+                if declaration_changed and not created
+                else {}
+            ),
+        },
     )
     if back_in_queue or (
-        old_authorization != data.work_authorization
-        and data.work_authorization in AUTHORIZATIONS_NEEDING_VERIFICATION
+        declaration_changed and profile.work_authorization_status == AuthorizationStatus.PENDING
     ):
         _notify_staff_of_authorization_to_verify(profile)
     return profile
@@ -592,10 +614,13 @@ def work_authorization_verify(
     profile = StudentProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
     if not _may_review_authorization(actor, profile):
         raise PermissionDenied("Only career services of the student's school verify this.")
-    if profile.work_authorization not in AUTHORIZATIONS_NEEDING_VERIFICATION:
+    if not profile.authorization_is_reviewed:
         raise ValidationError("This student's declared status needs no verification.")
-    valid_from = valid_from or profile.authorization_valid_from
-    valid_until = valid_until or profile.authorization_valid_until
+    if profile.authorization_needs_verification:
+        valid_from = valid_from or profile.authorization_valid_from
+        valid_until = valid_until or profile.authorization_valid_until
+    else:
+        valid_from = valid_until = None  # a confirmed change to US citizenship has no end
     errors = {}
     if profile.work_authorization == WorkAuthorization.F1_CPT and not (valid_from and valid_until):
         errors["valid_until"] = "A CPT is valid between two dates: give both."
@@ -623,8 +648,18 @@ def work_authorization_verify(
         action="work_authorization.verified",
         target=profile,
         summary=f"{actor.email} verified {profile.user.email}'s "
-        f"{profile.get_work_authorization_display()}",
-        data={"valid_from": str(valid_from or ""), "valid_until": str(valid_until or "")},
+        f"{profile.get_work_authorization_display()}"
+        + (
+            f" (declared change {profile.authorization_change_display})"
+            if profile.authorization_changed_from
+            else ""
+        ),
+        data={
+            "work_authorization": profile.work_authorization,
+            "declared_before": profile.authorization_changed_from,
+            "valid_from": str(valid_from or ""),
+            "valid_until": str(valid_until or ""),
+        },
     )
     _tell_student_about_authorization(profile)
     return profile
@@ -637,7 +672,7 @@ def work_authorization_reject(
     profile = StudentProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
     if not _may_review_authorization(actor, profile):
         raise PermissionDenied("Only career services of the student's school review this.")
-    if profile.work_authorization not in AUTHORIZATIONS_NEEDING_VERIFICATION:
+    if not profile.authorization_is_reviewed:
         raise ValidationError("This student's declared status needs no verification.")
     if not reason.strip():
         raise ValidationError({"reason": "Tell the student why, and what to bring instead."})
@@ -655,8 +690,17 @@ def work_authorization_reject(
         actor=actor,
         action="work_authorization.rejected",
         target=profile,
-        summary=f"{actor.email} did not verify {profile.user.email}'s work authorization",
-        data={"reason": reason.strip()},
+        summary=f"{actor.email} did not verify {profile.user.email}'s work authorization"
+        + (
+            f" (declared change {profile.authorization_change_display})"
+            if profile.authorization_changed_from
+            else ""
+        ),
+        data={
+            "work_authorization": profile.work_authorization,
+            "declared_before": profile.authorization_changed_from,
+            "reason": reason.strip(),
+        },
     )
     _tell_student_about_authorization(profile)
     return profile

@@ -1,11 +1,12 @@
 """Sign-up, dashboards and profiles. Thin: forms check input, services change things."""
 
 from allauth.account.views import SignupView
+from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +17,7 @@ from accounts.access import (
     authorization_document_or_404,
     role_required,
 )
+from accounts.blind import blind_bio
 from accounts.forms import (
     AccountDetailsForm,
     CareerStaffDetailsForm,
@@ -27,6 +29,7 @@ from accounts.forms import (
 )
 from accounts.models import Notification, Organization, Role
 from accounts.notifications import mark_read
+from marketplace.downloads import private_download
 
 
 @require_GET
@@ -95,6 +98,7 @@ def student_dashboard(request):
         "accounts/student_dashboard.html",
         {
             "profile": profile,
+            "blind_bio": blind_bio(profile),
             "checklist": checklist,
             "checklist_done": sum(item.done for item in checklist),
         },
@@ -107,12 +111,13 @@ def employer_dashboard(request):
     if profile is None:
         messages.info(request, "Tell us about your organization first.")
         return redirect("profile")
+    organization = profile.organization
     return render(
         request,
         "accounts/employer_dashboard.html",
         {
             "profile": profile,
-            "organization": profile.organization,
+            "organization": organization,
             "colleagues": selectors.organization_colleagues(profile),
         },
     )
@@ -124,7 +129,9 @@ def career_staff_dashboard(request):
     if profile is None:
         # Staff accounts are always made with a school; a missing one is an admin error.
         messages.error(
-            request, "Your account is not attached to a school yet. Contact a platform admin."
+            request,
+            "Your account is not attached to a school yet. Write to "
+            f"{settings.SUPPORT_EMAIL} and we will attach it.",
         )
         return render(request, "accounts/career_staff_dashboard.html", {"profile": None})
     return render(
@@ -321,13 +328,10 @@ def _career_staff_profile(request):
 @require_GET
 def authorization_document_download(request, student_id: int):
     profile = authorization_document_or_404(request.user, student_id)
-    response = FileResponse(
+    return private_download(
         profile.authorization_document.open("rb"),
-        as_attachment=True,
         filename=profile.authorization_document_name or "authorization",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -335,6 +339,24 @@ def staff_access_request(request):
     form = StaffAccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # Each request mails every platform admin: limit them per network and per address
+        # (ACCOUNT_RATE_LIMITS), counted in the cache like allauth's own limits.
+        limited = None
+        if not ratelimit.consume(request, action="staff_access_request"):
+            limited = (
+                "We have received several access requests from your network in the last "
+                "hour. Please try again later; your colleagues' requests are already with us."
+            )
+        elif not ratelimit.consume(
+            request, action="staff_access_request_email", key=data["email"].strip().lower()
+        ):
+            limited = (
+                "We have received several requests for this address today. Please wait a "
+                "day before sending another; we answer every request by email."
+            )
+        if limited:
+            form.add_error(None, limited)
+            return render(request, "accounts/staff_access_request.html", {"form": form}, status=429)
         try:
             services.staff_access_request_submit(
                 first_name=data["first_name"].strip(),

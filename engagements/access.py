@@ -8,7 +8,7 @@ from django.http import Http404
 
 from accounts.access import is_member, staff_school_id
 from accounts.models import Role
-from engagements.models import Engagement, SubmissionFile
+from engagements.models import Engagement, EngagementStatus, SubmissionFile
 
 STUDENT, EMPLOYER, STAFF, ADMIN = "student", "employer", "staff", "admin"
 
@@ -43,10 +43,24 @@ def engagement_for(viewer, engagement_id: int) -> tuple[Engagement, str]:
     return engagement, role
 
 
+def may_open_deliverables(engagement: Engagement, role: str | None) -> bool:
+    """Career staff see deliverables' names and sizes; the files and links only while the
+    engagement is disputed. The two sides and admins always open them."""
+    if role is None:
+        return False
+    return role != STAFF or engagement.status == EngagementStatus.DISPUTED
+
+
 def submission_file_for(viewer, file_id: int) -> SubmissionFile:
+    """A deliverable file for the student, the employer and admins; career staff of the
+    student's school only while the engagement is disputed (otherwise they see its name
+    and size on the workspace, never the file)."""
     stored = (
         SubmissionFile.objects.select_related("submission__engagement").filter(pk=file_id).first()
     )
-    if stored is None or engagement_role(viewer, stored.submission.engagement) is None:
+    if stored is None:
+        raise Http404("No such file.")
+    engagement = stored.submission.engagement
+    if not may_open_deliverables(engagement, engagement_role(viewer, engagement)):
         raise Http404("No such file.")
     return stored

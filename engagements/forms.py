@@ -1,7 +1,7 @@
 """Forms of the engagement workspace: time, deliverables, review, messages, cancellation and
 scope extensions."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from engagements.models import QUARTERS_PER_HOUR
 from engagements.services import MESSAGE_MAX
+from marketplace.forms import MoneyField
 
 # What a deliverable may be, with the first bytes its content must start with
 # (None when the format has no fixed signature; such files must at least be text).
@@ -223,7 +224,7 @@ class CancelEngagementForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     extra_hours = HoursField(label="More hours")
-    extra_fee = forms.CharField(label="More pay (US dollars)", max_length=12)
+    extra_fee = MoneyField(label="More pay (US dollars)")
     extra_days = forms.IntegerField(
         label="More days", min_value=0, max_value=30, initial=0, required=False
     )
@@ -238,13 +239,3 @@ class ExtensionForm(forms.Form):
         kwargs.setdefault("auto_id", "extension_%s")
         super().__init__(*args, **kwargs)
         self.helper = _helper()
-
-    def clean_extra_fee(self):
-        raw = self.cleaned_data["extra_fee"].strip().replace("$", "").replace(",", "")
-        try:
-            value = Decimal(raw)
-        except InvalidOperation as error:
-            raise ValidationError("Enter an amount in dollars, like 60 or 62.50.") from error
-        if value <= 0 or value != value.quantize(Decimal("0.01")):
-            raise ValidationError("Enter an amount in dollars, like 60 or 62.50.")
-        return int(value * 100)

@@ -11,7 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.models import Organization
 from projects.models import (
@@ -19,6 +19,7 @@ from projects.models import (
     DAYS_MIN,
     HOURS_MAX,
     HOURS_MIN,
+    RATE_CEILING_CENTS,
     RATE_FLOOR_CENTS,
     Application,
     Project,
@@ -115,6 +116,11 @@ class Engagement(models.Model):
             models.CheckConstraint(
                 condition=Q(fee_cents__gte=F("cap_quarters") * (RATE_FLOOR_CENTS // 4)),
                 name="engagement_rate_at_least_floor",
+            ),
+            # Extensions included, the fee stays within the hourly floor and ceiling.
+            models.CheckConstraint(
+                condition=Q(fee_cents__lte=F("cap_quarters") * (RATE_CEILING_CENTS // 4)),
+                name="engagement_rate_at_most_ceiling",
             ),
             models.CheckConstraint(
                 condition=Q(days_to_complete__gte=DAYS_MIN, days_to_complete__lte=DAYS_MAX),
@@ -259,7 +265,12 @@ class Message(models.Model):
 
 
 class EngagementEvent(models.Model):
-    """The workspace's history: what happened, who did it, when. Append-only."""
+    """The workspace's history: what happened, who did it, when. Append-only.
+
+    A description that names a moment (a session's time) stores the moment in `at` and a
+    placeholder in the text: `{at}` for the date and time, `{day}` for the date. Each reader
+    sees it in their own time zone, like every other time on the page.
+    """
 
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -267,6 +278,9 @@ class EngagementEvent(models.Model):
     )
     kind = models.CharField(max_length=40)
     description = models.CharField(max_length=300)
+    at = models.DateTimeField(
+        null=True, blank=True, help_text="The moment the description names, if any."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -274,7 +288,17 @@ class EngagementEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return self.description
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The description, with its moment written in the current (the reader's) zone."""
+        if self.at is None:
+            return self.description
+        local = timezone.localtime(self.at)
+        return self.description.replace("{at}", dateformat.format(local, "M j, g:i A T")).replace(
+            "{day}", dateformat.format(local, "M j")
+        )
 
 
 class ScopeExtension(models.Model):
@@ -313,6 +337,10 @@ class ScopeExtension(models.Model):
             models.CheckConstraint(
                 condition=Q(extra_fee_cents__gte=F("extra_quarters") * (RATE_FLOOR_CENTS // 4)),
                 name="extension_rate_at_least_floor",
+            ),
+            models.CheckConstraint(
+                condition=Q(extra_fee_cents__lte=F("extra_quarters") * (RATE_CEILING_CENTS // 4)),
+                name="extension_rate_at_most_ceiling",
             ),
         ]
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from accounts.blind import blind_bio
 from accounts.models import StudentProfile
+from engagements.access import may_open_deliverables
 from engagements.models import (
     LIVE_ENGAGEMENT_STATUSES,
     WORKING_STATUSES,
@@ -33,6 +35,7 @@ class Applicant:
     number: int
     revealed: bool
     blockers: list[str]
+    bio: str = ""  # masked of what identifies the student until they are revealed
 
 
 def live_engagement_counts(student_ids: list[int]) -> dict[int, int]:
@@ -69,12 +72,16 @@ def applicants_for_project(project: Project) -> list[Applicant]:
     for number, application in enumerate(applications, start=1):
         profile = getattr(application.student, "student_profile", None)
         pending = application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED)
+        revealed = application.status in (ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED)
+        bio = ""
+        if profile is not None:
+            bio = profile.bio if revealed else blind_bio(profile)
         applicants.append(
             Applicant(
                 application=application,
                 number=number,
-                revealed=application.status
-                in (ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED),
+                revealed=revealed,
+                bio=bio,
                 blockers=blockers_for(profile, live.get(application.student_id, 0))
                 if pending
                 else [],
@@ -172,6 +179,8 @@ def workspace_permissions(engagement: Engagement, role: str, open_extension=None
         "message": student or employer,
         # Career staff see that messages exist; their text only once a dispute is open.
         "read_messages": role != "staff" or status == EngagementStatus.DISPUTED,
+        # Likewise deliverables: their names and sizes, the files and links only in a dispute.
+        "open_deliverables": may_open_deliverables(engagement, role),
         "cancel": (student or employer) and engagement.is_live,
         "fund": employer and status == EngagementStatus.AWAITING_FUNDING,
         "fund_extension": employer

@@ -3,7 +3,6 @@ input, services change things, `engagements.access` decides who may see what."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +21,7 @@ from engagements.forms import (
     TimeEntryForm,
 )
 from engagements.models import ScopeExtension
+from marketplace.downloads import private_download
 from marketplace.forms import add_service_errors
 from projects import selectors as project_selectors
 
@@ -109,6 +109,9 @@ def _workspace_post(request, pk: int, form_class, action, success: str, anchor: 
             messages.success(request, success)
             return redirect(f"{engagement_url(engagement)}#{anchor}")
     context = _workspace_context(engagement, role, **{form_name: form, "focus": anchor})
+    # A refusal of a form the page no longer shows (an extension proposed while another is
+    # open) is said where that form would be.
+    context["refusals"] = {form_name: form.non_field_errors()} if form is not None else {}
     return render(request, "engagements/workspace.html", context, status=400)
 
 
@@ -252,11 +255,8 @@ def decide_extension(request, pk: int, extension_id: int):
 @require_GET
 def download_file(request, file_id: int):
     stored = submission_file_for(request.user, file_id)
-    response = FileResponse(
+    return private_download(
         stored.file.open("rb"),
-        as_attachment=True,
         filename=stored.original_name,
         content_type="application/octet-stream",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -21,6 +21,9 @@ def _helper():
 class SessionForm(forms.Form):
     """A session's time is typed in the user's own time zone and stored in UTC."""
 
+    # The service checks the moment (`scheduled_at`); a wrong one is most often the day.
+    service_fields = {"scheduled_at": "date"}
+
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start_time = forms.TimeField(
         label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -72,7 +72,8 @@ class FeedbackSession(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} on {self.scheduled_at:%Y-%m-%d}"
+        # The day in the current (the reader's) time zone, like every time on a page.
+        return f"{self.get_kind_display()} on {timezone.localtime(self.scheduled_at):%Y-%m-%d}"
 
     @property
     def ends_at(self):

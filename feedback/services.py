@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -225,7 +225,9 @@ def session_schedule(*, actor: User, engagement: Engagement, data: SessionData) 
         agenda=data.agenda.strip(),
         created_by=actor,
     )
-    record_event(engagement, actor, "session_added", f"Session planned for {_utc(session)}.")
+    record_event(
+        engagement, actor, "session_added", "Session planned for {at}.", at=session.scheduled_at
+    )
     notify(
         recipients=[engagement.student],
         kind="session.scheduled",
@@ -234,10 +236,6 @@ def session_schedule(*, actor: User, engagement: Engagement, data: SessionData) 
         url=_workspace(engagement),
     )
     return session
-
-
-def _utc(session: FeedbackSession) -> str:
-    return session.scheduled_at.astimezone(UTC).strftime("%b %-d, %H:%M UTC")
 
 
 @transaction.atomic
@@ -257,7 +255,9 @@ def session_move(*, actor: User, session: FeedbackSession, data: SessionData) ->
     session.agenda = data.agenda.strip()
     session.save(update_fields=["scheduled_at", "duration_minutes", "meeting_link", "agenda"])
     if moved:
-        record_event(engagement, actor, "session_moved", f"Session moved to {_utc(session)}.")
+        record_event(
+            engagement, actor, "session_moved", "Session moved to {at}.", at=session.scheduled_at
+        )
         notify(
             recipients=[engagement.student],
             kind="session.moved",
@@ -320,7 +320,8 @@ def session_mark(*, actor: User, session: FeedbackSession, held: bool) -> Feedba
         engagement,
         actor,
         f"session_{status}",
-        f"{session.get_kind_display()} of {session.scheduled_at:%b %-d} marked {status}.",
+        f"{session.get_kind_display()} of {{day}} marked {status}.",
+        at=session.scheduled_at,
     )
     return session
 

@@ -1,7 +1,5 @@
 """Feedback sessions and evaluations, shown and changed from the engagement workspace."""
 
-from datetime import UTC
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from engagements.access import engagement_for, engagement_role
 from engagements.views import render_workspace
 from feedback import services
+from feedback.calendar import SessionLinks, session_ical
 from feedback.forms import EmployerReviewForm, SessionForm, SessionNoteForm, StudentEvaluationForm
 from feedback.models import FeedbackSession
 from marketplace.forms import add_service_errors
@@ -46,6 +45,11 @@ def session_add(request, pk: int):
                 actor=request.user, engagement=engagement, data=form.to_data()
             )
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # Not the typing but the engagement's state (say, cancelled meanwhile):
+                # the form may not even be on the page any more.
+                messages.error(request, " ".join(error.messages))
+                return _back(engagement.pk)
             add_service_errors(form, error)
         else:
             messages.success(request, "Session added. The student has been told.")
@@ -69,7 +73,12 @@ def session_edit(request, session_id: int):
         else:
             messages.success(request, "Session updated.")
             return _back(session.engagement_id)
-    return render(request, "feedback/session_edit.html", {"session": session, "form": form})
+    return render(
+        request,
+        "feedback/session_edit.html",
+        {"session": session, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_POST
@@ -102,44 +111,19 @@ def session_mark(request, session_id: int):
     return _back(session.engagement_id, f"#session-{session.pk}")
 
 
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _ics_time(moment) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 @require_GET
 def session_ics(request, session_id: int):
-    """The session as a calendar entry (iCalendar), in UTC so every calendar shows it right."""
+    """The session as a calendar entry (iCalendar) for either side of the engagement."""
     session, _role = session_for_viewer_or_404(request.user, session_id)
-    engagement = session.engagement
-    description = session.agenda
-    if session.meeting_link:
-        description = f"{description}\n\nJoin: {session.meeting_link}".strip()
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Micro-internships//Feedback sessions//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:session-{session.pk}@{request.get_host()}",
-        f"DTSTAMP:{_ics_time(timezone.now())}",
-        f"DTSTART:{_ics_time(session.scheduled_at)}",
-        f"DTEND:{_ics_time(session.ends_at)}",
-        f"SUMMARY:{_ics_text(f'{session.get_kind_display()}: {engagement.project.title}')}",
-        f"DESCRIPTION:{_ics_text(description)}",
-        f"URL:{request.build_absolute_uri(reverse('engagements:workspace', args=[engagement.pk]))}",
-        "STATUS:" + ("CANCELLED" if session.status == "cancelled" else "CONFIRMED"),
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    if session.meeting_link:
-        lines.insert(-2, f"LOCATION:{_ics_text(session.meeting_link)}")
+    links = SessionLinks(
+        uid_host=request.get_host(),
+        workspace_url=request.build_absolute_uri(
+            reverse("engagements:workspace", args=[session.engagement_id])
+        ),
+    )
     response = HttpResponse(
-        "\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8"
+        session_ical(session, links=links, now=timezone.now()),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
     return response

@@ -25,7 +25,6 @@ REMINDER_SWEEPS = (
     "feedback.sweep_sessions",
     "feedback.sweep_evaluations",
     "projects.sweep_applications",
-    "payments.retry_payouts",
 )
 RECONCILIATIONS = (
     "feedback.reconcile_sessions",
@@ -35,18 +34,32 @@ RECONCILIATIONS = (
 )
 
 
-def beat_schedule(sweep_every: timedelta, integrity_every: timedelta | None = None) -> dict:
+def beat_schedule(
+    sweep_every: timedelta,
+    integrity_every: timedelta | None = None,
+    recovery_every: timedelta | None = None,
+) -> dict:
+    # Work a task should have done after commit, redone from database state when the
+    # task was lost (broker restarted, worker killed): emails, webhook events, refunds.
+    recovery_every = recovery_every or timedelta(minutes=1)
     return {
         "close-projects-past-apply-by": {
             "task": "projects.close_past_apply_by",
             "schedule": crontab(minute="*/15"),
         },
+        "retry-payouts": {"task": "payments.retry_payouts", "schedule": sweep_every},
+        "send-unsent-emails": {"task": "accounts.send_unsent_emails", "schedule": recovery_every},
+        "retry-refunds": {"task": "payments.retry_refunds", "schedule": recovery_every},
         "reprocess-webhook-events": {
             "task": "payments.reprocess_webhook_events",
-            "schedule": crontab(minute="*/10"),
+            "schedule": recovery_every,
+        },
+        "purge-old-emails": {
+            "task": "accounts.purge_old_emails",
+            "schedule": crontab(minute=41, hour=3),
         },
         **{name: {"task": name, "schedule": sweep_every} for name in REMINDER_SWEEPS},
-        **{name: {"task": name, "schedule": crontab(minute="*/10")} for name in RECONCILIATIONS},
+        **{name: {"task": name, "schedule": recovery_every} for name in RECONCILIATIONS},
         # Career services' integrity flags: opened and closed from the same figures the
         # admin shows, so a missed run is caught up by the next.
         "raise-integrity-flags": {
@@ -68,6 +81,7 @@ def _set_schedule(sender, **kwargs):
     sender.conf.beat_schedule = beat_schedule(
         timedelta(seconds=settings.REMINDER_SWEEP_SECONDS),
         integrity_every=timedelta(seconds=settings.INTEGRITY_SWEEP_SECONDS),
+        recovery_every=timedelta(seconds=settings.RECOVERY_SWEEP_SECONDS),
     )
 
 

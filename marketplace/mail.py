@@ -1,16 +1,18 @@
-"""Outgoing email: rendered in the request, delivered by a Celery task after commit.
+"""Outgoing email as plain data: rendered from templates, stored, and built back to send.
 
-Mail never leaves before the transaction that caused it commits, so a rolled
-back change sends nothing, and a slow mail server never slows a page.
+Messages are rendered where they are decided (a request, a sweep) and stored in
+the outbox (accounts/outbox.py), which sends them after the transaction commits.
 """
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 
 
 def message_to_data(message: EmailMessage) -> dict:
+    """What the outbox stores of a message: text, HTML, addresses and headers."""
+    if message.attachments:
+        raise ValueError("Outgoing email carries text and HTML only, no attachments.")
     html = None
     if isinstance(message, EmailMultiAlternatives):
         for content, mimetype in message.alternatives:
@@ -25,25 +27,37 @@ def message_to_data(message: EmailMessage) -> dict:
         "html": html,
         "from_email": message.from_email,
         "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
         "headers": dict(message.extra_headers),
     }
 
 
-def enqueue_message(message: EmailMessage) -> None:
-    """Queue a built message for delivery once the current transaction commits."""
-    from marketplace.tasks import send_email
+def data_to_message(data: dict, *, connection=None) -> EmailMultiAlternatives:
+    """The message `message_to_data` described, ready to send."""
+    message = EmailMultiAlternatives(
+        subject=data["subject"],
+        body=data.get("body") or "",
+        from_email=data.get("from_email"),
+        to=data["to"],
+        cc=data.get("cc") or None,
+        bcc=data.get("bcc") or None,
+        reply_to=data.get("reply_to") or None,
+        headers=data.get("headers") or None,
+        connection=connection,
+    )
+    if data.get("html"):
+        message.attach_alternative(data["html"], "text/html")
+    return message
 
-    data = message_to_data(message)
-    transaction.on_commit(lambda: send_email.delay(data))
 
-
-def send_templated_mail(*, template: str, to: list[str], context: dict) -> None:
-    """Render `templates/email/<template>_subject.txt` and `_message.txt` and queue them."""
+def render_templated_mail(*, template: str, to: list[str], context: dict) -> EmailMessage:
+    """Render `templates/email/<template>_subject.txt` and `_message.txt` into a message."""
     context = {"site_name": "Micro-internships", "site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"email/{template}_subject.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.splitlines()).strip()
     body = render_to_string(f"email/{template}_message.txt", context)
-    message = EmailMultiAlternatives(
+    return EmailMultiAlternatives(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
     )
-    enqueue_message(message)

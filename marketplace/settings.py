@@ -7,10 +7,14 @@ value stops the process at start-up instead of running half-configured.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
+
+from marketplace.csp import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +41,8 @@ def env_bool(name: str, default: bool) -> bool:
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", default=False)
+# `manage.py runserver` (the development server, in `make run`).
+RUNSERVER = sys.argv[1:2] == ["runserver"]
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-used-when-debug-is-off-0123456789abcdef"
 if DEBUG:
@@ -69,6 +75,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
     "django_filters",
     "marketplace",
     "accounts",
@@ -83,11 +90,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session or the database.
+    "marketplace.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "marketplace.middleware.PrivatePagesMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -108,6 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "marketplace.context_processors.site",
                 "accounts.context_processors.navigation",
                 "payments.context_processors.payments",
             ],
@@ -131,7 +143,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A connection is kept for a minute by gunicorn and Celery workers, which reuse one
+    # per process (or per thread of a fixed pool); closed after each request in
+    # development. Never kept under the development server: it serves each browser
+    # connection in a thread of its own, alive as long as the browser keeps the
+    # connection open, so a few browsers would hold every PostgreSQL connection slot.
+    DATABASES["default"]["CONN_MAX_AGE"] = (
+        0 if RUNSERVER else env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+    )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # PostgreSQL's JIT compiler pays off on long analytical queries only: on the admin's
     # annotated lists it spent most of each request compiling (bench/oversight.py).
@@ -193,8 +212,12 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
+    {
+        # ASVS 2.1.1: at least 12 characters (the first rule the sign-up form lists).
+        "NAME": "accounts.validators.PassphraseLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -226,6 +249,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+    # The career services access request form (accounts.views), which mails every
+    # platform admin: per network, and per requested address.
+    "staff_access_request": "5/h/ip",
+    "staff_access_request_email": "3/d/key",
 }
 
 # --- Internationalisation ----------------------------------------------------
@@ -273,6 +300,31 @@ EMAIL_FILE_PATH = env.str(
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Micro-internships <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds each step of talking to the mail server may take: a send always ends well
+# before its claim on the message expires (OUTBOX_CLAIM_SECONDS).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Every email leaves through the outbox (accounts/outbox.py). A failed send is retried,
+# waiting twice as long each time, this many times in all.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# A message being sent for this long was abandoned (its worker died): it is sent again.
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=600)
+# Sent (and abandoned) messages are deleted after this many days.
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+if EMAIL_TIMEOUT <= 0 or EMAIL_TIMEOUT * 10 > OUTBOX_CLAIM_SECONDS:
+    raise ImproperlyConfigured(
+        "EMAIL_TIMEOUT must be positive and at most a tenth of OUTBOX_CLAIM_SECONDS."
+    )
+
+# Where people write for help: shown wherever a page says to get in touch.
+SUPPORT_EMAIL = (
+    env.str("SUPPORT_EMAIL", default="support@localhost") if DEBUG else env.str("SUPPORT_EMAIL")
+)
+try:
+    validate_email(SUPPORT_EMAIL)
+except ValidationError:
+    raise ImproperlyConfigured(
+        f"SUPPORT_EMAIL must be an email address, not {SUPPORT_EMAIL!r}."
+    ) from None
 
 # --- Payments (Stripe) -----------------------------------------------------------
 
@@ -283,6 +335,20 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 if STRIPE_SECRET_KEY and not DEBUG and not STRIPE_WEBHOOK_SECRET:
     raise ImproperlyConfigured("With Stripe keys, STRIPE_WEBHOOK_SECRET is required too.")
+if STRIPE_SECRET_KEY and not DEBUG and not STRIPE_PUBLISHABLE_KEY:
+    raise ImproperlyConfigured("With Stripe keys, STRIPE_PUBLISHABLE_KEY is required too.")
+# Without Stripe keys the local test-mode gateway runs: employers "pay" with a button and no
+# money moves. Outside development that happens only when this loudly named setting says so
+# (a staging site, a demo); `check --deploy` then warns about it (payments.W001).
+PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION = env_bool(
+    "PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION", default=False
+)
+if not DEBUG and not STRIPE_SECRET_KEY and not PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION:
+    raise ImproperlyConfigured(
+        "No payment gateway: set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and "
+        "STRIPE_WEBHOOK_SECRET. Only a site that must never take real money (staging, a demo) "
+        "may run the test-mode gateway, with PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION=true."
+    )
 
 # --- Rules of the field (see DESIGN.md) ------------------------------------------
 
@@ -297,6 +363,12 @@ PLATFORM_FEE_PERCENT = env.int("PLATFORM_FEE_PERCENT", default=10)
 # Apply-by dates end at midnight in this zone (the last continental US zone to end a day),
 # whoever is looking: everyone sees the same projects open or closed.
 APPLY_BY_TIME_ZONE = env.str("APPLY_BY_TIME_ZONE", default="America/Los_Angeles")
+# Work handed to a Celery task after commit (an email, a webhook event, a refund) that
+# is still not done after this long is done by its periodic sweep instead: the task was
+# lost (the broker restarted, a worker was killed). Also the first delay between retries.
+TASK_RECOVERY_SECONDS = env.int("TASK_RECOVERY_SECONDS", default=300)
+# How often beat runs those sweeps.
+RECOVERY_SWEEP_SECONDS = env.int("RECOVERY_SWEEP_SECONDS", default=60)
 # Reminders and automatic steps (feedback.reminders). Every delay is a setting.
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=300)  # how often beat sweeps
 # How often beat raises (and closes) career services' integrity flags.
@@ -332,6 +404,12 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
     if env_bool("BEHIND_TLS_PROXY", default=True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # Rate limits per IP count the client the proxy names in X-Forwarded-For, not the
+        # proxy itself (which would put every visitor under one shared limit).
+        ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+
+# No inline script or style anywhere; Stripe's domains only with Stripe keys (marketplace/csp.py).
+CONTENT_SECURITY_POLICY = content_security_policy(stripe=bool(STRIPE_PUBLISHABLE_KEY))
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,12 @@
-"""Tasks shared by every app: outgoing mail and housekeeping."""
+"""Tasks shared by every app: housekeeping, and email queued by earlier releases."""
 
 import logging
 import smtplib
 
 from celery import shared_task
-from django.core import mail
 from django.core.management import call_command
+
+from marketplace.mail import data_to_message
 
 logger = logging.getLogger(__name__)
 
@@ -19,17 +20,13 @@ logger = logging.getLogger(__name__)
     max_retries=8,
 )
 def send_email(message: dict) -> None:
-    """Deliver one email given as plain data (see marketplace.mail.message_to_data)."""
-    email = mail.EmailMultiAlternatives(
-        subject=message["subject"],
-        body=message["body"],
-        from_email=message.get("from_email"),
-        to=message["to"],
-        headers=message.get("headers") or None,
-    )
-    if message.get("html"):
-        email.attach_alternative(message["html"], "text/html")
-    email.send()
+    """Deliver one email carried in the task itself.
+
+    Nothing queues this any more (email leaves through the outbox, accounts/outbox.py);
+    it stays so that messages already in the broker when a release with the outbox
+    is deployed are still delivered.
+    """
+    data_to_message(message).send()
     logger.info("Sent email %r to %s", message["subject"], ", ".join(message["to"]))
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from accounts import services as account_services
 from accounts.access import staff_school_id
@@ -135,7 +136,12 @@ class ExtensionInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = EngagementEvent
-    fields = ("created_at", "actor", "kind", "description")
+    fields = ("created_at", "actor", "kind", "what")
+    readonly_fields = fields
+
+    @admin.display(description="description")
+    def what(self, obj):
+        return obj.text
 
 
 class SessionInline(ReadOnlyInline):
@@ -160,6 +166,21 @@ def _days(delta) -> str:
     return f"{floatformat(days, 1)} d"
 
 
+RATE_WHY = "Fee ÷ hours logged is under the hourly floor"
+SUPERVISION_WHY = "A session was missed, or none held in 10 days"
+
+
+def _rate_text(engagement) -> str:
+    return f"{money_exact(round(engagement.effective_rate_cents))}/h"
+
+
+def _sessions_text(engagement) -> str:
+    text = f"{engagement.sessions_held} / {engagement.sessions_planned}"
+    if engagement.sessions_missed:
+        text += f", {engagement.sessions_missed} missed"
+    return text
+
+
 def _warn(text: str, why: str):
     return format_html('<strong class="integrity-flag" title="{}">⚠ {}</strong>', why, text)
 
@@ -169,17 +190,16 @@ class EngagementAdmin(SchoolScopedAdmin):
     school_path = "school"
     staff_actions = ("export_csv",)
     actions = ["export_csv"]
+    # What fits a laptop screen: who and what, the hour cap, the due date, and every other
+    # rule that needs attention. The full figures are one click away, on the engagement's
+    # page (and in the CSV export).
     list_display = (
-        "project",
+        "engagement_column",
         "student",
-        "organization",
         "status",
         "hours_column",
-        "rate_column",
-        "supervision_column",
         "due_column",
-        "review_column",
-        "payout_column",
+        "attention_column",
     )
     list_filter = (
         FlaggedFilter,
@@ -215,6 +235,7 @@ class EngagementAdmin(SchoolScopedAdmin):
         "cancel_reason",
         "disputed_at",
         "settlement_note",
+        "settlement",
         "oversight",
     )
     readonly_fields = fields
@@ -249,7 +270,34 @@ class EngagementAdmin(SchoolScopedAdmin):
         # Staff follow the work, not the employer's internal history of changes.
         return [i for i in self.inlines if i not in (EventInline, ExtensionInline)]
 
+    class Media:
+        css = {"all": ("css/admin-engagements.css",)}
+
     # Columns -----------------------------------------------------------------------------
+
+    @admin.display(description="engagement", ordering="project__title")
+    def engagement_column(self, obj):
+        return format_html(
+            '{}<br><span class="employer">{}</span>', obj.project.title, obj.organization.name
+        )
+
+    @admin.display(description="needs attention")
+    def attention_column(self, obj):
+        """Every rule besides hours and the due date (their own columns) that wants a look."""
+        notes = []
+        if obj.flag_rate:
+            notes.append(_warn(f"rate {_rate_text(obj)}", RATE_WHY))
+        if obj.flag_supervision:
+            notes.append(_warn(f"sessions {_sessions_text(obj)}", SUPERVISION_WHY))
+        if obj.status == EngagementStatus.SUBMITTED and obj.submitted_at:
+            notes.append(f"review waiting {_days(timezone.now() - obj.submitted_at)}")
+        if obj.payout_status == Payout.Status.FAILED:
+            notes.append(_warn("payout failed", "The transfer to the student failed"))
+        if obj.open_flags:
+            notes.append(_warn("open flag", "A flag raised by staff or a rule is open"))
+        if not notes:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}", ((note,) for note in notes))
 
     @admin.display(description="fee", ordering="fee_cents")
     def fee(self, obj):
@@ -269,19 +317,15 @@ class EngagementAdmin(SchoolScopedAdmin):
     def rate_column(self, obj):
         if obj.effective_rate_cents is None:
             return "no hours yet"
-        text = f"{money_exact(round(obj.effective_rate_cents))}/h"
         if obj.flag_rate:
-            return _warn(text, "Fee ÷ hours logged is under the hourly floor")
-        return text
+            return _warn(_rate_text(obj), RATE_WHY)
+        return _rate_text(obj)
 
     @admin.display(description="sessions held / due")
     def supervision_column(self, obj):
-        text = f"{obj.sessions_held} / {obj.sessions_planned}"
-        if obj.sessions_missed:
-            text += f", {obj.sessions_missed} missed"
         if obj.flag_supervision:
-            return _warn(text, "A session was missed, or none held in 10 days")
-        return text
+            return _warn(_sessions_text(obj), SUPERVISION_WHY)
+        return _sessions_text(obj)
 
     @admin.display(description="due", ordering="due_at")
     def due_column(self, obj):
@@ -330,14 +374,21 @@ class EngagementAdmin(SchoolScopedAdmin):
                     "Add a coaching note for the student",
                 )
             )
-        if obj.status == EngagementStatus.DISPUTED:
-            links.append((reverse("admin:payments_settle_dispute", args=[obj.pk]), "Settle"))
         return format_html_join(" ", '<a class="button" href="{}">{}</a>', links)
+
+    @admin.display(description="dispute")
+    def settlement(self, obj):
+        """Platform admins settle disputes (only they see this field)."""
+        if obj.status != EngagementStatus.DISPUTED:
+            return "—"
+        url = reverse("admin:payments_settle_dispute", args=[obj.pk])
+        return format_html('<a class="button" href="{}">Settle this dispute</a>', url)
 
     def get_fields(self, request, obj=None):
         fields = list(self.fields)
         if not self.is_platform_admin(request):
             fields.remove("settlement_note")
+            fields.remove("settlement")
         return fields
 
     # Export ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.admin_scope import SchoolScopedAdmin
 from engagements.models import Engagement, EngagementStatus
-from marketplace.forms import add_service_errors
+from marketplace.forms import MoneyField, add_service_errors
 from marketplace.templatetags.money import money_exact
 from payments import ledger, services, webhooks
 from payments.models import LedgerEntry, Payment, Payout, PayoutAccount, Refund, WebhookEvent
@@ -53,7 +53,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "payment", "amount", "status", "reason", "created_at")
+    list_display = ("pk", "payment", "amount", "status", "attempts", "reason", "created_at")
     list_filter = ("status",)
     list_select_related = ("payment__engagement__project",)
     readonly_fields = [f.name for f in Refund._meta.fields]
@@ -124,11 +124,9 @@ class WebhookEventAdmin(ReadOnlyAdmin):
 
 
 class SettlementForm(forms.Form):
-    student_amount = forms.DecimalField(
+    student_amount = MoneyField(
         label="Paid to the student (US dollars)",
-        min_value=0,
-        max_digits=9,
-        decimal_places=2,
+        min_cents=0,
         help_text="The rest of the funded fee is refunded to the employer.",
     )
     note = forms.CharField(
@@ -150,7 +148,7 @@ def settle_dispute_view(request, engagement_id: int):
             services.dispute_settle(
                 actor=request.user,
                 engagement=engagement,
-                student_cents=int(form.cleaned_data["student_amount"] * 100),
+                student_cents=form.cleaned_data["student_amount"],
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
@@ -159,7 +157,10 @@ def settle_dispute_view(request, engagement_id: int):
             messages.success(request, "Settled. Both sides have been told.")
             return redirect(reverse("admin:engagements_engagement_change", args=[engagement.pk]))
     funded_fee = sum(
-        p.fee_cents for p in engagement.payments.filter(status="succeeded").only("fee_cents")
+        p.fee_cents
+        for p in engagement.payments.filter(status="succeeded", unpayable_reason="").only(
+            "fee_cents"
+        )
     )
     return render(
         request,

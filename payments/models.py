@@ -70,6 +70,10 @@ class Payment(models.Model):
     provider_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     charge_id = models.CharField(max_length=100, blank=True)
     failure_message = models.CharField(max_length=300, blank=True)
+    # Set when the money arrived for something that could no longer take it (a cancelled
+    # engagement, a withdrawn extension, a second payment for the same thing): the payment
+    # is recorded and refunded in full, and it funds nothing.
+    unpayable_reason = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -87,16 +91,23 @@ class Payment(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=PaymentStatus.values), name="payment_status_valid"
             ),
-            # At most one live funding attempt per engagement, and one per extension.
+            # At most one live funding attempt per engagement, and one per extension (a
+            # payment refunded because it could no longer fund anything does not count).
             models.UniqueConstraint(
                 fields=["engagement"],
-                condition=Q(kind="funding") & ~Q(status__in=["failed", "canceled"]),
+                condition=Q(kind="funding", unpayable_reason="")
+                & ~Q(status__in=["failed", "canceled"]),
                 name="payment_one_live_funding_per_engagement",
             ),
             models.UniqueConstraint(
                 fields=["extension"],
-                condition=Q(extension__isnull=False) & ~Q(status__in=["failed", "canceled"]),
+                condition=Q(extension__isnull=False, unpayable_reason="")
+                & ~Q(status__in=["failed", "canceled"]),
                 name="payment_one_live_payment_per_extension",
+            ),
+            models.CheckConstraint(
+                condition=Q(unpayable_reason="") | Q(status="succeeded"),
+                name="payment_unpayable_only_when_received",
             ),
             models.CheckConstraint(
                 condition=Q(kind="funding", extension__isnull=True)
@@ -127,6 +138,10 @@ class Refund(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default="pending")
     provider_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     failure_message = models.CharField(max_length=300, blank=True)
+    # Sends to the provider so far. While pending: when the refund sweep sends it (or asks
+    # the provider about it) again, if no task has finished it by then.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     succeeded_at = models.DateTimeField(null=True, blank=True)
 
@@ -138,6 +153,13 @@ class Refund(models.Model):
                 condition=Q(platform_fee_cents__lte=models.F("amount_cents")),
                 name="refund_fee_part_within_amount",
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="refund_pending",
+                condition=Q(status="pending"),
+            )
         ]
 
     def __str__(self):
@@ -262,11 +284,21 @@ class WebhookEvent(models.Model):
     payload = models.JSONField()
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the sweep handles it (again) if nothing else has: after a failure, the next
+    # retry; while the sweep handles it, when that claim expires.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                name="webhook_event_unfinished",
+                condition=Q(status__in=["received", "failed"]),
+            )
+        ]
 
     def __str__(self):
         return f"{self.type} {self.event_id}"

@@ -101,7 +101,14 @@ def test_complete(request, payment_id: int):
     payment = payment_for_employer_or_404(request.user, payment_id)
     succeed = request.POST.get("outcome") == "pay"
     payment = services.local_payment_complete(actor=request.user, payment=payment, succeed=succeed)
-    if payment.status == "succeeded":
+    if payment.status == "succeeded" and payment.unpayable_reason:
+        # Paid for something that could no longer take it: the money goes straight back.
+        messages.warning(
+            request,
+            f"Paid (test mode), then refunded in full: {payment.unpayable_reason} "
+            "Nothing changes on the engagement.",
+        )
+    elif payment.status == "succeeded":
         messages.success(request, "Paid (test mode). The student can start now.")
         return redirect(reverse("engagements:workspace", args=[payment.engagement_id]))
     messages.error(request, payment.failure_message or "The payment did not go through.")
@@ -219,4 +226,6 @@ def stripe_webhook(request):
         )
     except webhooks.BadSignature:
         return HttpResponseBadRequest("Invalid signature.")
+    except webhooks.BadPayload:
+        return HttpResponseBadRequest("Malformed event.")
     return HttpResponse("ok")

@@ -4,41 +4,88 @@ An event is only a trigger. It is stored (unique event id) before anything
 else, so a replay is a no-op; the object it names is read again from Stripe
 and our rows are brought to that state, so events arriving late, twice or out
 of order all end in the same place.
+
+Stripe does not send again an event we answered with 200, so the stored row is
+the only record that it must be handled: a task handles it after commit, and if
+that task is lost (broker restarted, worker killed) the sweep handles every
+event still "received" after TASK_RECOVERY_SECONDS, and failed ones again with
+growing delays.
 """
 
+import json
 import logging
+from datetime import timedelta
 
 import stripe
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.notifications import notify
 from accounts.services import audit
+from marketplace.queueing import delay_on_commit
 from payments import gateways, services
 from payments.gateways import GatewayError
 from payments.models import Payment, Payout, PayoutAccount, Refund, WebhookEvent
+from payments.services.common import retry_delay
 
 logger = logging.getLogger(__name__)
 
 
-class BadSignature(Exception):
+class BadWebhook(Exception):
+    """The request is not an event we can store: answered 400, nothing stored."""
+
+
+class BadSignature(BadWebhook):
     pass
 
 
+class BadPayload(BadWebhook):
+    pass
+
+
+def _event_fields(text: str) -> dict:
+    """The verified body as an event: an object with an id, a type and a data object.
+
+    Only Stripe can sign a body, but a signed body is still checked before it is stored,
+    so nothing malformed reaches the table or the handlers.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise BadPayload("The body is not JSON.") from error
+    if not isinstance(data, dict):
+        raise BadPayload("The body is not an event object.")
+    event_id, event_type = data.get("id"), data.get("type")
+    for name, value in (("id", event_id), ("type", event_type)):
+        if not isinstance(value, str) or not 0 < len(value) <= 100:
+            raise BadPayload(f"The event has no valid {name}.")
+    body = data.get("data")
+    if not isinstance(body, dict) or not isinstance(body.get("object"), dict):
+        raise BadPayload("The event has no data object.")
+    if "\\u0000" in text:  # a NUL character cannot be stored as JSON by PostgreSQL
+        raise BadPayload("The event contains a NUL character.")
+    return data
+
+
 def receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bool]:
-    """Check the signature and store the event; returns (event, newly stored)."""
+    """Check the signature and the event's shape and store it; returns (event, newly stored)."""
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise BadSignature("No webhook secret is configured.")
     try:
-        event = stripe.Webhook.construct_event(
-            payload.decode("utf-8"), signature, settings.STRIPE_WEBHOOK_SECRET
+        text = payload.decode("utf-8")
+        # Stripe's tolerance (5 minutes) refuses a replay of an old signed body.
+        stripe.WebhookSignature.verify_header(
+            text,
+            signature,
+            settings.STRIPE_WEBHOOK_SECRET,
+            tolerance=stripe.Webhook.DEFAULT_TOLERANCE,
         )
-    except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError) as error:
+    except (UnicodeDecodeError, stripe.SignatureVerificationError) as error:
         raise BadSignature(str(error)) from error
-    data = event.to_dict()
+    data = _event_fields(text)
     with transaction.atomic():
         stored, created = WebhookEvent.objects.get_or_create(
             event_id=data["id"], defaults={"type": data.get("type", ""), "payload": data}
@@ -46,7 +93,7 @@ def receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bool]:
         if created:
             from payments.tasks import process_webhook_event
 
-            transaction.on_commit(lambda: process_webhook_event.delay(stored.pk))
+            delay_on_commit(process_webhook_event, stored.pk)
     return stored, created
 
 
@@ -112,6 +159,20 @@ def _payment_for_charge(obj: dict) -> Payment | None:
     return payment
 
 
+def _platform_fee_share(payment: Payment, amount_cents: int) -> int:
+    """The part of a refund of `amount_cents` that is platform fee: in proportion to the
+    payment, never more than the fee not yet returned by earlier refunds."""
+    returned = sum(
+        payment.refunds.exclude(status=Refund.Status.FAILED).values_list(
+            "platform_fee_cents", flat=True
+        )
+    )
+    share = (amount_cents * payment.platform_fee_cents + payment.amount_cents // 2) // max(
+        payment.amount_cents, 1
+    )
+    return max(0, min(share, payment.platform_fee_cents - returned, amount_cents))
+
+
 def _on_charge_refunded(event: WebhookEvent) -> bool:
     payment = _payment_for_charge(_object(event))
     if payment is None:
@@ -119,10 +180,12 @@ def _on_charge_refunded(event: WebhookEvent) -> bool:
     for info in gateways.get_gateway().list_refunds(payment.provider_id):
         refund = Refund.objects.filter(provider_id=info.provider_id).first()
         if refund is None:
-            # Refunded from Stripe's dashboard: record it as it happened.
+            # Refunded from Stripe's dashboard: record it as it happened, with the share of
+            # the platform fee it gave back, so the ledger still balances.
             refund = Refund.objects.create(
                 payment=payment,
                 amount_cents=info.amount_cents,
+                platform_fee_cents=_platform_fee_share(payment, info.amount_cents),
                 reason="Refunded at the payment provider",
                 provider_id=info.provider_id,
             )
@@ -175,12 +238,16 @@ HANDLERS = {
 }
 
 
+MAX_ATTEMPTS = 10
+
+
 def process(*, event_pk: int) -> str:
     """Handle one stored event; finished events are left alone."""
     event = WebhookEvent.objects.get(pk=event_pk)
     if event.status in (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.IGNORED):
         return event.status
     WebhookEvent.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1)
+    event.attempts += 1
     handler = HANDLERS.get(event.type)
     try:
         handled = handler(event) if handler else False
@@ -197,19 +264,47 @@ def process(*, event_pk: int) -> str:
 
 
 def _finish(event: WebhookEvent, status: str, error: str) -> None:
+    now = timezone.now()
+    retry_at = None
+    if status == WebhookEvent.Status.FAILED:
+        retry_at = now + retry_delay(event.attempts)
     WebhookEvent.objects.filter(pk=event.pk).update(
-        status=status, error=error, processed_at=timezone.now()
+        status=status, error=error, processed_at=now, next_attempt_at=retry_at
     )
 
 
-def reprocess_failed(max_attempts: int = 10) -> int:
+def _due(now) -> Q:
+    recovery = timedelta(seconds=settings.TASK_RECOVERY_SECONDS)
+    lost = Q(status=WebhookEvent.Status.RECEIVED, received_at__lte=now - recovery)
+    failed = Q(status=WebhookEvent.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+    return (lost | failed) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+def reprocess_failed() -> int:
+    """Periodic sweep: events whose task was lost, and failed events due again.
+
+    Each is claimed first (a conditional update that must change one row, which also
+    sets when the claim expires), so two sweeps never handle the same event at once.
+    Returns how many were processed.
+    """
+    now = timezone.now()
+    claim_until = now + timedelta(seconds=settings.TASK_RECOVERY_SECONDS)
+    due = (
+        WebhookEvent.objects.filter(_due(now))
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:200]
+    )
     done = 0
-    for event_pk in WebhookEvent.objects.filter(
-        status=WebhookEvent.Status.FAILED, attempts__lt=max_attempts
-    ).values_list("pk", flat=True)[:200]:
+    for event_pk in list(due):
+        if not WebhookEvent.objects.filter(_due(now), pk=event_pk).update(
+            next_attempt_at=claim_until
+        ):
+            continue
         try:
             if process(event_pk=event_pk) == WebhookEvent.Status.PROCESSED:
                 done += 1
         except GatewayError:
-            continue
+            continue  # recorded as failed, with its next attempt
+        except Exception:  # one bad event must not stop the sweep
+            logger.exception("Webhook event %s could not be handled", event_pk)
     return done

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Skill
+from marketplace.forms import MoneyField
 from projects.models import Category, Project
 
 SORTS = [
@@ -20,6 +21,16 @@ SORTS = [
     ("relevance", "Best match for my keywords"),
 ]
 POSTED = [("1", "In the last 24 hours"), ("7", "In the last 7 days"), ("30", "In the last 30 days")]
+
+
+class MoneyFilter(django_filters.Filter):
+    """A fee bound typed in dollars, given to the filter method in cents."""
+
+    field_class = MoneyField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_cents", 0)
+        super().__init__(*args, **kwargs)
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -41,12 +52,8 @@ class ProjectFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         label="Skills (any of)",
     )
-    fee_min = django_filters.NumberFilter(
-        label="Fee from ($)", method="filter_fee_min", min_value=0
-    )
-    fee_max = django_filters.NumberFilter(
-        label="Fee up to ($)", method="filter_fee_max", min_value=0
-    )
+    fee_min = MoneyFilter(label="Fee from ($)", method="filter_fee_min")
+    fee_max = MoneyFilter(label="Fee up to ($)", method="filter_fee_max")
     hours_min = django_filters.NumberFilter(
         field_name="hours", lookup_expr="gte", label="Hours from", min_value=0
     )
@@ -83,10 +90,10 @@ class ProjectFilter(django_filters.FilterSet):
         )
 
     def filter_fee_min(self, queryset, name, value):
-        return queryset.filter(fee_cents__gte=int(value * 100))
+        return queryset.filter(fee_cents__gte=value)
 
     def filter_fee_max(self, queryset, name, value):
-        return queryset.filter(fee_cents__lte=int(value * 100))
+        return queryset.filter(fee_cents__lte=value)
 
     def filter_remote(self, queryset, name, value):
         return queryset.filter(is_remote=True) if value else queryset

@@ -1,7 +1,7 @@
 """Forms for posting projects and for the browse filters' companions."""
 
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
@@ -10,19 +10,11 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import Skill
 from accounts.services import clean_skill_names
+from marketplace.forms import MoneyField
 from projects import rules
 from projects.applications import ANSWER_MAX, COVER_NOTE_MAX
 from projects.models import Category, Project
 from projects.services import ProjectData
-
-
-class MoneyField(forms.DecimalField):
-    """Dollars as typed ("450", "450.50", "$1,200") to integer cents."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace("$", "").replace(",", "")
-        return super().to_python(value)
 
 
 class ProjectForm(forms.Form):
@@ -56,10 +48,6 @@ class ProjectForm(forms.Form):
     hours = forms.IntegerField(label="Estimated hours", help_text="")
     fee = MoneyField(
         label="Fixed fee (US dollars)",
-        max_digits=9,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text="The student keeps all of it; our fee is added on your side.",
     )
     days_to_complete = forms.IntegerField(label="Days to complete", help_text="")
@@ -165,13 +153,6 @@ class ProjectForm(forms.Form):
             "question_2": questions.get(2, ""),
             "question_3": questions.get(3, ""),
         }
-
-    def clean_fee(self):
-        fee = self.cleaned_data["fee"]
-        try:
-            return int((fee * 100).to_integral_value())
-        except (InvalidOperation, TypeError) as error:
-            raise ValidationError("Enter the fee in dollars, like 450 or 450.50.") from error
 
     def clean_apply_by(self):
         apply_by = self.cleaned_data["apply_by"]

@@ -170,7 +170,11 @@ class Project(models.Model):
 
     @property
     def is_open_for_applications(self) -> bool:
-        return self.status == ProjectStatus.OPEN and self.apply_by >= apply_by_today()
+        return (
+            self.status == ProjectStatus.OPEN
+            and self.apply_by >= apply_by_today()
+            and self.organization.can_take_students
+        )
 
 
 class ScreeningQuestion(models.Model):

@@ -24,7 +24,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils.functional import cached_property
 
-from accounts.models import Role, StudentProfile
+from accounts.models import Role, StudentProfile, organizations_taking_students
+from marketplace.forms import MoneyField
 from projects.filters import ProjectFilter
 from projects.models import (
     PUBLISHED_STATUSES,
@@ -62,8 +63,13 @@ class CappedPaginator(Paginator):
 
 
 def open_projects() -> QuerySet[Project]:
-    """Projects a student can apply to today."""
-    return Project.objects.filter(status=ProjectStatus.OPEN, apply_by__gte=apply_by_today())
+    """Projects a student can apply to today (`Project.is_open_for_applications`): open, before
+    their apply-by date, of an organization that can take students (verified, not suspended)."""
+    return Project.objects.filter(
+        organizations_taking_students("organization__"),
+        status=ProjectStatus.OPEN,
+        apply_by__gte=apply_by_today(),
+    )
 
 
 def search(queryset: QuerySet[Project], text: str) -> tuple[QuerySet[Project], int | None]:
@@ -158,6 +164,8 @@ def _active_filters(filterset: ProjectFilter, params: QueryDict) -> list[ActiveF
             shown = dict(field.choices).get(value, value)
         elif name == "remote":
             shown = "yes"
+        elif isinstance(field, MoneyField):  # cents, shown in dollars as typed
+            shown = f"{value // 100:,}" if value % 100 == 0 else f"{value / 100:,.2f}"
         else:
             shown = str(value).rstrip("0").rstrip(".") if "." in str(value) else str(value)
         rest = params.copy()
@@ -287,7 +295,8 @@ def project_for_employer_or_404(viewer, project_id: int) -> Project:
 class ApplyState:
     """What the project page offers the viewer: apply, applied, closed, log in, or nothing."""
 
-    kind: str  # "apply" | "applied" | "closed" | "login" | "owner" | "not_student"
+    # "apply" | "applied" | "closed" | "paused" | "login" | "owner" | "not_student"
+    kind: str
     application: Application | None = None
 
 
@@ -298,9 +307,15 @@ def apply_state(viewer, project: Project) -> ApplyState:
         return ApplyState("owner")
     if viewer.role != Role.STUDENT:
         return ApplyState("not_student")
-    application = Application.objects.filter(project=project, student=viewer).first()
+    application = (
+        Application.objects.filter(project=project, student=viewer)
+        .select_related("engagement")
+        .first()
+    )
     if application is not None:
         return ApplyState("applied", application)
+    if project.status == ProjectStatus.OPEN and not project.organization.can_take_students:
+        return ApplyState("paused")  # back once the platform has verified the organization
     if not project.is_open_for_applications or getattr(project, "openings_left", 1) == 0:
         return ApplyState("closed")
     return ApplyState("apply")
@@ -344,6 +359,20 @@ def organization_projects_by_status(organization_id: int) -> list[tuple[str, lis
 # --- Applications -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ApplicantCounts:
+    total: int  # every application but the withdrawn ones, as on the employer's dashboard
+    new: int  # still waiting for a first look
+
+
+def applicant_counts(project: Project) -> ApplicantCounts:
+    return ApplicantCounts(
+        **Application.objects.filter(project=project)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .aggregate(total=Count("pk"), new=Count("pk", filter=Q(status=ApplicationStatus.SUBMITTED)))
+    )
+
+
 def application_for_employer_or_404(viewer, application_id: int) -> Application:
     application = (
         Application.objects.select_related("project", "student").filter(pk=application_id).first()
@@ -354,7 +383,11 @@ def application_for_employer_or_404(viewer, application_id: int) -> Application:
 
 
 def application_for_student_or_404(viewer, application_id: int) -> Application:
-    application = Application.objects.select_related("project").filter(pk=application_id).first()
+    application = (
+        Application.objects.select_related("project__organization")
+        .filter(pk=application_id)
+        .first()
+    )
     if application is None or not viewer.is_authenticated or application.student_id != viewer.pk:
         raise Http404("No such application.")
     return application

@@ -190,9 +190,11 @@ def project_publish(*, actor: User, project: Project) -> Project:
         return project
     if project.status != ProjectStatus.DRAFT:
         raise ValidationError("Only a draft can be published.")
-    if not project.organization.is_verified:
+    if not project.organization.can_take_students:
         raise ValidationError(
-            "Your organization is not verified yet, so this project cannot be published. "
+            "Your organization's account is suspended, so this project cannot be published."
+            if project.organization.suspended_at
+            else "Your organization is not verified yet, so this project cannot be published. "
             "It stays saved as a draft; we usually verify organizations within one business day."
         )
     rules.check_terms(

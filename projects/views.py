@@ -2,16 +2,17 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import role_required
 from accounts.models import Role
+from marketplace.downloads import private_download
 from marketplace.forms import add_service_errors
 from projects import applications, rules, selectors, services
 from projects.access import resume_for_viewer_or_404
 from projects.forms import ApplicationForm, CancelProjectForm, DeclineForm, ProjectForm
+from projects.models import PENDING_APPLICATION_STATUSES, ApplicationStatus
 
 
 @require_GET
@@ -37,11 +38,14 @@ def browse(request):
 
 
 def _project_context(project, viewer):
+    apply = selectors.apply_state(viewer, project)
     return {
         "project": project,
         "rate_cents": rules.implied_rate_cents(project.fee_cents, project.hours),
         "rate_guidance": rules.rate_guidance(project.fee_cents, project.hours),
-        "apply": selectors.apply_state(viewer, project),
+        "apply": apply,
+        # The organization's employers manage the project from its page, applicants first.
+        "applicants": selectors.applicant_counts(project) if apply.kind == "owner" else None,
     }
 
 
@@ -227,9 +231,19 @@ def apply(request, pk: int):
 
 
 @role_required(Role.STUDENT)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, pk: int):
+    """Withdrawing is final (one application per project), so the page asks first; the
+    question is a page of its own, not a script, and the POST does it."""
     application = selectors.application_for_student_or_404(request.user, pk)
+    if request.method == "GET":
+        if application.status == ApplicationStatus.WITHDRAWN:
+            messages.info(request, f"You already withdrew from “{application.project.title}”.")
+            return redirect("student_dashboard")
+        if application.status not in PENDING_APPLICATION_STATUSES:
+            messages.info(request, "The employer has already decided on this application.")
+            return redirect("student_dashboard")
+        return render(request, "projects/withdraw.html", {"application": application})
     try:
         applications.application_withdraw(student=request.user, application=application)
     except ValidationError as error:
@@ -278,9 +292,8 @@ def decline(request, pk: int):
 @require_GET
 def resume_download(request, student_id: int):
     profile = resume_for_viewer_or_404(request.user, student_id)
-    filename = profile.resume_filename or "resume.pdf"
-    response = FileResponse(
-        profile.resume.open("rb"), content_type="application/pdf", filename=filename
+    return private_download(
+        profile.resume.open("rb"),
+        filename=profile.resume_filename or "resume.pdf",
+        content_type="application/pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -197,6 +197,7 @@ class FakeStripe(stripe.HTTPClient):
         self._handlers: dict[tuple[str, str], Handler] = {}
         self.unexpected: list[StripeRequest] = []
         self.transfers: dict[str, dict] = {}
+        self.refunds: dict[str, dict] = {}
         self._ids = itertools.count(1)
 
     # --- What a test sets up -------------------------------------------------------------------
@@ -244,6 +245,36 @@ class FakeStripe(stripe.HTTPClient):
 
         self.on("POST", "/v1/transfers", create)
         self.on("GET", "/v1/transfers/", retrieve)
+
+    def serve_refunds(self, *, status: str = "succeeded") -> None:
+        """Refunds as Stripe keeps them: POST creates one with `status` (a replayed
+        idempotency key answers the refund it first made), GET lists a payment intent's.
+        A test moves a refund on by changing its status in `self.refunds`."""
+        by_key: dict[str, str] = {}
+
+        def create(request: StripeRequest) -> Answer:
+            if request.idempotency_key in by_key:
+                return self.refunds[by_key[request.idempotency_key]]
+            refund_id = f"re_fake{next(self._ids)}"
+            self.refunds[refund_id] = refund(
+                refund_id,
+                amount=int(request.params["amount"]),
+                payment_intent=request.params["payment_intent"],
+                status=status,
+            )
+            by_key[request.idempotency_key] = refund_id
+            return self.refunds[refund_id]
+
+        def list_(request: StripeRequest) -> Answer:
+            found = [
+                r
+                for r in self.refunds.values()
+                if r["payment_intent"] == request.params.get("payment_intent")
+            ]
+            return {"object": "list", "data": found, "has_more": False, "url": "/v1/refunds"}
+
+        self.on("POST", "/v1/refunds", create)
+        self.on("GET", "/v1/refunds", list_)
 
     # --- What a test reads ---------------------------------------------------------------------
 

@@ -22,6 +22,8 @@ from engagements.models import Engagement
 from tests.factories import accepted_engagement
 
 ROOT = Path(__file__).resolve().parent.parent
+# Never at the same time as another test using Redis (tests/test_outbox_redis.py empties it).
+pytestmark = pytest.mark.xdist_group("redis")
 
 
 def _database_url() -> str:

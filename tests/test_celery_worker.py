@@ -15,6 +15,8 @@ import pytest
 from celery import Celery
 
 ROOT = Path(__file__).resolve().parent.parent
+# Never at the same time as another test using Redis (tests/test_outbox_redis.py empties it).
+pytestmark = pytest.mark.xdist_group("redis")
 
 
 @pytest.fixture

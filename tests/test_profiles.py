@@ -22,10 +22,11 @@ from tests.factories import (
     StudentFactory,
     UserFactory,
 )
+from tests.files import VALID_PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = VALID_PDF
 
 
 def pdf(name="resume.pdf", content=PDF, content_type="application/pdf"):

@@ -115,7 +115,7 @@ def project_of(user, /, **kwargs):
             "above the $100.00 limit",
             id="rate-over-the-ceiling",
         ),
-        pytest.param({"fee": "0"}, "fee", "greater than or equal to 0.01", id="no-fee"),
+        pytest.param({"fee": "0"}, "fee", "Enter at least $0.01.", id="no-fee"),
         pytest.param({"openings": 0}, "openings", "greater than or equal to 1", id="openings-0"),
         pytest.param({"openings": 11}, "openings", "less than or equal to 10", id="openings-11"),
         pytest.param(

@@ -10,6 +10,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_SECRET = "k3v9QzpL2mRt7wX4bN8cY1dF6gH0jS5uAeIoPrTyU-production-like-key"
+STRIPE_KEYS = {
+    "STRIPE_SECRET_KEY": "sk_live_production_like",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_production_like",
+    "STRIPE_WEBHOOK_SECRET": "whsec_production_like",
+}
+PRODUCTION = {
+    "SECRET_KEY": GOOD_SECRET,
+    "ALLOWED_HOSTS": "interns.example.org",
+    "SUPPORT_EMAIL": "help@interns.example.org",
+    **STRIPE_KEYS,
+}
 
 PRINT_SETTINGS = """
 import json, django
@@ -21,6 +32,7 @@ print(json.dumps({
     "DB_ENGINE": settings.DATABASES["default"]["ENGINE"],
     "DB_NAME": str(settings.DATABASES["default"]["NAME"]),
     "DB_HOST": settings.DATABASES["default"].get("HOST", ""),
+    "CONN_MAX_AGE": settings.DATABASES["default"].get("CONN_MAX_AGE"),
     "CACHE": settings.CACHES["default"]["BACKEND"],
     "BROKER": settings.CELERY_BROKER_URL,
     "EMAIL_BACKEND": settings.EMAIL_BACKEND,
@@ -35,7 +47,20 @@ print(json.dumps({
 
 def run_with_env(args, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    for key in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"):
+    for key in (
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "EMAIL_URL",
+        "CONN_MAX_AGE",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_PUBLISHABLE_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION",
+        "SUPPORT_EMAIL",
+    ):
         clean.pop(key, None)
     clean.update(env, DJANGO_SETTINGS_MODULE="marketplace.settings")
     return subprocess.run(
@@ -97,6 +122,15 @@ def test_service_urls_configure_database_broker_cache_and_mail():
             },
             "mandatory outside development",
         ),
+        ({"SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "example.org"}, "SUPPORT_EMAIL"),
+        (
+            {
+                "SECRET_KEY": GOOD_SECRET,
+                "ALLOWED_HOSTS": "example.org",
+                "SUPPORT_EMAIL": "help desk",
+            },
+            "SUPPORT_EMAIL must be an email address",
+        ),
     ],
 )
 def test_production_refuses_to_start_with_missing_or_malformed_settings(env, complaint):
@@ -108,18 +142,115 @@ def test_production_refuses_to_start_with_missing_or_malformed_settings(env, com
 
 def test_a_production_configuration_passes_the_deployment_checklist():
     result = run_with_env(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        SECRET_KEY=GOOD_SECRET,
-        ALLOWED_HOSTS="interns.example.org",
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+POSTGRES = "postgres://app:secret@db.internal:5432/marketplace"
+
+
+def test_development_closes_database_connections_after_each_request():
+    values = settings_with(DEBUG="true", DATABASE_URL=POSTGRES)
+
+    assert values["CONN_MAX_AGE"] == 0
+
+
+def test_the_development_server_never_keeps_database_connections():
+    # runserver serves each browser connection in a thread that keeps its own database
+    # connection: kept connections filled PostgreSQL's slots after a few browser sessions.
+    as_runserver = "import sys\nsys.argv = ['manage.py', 'runserver']\n" + PRINT_SETTINGS
+    for debug in ("true", "false"):
+        result = run_with_env(
+            ["-c", as_runserver],
+            DEBUG=debug,
+            DATABASE_URL=POSTGRES,
+            CONN_MAX_AGE="60",
+            **{**PRODUCTION, "ALLOWED_HOSTS": "127.0.0.1"},
+        )
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout.strip().splitlines()[-1])["CONN_MAX_AGE"] == 0
+
+
+def test_production_workers_keep_database_connections_for_a_minute():
+    values = settings_with(DATABASE_URL=POSTGRES, **PRODUCTION)
+
+    assert values["CONN_MAX_AGE"] == 60
+
+
+def test_production_refuses_to_start_without_a_payment_gateway():
+    without_stripe = {k: v for k, v in PRODUCTION.items() if k not in STRIPE_KEYS}
+
+    result = run_with_env(["-c", PRINT_SETTINGS], **without_stripe)
+
+    assert result.returncode != 0
+    assert "No payment gateway" in result.stderr
+    assert "PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION" in result.stderr
+    served = run_with_env(["manage.py", "check"], **without_stripe)
+    assert served.returncode != 0
+    assert "No payment gateway" in served.stderr
+
+
+@pytest.mark.parametrize("missing", ["STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY"])
+def test_production_refuses_half_a_stripe_configuration(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+
+    result = run_with_env(["-c", PRINT_SETTINGS], **env)
+
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_test_mode_in_production_needs_its_loud_setting_and_the_checklist_warns():
+    without_stripe = {k: v for k, v in PRODUCTION.items() if k not in STRIPE_KEYS}
+
+    values = settings_with(**without_stripe, PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION="true")
+    checklist = run_with_env(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **without_stripe,
+        PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION="true",
+    )
+
+    assert values["DEBUG"] is False
+    assert values["STRIPE"] == ""
+    assert checklist.returncode != 0
+    assert "payments.W001" in checklist.stderr
+    assert "TEST MODE" in checklist.stderr
+
+
+def test_development_runs_the_local_gateway_without_any_setting(tmp_path):
+    result = run_with_env(
+        [
+            "-c",
+            "import django; django.setup(); from payments.gateways import get_gateway; "
+            "print(type(get_gateway()).__name__)",
+        ],
+        DEBUG="true",
+        VAR_DIR=str(tmp_path),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "LocalGateway"
+
+
 def test_production_defaults_to_https_only():
-    values = settings_with(SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="interns.example.org")
+    values = settings_with(**PRODUCTION)
 
     assert values["DEBUG"] is False
     assert values["SSL_REDIRECT"] is True
     assert values["VERIFICATION"] == "mandatory"
+
+
+def test_the_local_gateway_refuses_to_run_when_production_settings_change_under_it(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from payments.gateways import get_gateway
+
+    settings.DEBUG = False
+    settings.STRIPE_SECRET_KEY = ""
+    settings.PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION = False
+
+    with pytest.raises(ImproperlyConfigured, match="test-mode payment gateway is off"):
+        get_gateway()

@@ -147,3 +147,61 @@ def test_password_reset_by_mail(client, on_commit):
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
     assert not user.check_password(PASSWORD)
+
+
+# --- Password length (ASVS 2.1.1) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url_name", ["signup_student", "signup_employer"])
+def test_the_sign_up_form_states_the_password_rule(client, url_name):
+    page = client.get(reverse(url_name)).content.decode()
+
+    assert "Use at least 12 characters" in page
+
+
+@pytest.mark.parametrize("url_name", ["signup_student", "signup_employer"])
+def test_a_password_shorter_than_12_characters_is_refused_with_a_helpful_message(
+    client, on_commit, url_name
+):
+    eleven = "Qx7-vbn-Lm2"
+    response = sign_up(client, on_commit, url_name, password1=eleven, password2=eleven)
+
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors.get("password1", []))
+    assert "use at least 12 characters" in errors
+    assert "passphrase" in errors
+    assert not User.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_password_of_12_characters_is_enough(client, on_commit):
+    twelve = "Qx7-vbn-Lm2w"
+    response = sign_up(client, on_commit, "signup_student", password1=twelve, password2=twelve)
+
+    assert response.status_code == 302
+    assert User.objects.get(email="new.person@example.edu").check_password(twelve)
+
+
+def test_changing_a_password_follows_the_same_rule(client):
+    user = UserFactory()
+    client.force_login(user)
+    short = "Qx7-vbn-Lm2"
+
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": short, "password2": short},
+    )
+
+    assert response.status_code == 200
+    assert "use at least 12 characters" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_the_demo_and_test_passwords_meet_the_rule():
+    from django.contrib.auth.password_validation import validate_password
+
+    from demo.accounts import DEMO_PASSWORD
+
+    validate_password(DEMO_PASSWORD)
+    validate_password(PASSWORD)

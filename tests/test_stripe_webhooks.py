@@ -5,10 +5,13 @@ HTTP client), so the order of events never decides the outcome.
 """
 
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
 from celery.exceptions import Retry
 from django.urls import reverse
+from django.utils import timezone
 
 from engagements import services as engagements
 from payments import services as payments
@@ -249,10 +252,70 @@ def test_a_failed_handling_is_retried_by_the_sweep(client, on_commit, fake):
     # Stripe unreachable: the task asks Celery to try again later.
     with pytest.raises(Retry):
         post_event(client, on_commit, "evt_retry", "payment_intent.succeeded", succeeded)
-    assert WebhookEvent.objects.get(event_id="evt_retry").status == "failed"
+    failed = WebhookEvent.objects.get(event_id="evt_retry")
+    assert failed.status == "failed"
+    assert failed.next_attempt_at > timezone.now()
 
-    assert webhooks.reprocess_failed() == 1
+    assert webhooks.reprocess_failed() == 0  # not due yet: Stripe gets a few minutes
+    with time_machine.travel(failed.next_attempt_at + timedelta(seconds=1), tick=False):
+        assert webhooks.reprocess_failed() == 1
 
     engagement.refresh_from_db()
     assert engagement.status == "active"
     assert WebhookEvent.objects.get(event_id="evt_retry").status == "processed"
+
+
+def test_an_event_whose_task_was_lost_is_handled_by_the_sweep(
+    client, on_commit, fake, monkeypatch, settings
+):
+    from payments import webhooks
+    from payments.tasks import process_webhook_event
+
+    engagement, payment = started_payment(fake)
+    succeeded = intent(
+        "pi_1",
+        amount=payment.amount_cents,
+        status="succeeded",
+        metadata={"payment_id": str(payment.pk)},
+    )
+    fake.on("GET", "/v1/payment_intents/pi_1", lambda r: succeeded)
+    monkeypatch.setattr(process_webhook_event, "delay", lambda *args: None)  # broker lost it
+
+    response = post_event(client, on_commit, "evt_lost", "payment_intent.succeeded", succeeded)
+
+    # Answered 200, so Stripe will not send it again: our row is the only record.
+    assert response.status_code == 200
+    assert WebhookEvent.objects.get(event_id="evt_lost").status == "received"
+    assert webhooks.reprocess_failed() == 0  # its task may still be on the way
+    later = timezone.now() + timedelta(seconds=settings.TASK_RECOVERY_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        assert webhooks.reprocess_failed() == 1
+        assert webhooks.reprocess_failed() == 0
+
+    engagement.refresh_from_db()
+    assert engagement.status == "active"
+    event = WebhookEvent.objects.get(event_id="evt_lost")
+    assert (event.status, event.attempts) == ("processed", 1)
+    assert len(fake.requests_to("GET", "/v1/payment_intents/pi_1")) == 1
+
+
+def test_an_event_that_keeps_failing_is_left_for_an_admin_after_its_last_attempt(
+    client, on_commit, fake
+):
+    from payments import webhooks
+
+    started_payment(fake)  # the event names this payment: handling it would ask Stripe
+    event = WebhookEvent.objects.create(
+        event_id="evt_bad",
+        type="payment_intent.succeeded",
+        payload=fake_stripe.event("evt_bad", "payment_intent.succeeded", {"id": "pi_1"}),
+        status="failed",
+        attempts=webhooks.MAX_ATTEMPTS,
+    )
+
+    with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
+        assert webhooks.reprocess_failed() == 0
+
+    event.refresh_from_db()
+    assert (event.status, event.attempts) == ("failed", webhooks.MAX_ATTEMPTS)
+    assert fake.requests_to("GET", "/v1/payment_intents") == []

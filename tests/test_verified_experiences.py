@@ -311,7 +311,7 @@ def test_the_certificate_is_a_pdf_of_the_record_even_with_accents_and_curly_quot
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert "Zoë Ñúñez" in text
-    assert "“Café” owners’ survey — Lódz" in text
+    assert "“Café” owners’ survey — Łódź" in text
     assert engagement.organization.name in text
     assert "11.5 hours" in text
     assert "Survey design" in text

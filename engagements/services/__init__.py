@@ -18,7 +18,12 @@ from engagements.services.cancellation import (
 )
 from engagements.services.common import workspace_url
 from engagements.services.completion import project_complete_if_done, projects_complete_reconcile
-from engagements.services.extensions import extension_apply, extension_decide, extension_propose
+from engagements.services.extensions import (
+    extension_apply,
+    extension_decide,
+    extension_propose,
+    extension_unpayable_reason,
+)
 from engagements.services.funding import engagement_mark_funded
 from engagements.services.messages import MESSAGE_MAX, message_post
 from engagements.services.work import (
@@ -43,6 +48,7 @@ __all__ = [
     "extension_apply",
     "extension_decide",
     "extension_propose",
+    "extension_unpayable_reason",
     "message_post",
     "project_complete_if_done",
     "projects_complete_reconcile",

@@ -97,10 +97,8 @@ def application_accept(*, actor: User, application: Application) -> Engagement:
         raise ValidationError("This application has already been decided.")
     if project.status not in (ProjectStatus.OPEN, ProjectStatus.CLOSED):
         raise ValidationError(f"The project is {project.get_status_display().lower()}.")
-    if project.organization.suspended_at:
-        raise ValidationError(
-            "Your organization's account is suspended: it cannot take students on now."
-        )
+    if not project.organization.can_take_students:
+        raise ValidationError(project.organization.not_taking_students_reason())
     accepted = project.applications.filter(status=ApplicationStatus.ACCEPTED).count()
     if accepted >= project.openings:
         raise ValidationError("Every opening of this project is already filled.")

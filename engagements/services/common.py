@@ -1,5 +1,7 @@
 """What every engagement service shares: the history, who acts, and the workspace address."""
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -13,10 +15,18 @@ def workspace_url(engagement: Engagement, anchor: str = "") -> str:
     return reverse("engagements:workspace", kwargs={"pk": engagement.pk}) + anchor
 
 
-def record_event(engagement: Engagement, actor: User | None, kind: str, description: str) -> None:
-    """A line of the workspace's history (append-only)."""
+def record_event(
+    engagement: Engagement,
+    actor: User | None,
+    kind: str,
+    description: str,
+    *,
+    at: datetime | None = None,
+) -> None:
+    """A line of the workspace's history (append-only). `at` is a moment the description
+    names as {at} or {day}: the history shows it in each reader's own time zone."""
     EngagementEvent.objects.create(
-        engagement=engagement, actor=actor, kind=kind, description=description[:300]
+        engagement=engagement, actor=actor, kind=kind, description=description[:300], at=at
     )
 
 

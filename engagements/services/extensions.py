@@ -22,6 +22,43 @@ from engagements.services.common import (
 from marketplace.money import dollars
 
 
+def _extension_terms_errors(
+    engagement: Engagement, *, extra_quarters: int, extra_fee_cents: int
+) -> dict[str, str]:
+    """The same rules as a project's: never past the hour limit, the added hours paid between
+    the hourly floor and ceiling, and the whole engagement's fee within them too."""
+    floor, ceiling = settings.HOURLY_RATE_FLOOR_CENTS, settings.HOURLY_RATE_CEILING_CENTS
+    max_quarters = settings.PROJECT_HOURS_MAX * QUARTERS_PER_HOUR
+    if engagement.cap_quarters + extra_quarters > max_quarters:
+        room = (max_quarters - engagement.cap_quarters) / QUARTERS_PER_HOUR
+        return {
+            "extra_hours": f"A micro-internship never passes {settings.PROJECT_HOURS_MAX} hours: "
+            f"at most {room:g} more hours."
+        }
+    hours = extra_quarters / QUARTERS_PER_HOUR
+    if extra_fee_cents * QUARTERS_PER_HOUR < floor * extra_quarters:
+        return {
+            "extra_fee": f"The added hours must be paid at least {dollars(floor)} an hour: "
+            f"at least {dollars(-(-floor * extra_quarters // QUARTERS_PER_HOUR))} "
+            f"for {hours:g} hours."
+        }
+    if extra_fee_cents * QUARTERS_PER_HOUR > ceiling * extra_quarters:
+        return {
+            "extra_fee": f"That is more than {dollars(ceiling)} an hour, the limit: at most "
+            f"{dollars(ceiling * extra_quarters // QUARTERS_PER_HOUR)} for {hours:g} hours. "
+            "Check the pay and the hours."
+        }
+    total_fee = engagement.fee_cents + extra_fee_cents
+    total_quarters = engagement.cap_quarters + extra_quarters
+    if not floor * total_quarters <= total_fee * QUARTERS_PER_HOUR <= ceiling * total_quarters:
+        return {
+            "extra_fee": f"With it the engagement would pay {dollars(total_fee)} for "
+            f"{total_quarters / QUARTERS_PER_HOUR:g} hours, outside {dollars(floor)}–"
+            f"{dollars(ceiling)} an hour."
+        }
+    return {}
+
+
 @transaction.atomic(durable=True)
 def extension_propose(
     *,
@@ -37,23 +74,24 @@ def extension_propose(
     require_employer(actor, engagement)
     if engagement.status not in WORKING_STATUSES:
         raise ValidationError("Scope can only be extended while the work is under way.")
-    if engagement.extensions.filter(status=ScopeExtension.Status.PROPOSED).exists():
+    waiting = engagement.extensions.filter(
+        status__in=[ScopeExtension.Status.PROPOSED, ScopeExtension.Status.ACCEPTED]
+    ).first()
+    if waiting is not None and waiting.status == ScopeExtension.Status.PROPOSED:
         raise ValidationError("An extension is already waiting for the student's answer.")
-    floor = settings.HOURLY_RATE_FLOOR_CENTS
-    max_quarters = settings.PROJECT_HOURS_MAX * QUARTERS_PER_HOUR
+    if waiting is not None:
+        raise ValidationError(
+            "The student accepted an extension that is waiting for your payment: fund it "
+            "first, then propose another if the work needs more."
+        )
     errors = {}
     if extra_quarters < 1:
         errors["extra_hours"] = "Add at least a quarter of an hour."
-    elif engagement.cap_quarters + extra_quarters > max_quarters:
-        room = (max_quarters - engagement.cap_quarters) / QUARTERS_PER_HOUR
-        errors["extra_hours"] = (
-            f"A micro-internship never passes {settings.PROJECT_HOURS_MAX} hours: "
-            f"at most {room:g} more hours."
-        )
-    elif extra_fee_cents * QUARTERS_PER_HOUR < floor * extra_quarters:
-        errors["extra_fee"] = (
-            f"The added hours must be paid at least {dollars(floor)} an hour: "
-            f"at least {dollars(-(-floor * extra_quarters // QUARTERS_PER_HOUR))}."
+    else:
+        errors.update(
+            _extension_terms_errors(
+                engagement, extra_quarters=extra_quarters, extra_fee_cents=extra_fee_cents
+            )
         )
     if extra_days < 0 or extra_days > settings.PROJECT_DAYS_MAX:
         errors["extra_days"] = f"Between 0 and {settings.PROJECT_DAYS_MAX} more days."
@@ -132,15 +170,42 @@ def extension_decide(*, actor: User, extension: ScopeExtension, accept: bool) ->
     return extension
 
 
+def extension_unpayable_reason(*, extension: ScopeExtension, engagement: Engagement) -> str:
+    """Why a payment arriving now for this extension cannot apply it ("" when it can).
+
+    Called with the engagement and the extension locked, by the payment that arrived.
+    """
+    if extension.status == ScopeExtension.Status.APPLIED:
+        return "The extension was already paid for and applied."
+    if extension.status != ScopeExtension.Status.ACCEPTED:
+        return f"The extension was {extension.get_status_display().lower()} before it was paid for."
+    if engagement.status not in WORKING_STATUSES:
+        return (
+            f"The engagement is {engagement.get_status_display().lower()}: "
+            "the extension can no longer apply."
+        )
+    if _extension_terms_errors(
+        engagement,
+        extra_quarters=extension.extra_quarters,
+        extra_fee_cents=extension.extra_fee_cents,
+    ):
+        return "With it the engagement would fall outside the rules on hours and hourly pay."
+    return ""
+
+
 def extension_apply(*, extension_id: int) -> ScopeExtension:
     """The employer's payment for an accepted extension succeeded (inside the payment's
-    transaction)."""
+    transaction).
+
+    The payment checks `extension_unpayable_reason` first and refunds what cannot apply.
+    """
     extension = ScopeExtension.objects.select_for_update().get(pk=extension_id)
     engagement = lifecycle.lock(extension.engagement_id)
     if extension.status == ScopeExtension.Status.APPLIED:
         return extension
-    if extension.status != ScopeExtension.Status.ACCEPTED:
-        raise ValidationError("Only an accepted extension can be applied.")
+    reason = extension_unpayable_reason(extension=extension, engagement=engagement)
+    if reason:
+        raise ValidationError(reason)
     extension.status = ScopeExtension.Status.APPLIED
     extension.save(update_fields=["status"])
     engagement.cap_quarters += extension.extra_quarters

@@ -33,7 +33,12 @@ from payments.services.payouts import (
     payout_retry_now,
     payouts_retry_due,
 )
-from payments.services.refunds import engagement_refund_all, refund_apply, refund_execute
+from payments.services.refunds import (
+    engagement_refund_all,
+    refund_apply,
+    refund_execute,
+    refunds_retry_due,
+)
 
 __all__ = [
     "dispute_settle",
@@ -54,4 +59,5 @@ __all__ = [
     "payouts_retry_due",
     "refund_apply",
     "refund_execute",
+    "refunds_retry_due",
 ]

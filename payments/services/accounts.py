@@ -5,8 +5,13 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from payments import gateways
-from payments.models import Gateway, PayoutAccount
-from payments.services.common import gateway_name
+from payments.models import (
+    Gateway,
+    PayoutAccount,
+)
+from payments.services.common import (
+    gateway_name,
+)
 from payments.services.payouts import release_waiting_payouts
 
 

@@ -1,5 +1,7 @@
 """What the money services share: the gateway in use, the engagement's lock, who pays."""
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied
 
 from accounts.access import is_member
@@ -9,6 +11,13 @@ from engagements.models import Engagement
 from payments import gateways
 
 RETRY_DELAYS_MINUTES = [5, 15, 60, 180, 720, 1440]
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait before the next try after `attempts` tries."""
+    return timedelta(
+        minutes=RETRY_DELAYS_MINUTES[min(max(attempts, 1), len(RETRY_DELAYS_MINUTES)) - 1]
+    )
 
 
 def gateway_name() -> str:

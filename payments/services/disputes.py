@@ -7,8 +7,14 @@ from accounts.models import User
 from accounts.services import audit
 from engagements import services as engagement_services
 from engagements.models import Engagement, EngagementStatus
-from payments.models import Payment, PaymentStatus, Refund
-from payments.services.common import lock_engagement
+from payments.models import (
+    Payment,
+    PaymentStatus,
+    Refund,
+)
+from payments.services.common import (
+    lock_engagement,
+)
 from payments.services.payouts import payout_create
 from payments.services.refunds import enqueue_refund, refundable_cents
 
@@ -24,7 +30,7 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
         raise ValidationError("Only a disputed engagement can be settled.")
     payments = list(
         Payment.objects.select_for_update()
-        .filter(engagement=engagement, status=PaymentStatus.SUCCEEDED)
+        .filter(engagement=engagement, status=PaymentStatus.SUCCEEDED, unpayable_reason="")
         .order_by("-created_at")
     )
     funded_fee = sum(p.fee_cents for p in payments)

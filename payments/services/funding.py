@@ -10,14 +10,25 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.notifications import notify
+from accounts.services import audit
 from engagements import services as engagement_services
 from engagements.models import Engagement, EngagementStatus, ScopeExtension
 from marketplace.pricing import price
 from payments import gateways, ledger
 from payments.gateways import GatewayError
 from payments.gateways.base import PaymentIntentInfo
-from payments.models import Gateway, LedgerEntry, Payment, PaymentStatus
-from payments.services.common import gateway_name, lock_engagement, require_employer
+from payments.models import (
+    Gateway,
+    LedgerEntry,
+    Payment,
+    PaymentStatus,
+    Refund,
+)
+from payments.services.common import (
+    gateway_name,
+    lock_engagement,
+    require_employer,
+)
 from payments.services.refunds import refund_payment_in_full
 
 logger = logging.getLogger(__name__)
@@ -131,11 +142,21 @@ def payment_apply(
             logger.error("Payment %s: provider amount %s differs", payment.pk, info.amount_cents)
             raise ValidationError("The amount paid does not match the amount due.")
         engagement = lock_engagement(payment.engagement_id)
+        reason = _unpayable_reason(payment, engagement)
         payment.status = PaymentStatus.SUCCEEDED
         payment.charge_id = info.charge_id or payment.charge_id
         payment.succeeded_at = timezone.now()
         payment.failure_message = ""
-        payment.save(update_fields=["status", "charge_id", "succeeded_at", "failure_message"])
+        payment.unpayable_reason = reason[:300]
+        payment.save(
+            update_fields=[
+                "status",
+                "charge_id",
+                "succeeded_at",
+                "failure_message",
+                "unpayable_reason",
+            ]
+        )
         ledger.record(
             engagement=engagement,
             kind=LedgerEntry.Kind.FUNDING_RECEIVED,
@@ -158,11 +179,13 @@ def payment_apply(
             via=via,
             payment=payment,
         )
-        if payment.kind == Payment.Kind.FUNDING:
+        if reason:
+            # The money arrived for something that can no longer take it (cancelled while
+            # the payment was on its way, an extension withdrawn at approval, a second
+            # payment for the same thing): it is recorded above and given back in full.
+            _refund_unpayable(payment, engagement, reason=reason, actor=actor, via=via)
+        elif payment.kind == Payment.Kind.FUNDING:
             engagement_services.engagement_mark_funded(engagement=engagement)
-            if engagement.status == EngagementStatus.CANCELLED:
-                # Cancelled while the payment was on its way: give the money back.
-                refund_payment_in_full(payment, reason="The engagement was cancelled.")
         else:
             engagement_services.extension_apply(extension_id=payment.extension_id)
         return payment
@@ -182,6 +205,62 @@ def payment_apply(
         payment.status = PaymentStatus.PROCESSING
         payment.save(update_fields=["status"])
     return payment
+
+
+def _unpayable_reason(payment: Payment, engagement: Engagement) -> str:
+    """Why this succeeded payment cannot fund what it was for ("" when it can).
+
+    Called under the engagement's lock (and the extension's, for an extension).
+    """
+    if payment.kind == Payment.Kind.FUNDING:
+        if engagement.status == EngagementStatus.AWAITING_FUNDING:
+            return ""
+        if engagement.funded_at is not None:
+            return "The engagement was already funded by another payment."
+        return (
+            f"The engagement was {engagement.get_status_display().lower()} "
+            "before the payment arrived."
+        )
+    extension = ScopeExtension.objects.select_for_update().get(pk=payment.extension_id)
+    return engagement_services.extension_unpayable_reason(
+        extension=extension, engagement=engagement
+    )
+
+
+def _refund_unpayable(
+    payment: Payment, engagement: Engagement, *, reason: str, actor: User | None, via: str
+) -> Refund | None:
+    refund = refund_payment_in_full(payment, reason=f"Refunded in full: {reason}")
+    audit(
+        actor=actor,
+        action="payment.refunded_unpayable",
+        target=payment,
+        summary=f"Payment {payment.pk} of {payment.amount_cents} cents arrived for something "
+        f"that could no longer take it; refunded in full ({reason})",
+        data={
+            "amount_cents": payment.amount_cents,
+            "engagement_id": engagement.pk,
+            "extension_id": payment.extension_id,
+            "refund_id": refund.pk if refund is not None else None,
+            "reason": reason,
+            **({"via": via} if actor is None else {}),
+        },
+        school=engagement.school_id,
+    )
+    what = "extension" if payment.kind == Payment.Kind.EXTENSION else "funding"
+    notify(
+        recipients=[payment.created_by, engagement.student],
+        kind="payment.refunded_unpayable",
+        key=f"payment-{payment.pk}-unpayable",
+        message=f"A payment for the {what} of “{engagement.project.title}” came too late: "
+        "it is refunded in full",
+        url=reverse("engagements:workspace", kwargs={"pk": engagement.pk}),
+        context={
+            "details": f"{reason} The ${payment.amount_cents / 100:,.2f} paid, platform fee "
+            "included, goes back to the employer; nothing changes on the engagement."
+        },
+    )
+    return refund
 
 
 def payment_sync(*, payment: Payment, via: str = "automatic") -> Payment:

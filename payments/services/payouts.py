@@ -12,13 +12,25 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.notifications import notify
+from accounts.selectors import platform_admins
 from accounts.services import audit
 from engagements import services as engagement_services
 from engagements.models import Engagement
-from payments import gateways, ledger
+from marketplace.queueing import delay_on_commit
+from payments import gateways, ledger, tasks
 from payments.gateways import GatewayError
-from payments.models import LedgerEntry, Payment, PaymentStatus, Payout, PayoutAccount
-from payments.services.common import RETRY_DELAYS_MINUTES, gateway_name, lock_engagement
+from payments.models import (
+    LedgerEntry,
+    Payment,
+    PaymentStatus,
+    Payout,
+    PayoutAccount,
+)
+from payments.services.common import (
+    RETRY_DELAYS_MINUTES,
+    gateway_name,
+    lock_engagement,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +79,7 @@ def payout_create(*, engagement: Engagement, amount_cents: int) -> Payout | None
 
 
 def enqueue_payout(payout_id: int) -> None:
-    from payments.tasks import execute_payout
-
-    transaction.on_commit(lambda: execute_payout.delay(payout_id))
+    delay_on_commit(tasks.execute_payout, payout_id)
 
 
 def _claim_payout(payout_id: int) -> bool:
@@ -103,6 +113,7 @@ def payout_execute(*, payout_id: int) -> Payout:
             engagement_id=payout.engagement_id,
             kind=Payment.Kind.FUNDING,
             status=PaymentStatus.SUCCEEDED,
+            unpayable_reason="",
         )
         .values_list("charge_id", flat=True)
         .first()
@@ -209,7 +220,7 @@ def _payout_reversed(payout: Payout, engagement: Engagement, *, via: str) -> Pay
     payout.status = Payout.Status.REVERSED
     payout.save(update_fields=["status"])
     notify(
-        recipients=list(User.objects.filter(is_superuser=True, is_active=True)),
+        recipients=platform_admins(),
         kind="payout.reversed",
         key=f"payout-{payout.pk}-reversed",
         message=f"A payout was reversed on “{engagement.project.title}”: please look into it",
@@ -240,8 +251,10 @@ def payout_retry_now(*, actor: User, payout: Payout) -> Payout:
     if not actor.is_platform_admin:
         raise PermissionDenied("Only platform admins retry payouts.")
     with transaction.atomic():
+        # Due now, for the sweep too: if this process stops before sending it, the next
+        # sweep does (a payout due "never" would wait for nobody).
         if not Payout.objects.filter(pk=payout.pk, status=Payout.Status.FAILED).update(
-            next_attempt_at=None
+            next_attempt_at=timezone.now()
         ):
             return Payout.objects.get(pk=payout.pk)
         audit(

@@ -1,16 +1,37 @@
-"""Refunds to the employer: one row per refund, sent to the provider after commit."""
+"""Refunds to the employer: one row per refund, sent to the provider after commit and
+retried by a sweep until the provider says it is done."""
 
+import logging
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.notifications import notify
+from accounts.selectors import platform_admins
 from accounts.services import audit
 from engagements.models import Engagement
-from payments import gateways, ledger
+from marketplace.queueing import delay_on_commit
+from payments import gateways, ledger, tasks
 from payments.gateways import GatewayError
-from payments.models import LedgerEntry, Payment, PaymentStatus, Refund
+from payments.models import (
+    LedgerEntry,
+    Payment,
+    PaymentStatus,
+    Refund,
+)
+from payments.services.common import (
+    retry_delay,
+)
+
+logger = logging.getLogger(__name__)
+
+# Platform admins hear (once) about a refund tried this many times without success; it
+# is still retried.
+REFUND_ATTEMPTS_BEFORE_ALERT = 3
 
 
 def refundable_cents(payment: Payment) -> int:
@@ -43,9 +64,7 @@ def refund_payment_in_full(payment: Payment, *, reason: str) -> Refund | None:
 
 
 def enqueue_refund(refund_id: int) -> None:
-    from payments.tasks import execute_refund
-
-    transaction.on_commit(lambda: execute_refund.delay(refund_id))
+    delay_on_commit(tasks.execute_refund, refund_id)
 
 
 def engagement_refund_all(*, engagement: Engagement, reason: str) -> list[Refund]:
@@ -67,23 +86,116 @@ def engagement_refund_all(*, engagement: Engagement, reason: str) -> list[Refund
     return refunds
 
 
+def _claim_refund(refund_id: int) -> bool:
+    """Take a pending refund to send it: only one worker wins (a conditional update, one row).
+
+    A new refund is taken at once (by the task queued at commit); one tried before
+    waits for its next attempt. The claim lasts TASK_RECOVERY_SECONDS: if the worker
+    dies on the way, the sweep takes the refund again after that.
+    """
+    now = timezone.now()
+    return (
+        Refund.objects.filter(pk=refund_id, status=Refund.Status.PENDING)
+        .filter(Q(attempts=0) | Q(next_attempt_at__lte=now))
+        .update(
+            attempts=F("attempts") + 1,
+            next_attempt_at=now + timedelta(seconds=settings.TASK_RECOVERY_SECONDS),
+        )
+        == 1
+    )
+
+
 def refund_execute(*, refund_id: int) -> Refund:
-    """Send one refund to the provider (outside any transaction) and record the result."""
+    """Send one refund to the provider (outside any transaction) and record the result.
+
+    Safe to repeat and to run concurrently: the refund is claimed first; the provider
+    call carries an idempotency key made from the refund's id, so a retry after a lost
+    answer gets the first refund back instead of a second one; and a refund the
+    provider already holds (pending there) is read back rather than asked for again.
+    """
+    if not _claim_refund(refund_id):
+        return Refund.objects.get(pk=refund_id)
     refund = Refund.objects.select_related("payment").get(pk=refund_id)
-    if refund.status == Refund.Status.SUCCEEDED:
-        return refund
+    gateway = gateways.get_gateway()
     try:
-        info = gateways.get_gateway().refund(
-            refund_id=refund.pk,
-            payment_provider_id=refund.payment.provider_id,
-            amount_cents=refund.amount_cents,
-        )
+        if refund.provider_id:
+            info = next(
+                (
+                    found
+                    for found in gateway.list_refunds(refund.payment.provider_id)
+                    if found.provider_id == refund.provider_id
+                ),
+                None,
+            )
+            if info is None:
+                return _refund_failed(refund.pk, "The payment provider does not list it.")
+        else:
+            info = gateway.refund(
+                refund_id=refund.pk,
+                payment_provider_id=refund.payment.provider_id,
+                amount_cents=refund.amount_cents,
+            )
     except GatewayError as error:
-        Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
-            failure_message=error.message[:300]
-        )
-        raise
+        return _refund_failed(refund.pk, error.message)
     return refund_apply(refund_id=refund.pk, provider_id=info.provider_id, status=info.status)
+
+
+@transaction.atomic
+def _refund_failed(refund_id: int, message: str) -> Refund:
+    refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+    if refund.status != Refund.Status.PENDING:
+        return refund
+    refund.failure_message = message[:300]
+    refund.next_attempt_at = timezone.now() + retry_delay(refund.attempts)
+    refund.save(update_fields=["failure_message", "next_attempt_at"])
+    logger.warning("Refund %s failed (attempt %s): %s", refund.pk, refund.attempts, message)
+    audit(
+        actor=None,
+        action="refund.attempt_failed",
+        target=refund,
+        summary=f"Refund {refund.pk} of {refund.amount_cents} cents failed on attempt "
+        f"{refund.attempts}, retried automatically: {message}",
+        data={
+            "amount_cents": refund.amount_cents,
+            "engagement_id": refund.payment.engagement_id,
+            "attempt": refund.attempts,
+            "error": refund.failure_message,
+            "next_attempt_at": refund.next_attempt_at.isoformat(),
+        },
+    )
+    if refund.attempts >= REFUND_ATTEMPTS_BEFORE_ALERT:  # told once: one key per refund
+        notify(
+            recipients=platform_admins(),
+            kind="refund.failing",
+            key=f"refund-{refund.pk}-failing",
+            message=f"Refund {refund.pk} of ${refund.amount_cents / 100:,.2f} keeps failing: "
+            f"{refund.failure_message}",
+            url=reverse("admin:payments_refund_change", args=[refund.pk]),
+        )
+    return refund
+
+
+def refunds_retry_due() -> int:
+    """Periodic sweep: pending refunds that no task finished (the task was lost, the
+    provider was unreachable, or it holds the refund as pending); how many succeeded."""
+    now = timezone.now()
+    lost = Q(
+        next_attempt_at__isnull=True,
+        created_at__lte=now - timedelta(seconds=settings.TASK_RECOVERY_SECONDS),
+    )
+    due = (
+        Refund.objects.filter(lost | Q(next_attempt_at__lte=now), status=Refund.Status.PENDING)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:200]
+    )
+    done = 0
+    for refund_id in list(due):
+        try:
+            if refund_execute(refund_id=refund_id).status == Refund.Status.SUCCEEDED:
+                done += 1
+        except Exception:  # one bad refund must not stop the sweep
+            logger.exception("Refund %s could not be sent", refund_id)
+    return done
 
 
 @transaction.atomic
@@ -150,5 +262,7 @@ def refund_apply(
             },
         )
     else:
-        refund.save(update_fields=["provider_id"])
+        # Still pending at the provider: the sweep asks again, less and less often.
+        refund.next_attempt_at = timezone.now() + retry_delay(refund.attempts)
+        refund.save(update_fields=["provider_id", "next_attempt_at"])
     return refund

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from tests.browser.quality import HtmlValidator, PageQuality
+from tests.browser.quality import CSP_WATCH, HtmlValidator, PageQuality
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # the tests make between page actions are still synchronous and safe.
@@ -54,6 +54,7 @@ def quality(html_validator):
 @pytest.fixture
 def page(page, live_server):
     page.set_default_timeout(15_000)
+    page.add_init_script(CSP_WATCH)
     return page
 
 
@@ -67,6 +68,7 @@ def page_for(browser, live_server):
 
     def open_page(user):
         context = browser.new_context()
+        context.add_init_script(CSP_WATCH)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)

@@ -14,5 +14,5 @@ def log_in(page, live_server, user, password=PASSWORD):
     page.goto(live_server.url + "/accounts/login/")
     field(page, "Email").fill(user.email)
     field(page, "Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.wait_for_load_state("load")

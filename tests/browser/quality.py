@@ -1,8 +1,9 @@
-"""Checks for every page a browser test visits: accessibility (axe-core) and HTML (W3C).
+"""Checks for every page a browser test visits: accessibility (axe-core), HTML (W3C) and
+what the Content-Security-Policy blocked (nothing may be).
 
 One helper for all browser tests: `PageQuality.check(page)` fails the test
 with a readable list of problems when a page has a serious or critical axe
-violation or any HTML validation error.
+violation, any HTML validation error or anything the Content-Security-Policy blocked.
 """
 
 import json
@@ -16,13 +17,42 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
+# axe adds <style> elements of its own while it runs, which the page's policy rightly
+# blocks: the CSP watch below is paused meanwhile (the reports arrive a moment later).
 AXE_RUN = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
-  }));
+  window.__cspPaused = true;
+  try {
+    const result = await axe.run(document, {resultTypes: ["violations"]});
+    return result.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help,
+      targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+    }));
+  } finally {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    window.__cspPaused = false;
+  }
 }"""
+
+
+# Installed in every page before its own scripts run (conftest.py): records what the
+# Content-Security-Policy blocked on the page.
+CSP_WATCH = """(() => {
+  window.__cspViolations = [];
+  document.addEventListener("securitypolicyviolation", (event) => {
+    if (window.__cspPaused) return;
+    window.__cspViolations.push(
+      `${event.effectiveDirective} blocked ${event.blockedURI || "inline code"} ` +
+      `at ${event.sourceFile || "the page"}:${event.lineNumber}`
+    );
+  });
+})();"""
+
+
+def csp_violations(page) -> list[str]:
+    """What the policy blocked on the current page; fails if the page is not watched."""
+    found = page.evaluate("() => window.__cspViolations")
+    assert isinstance(found, list), "This page does not record CSP violations (CSP_WATCH)."
+    return found
 
 
 def free_port() -> int:
@@ -103,12 +133,15 @@ class PageQuality:
         # The markup first, before axe's own script is added to the page.
         problems = [f"html {p}" for p in self.validator.problems(page.content())]
         if page.evaluate("() => typeof axe") == "undefined":
-            page.add_script_tag(path=str(AXE_JS))
+            # Evaluated by the browser's automation channel, which the page's
+            # Content-Security-Policy does not restrict (a <script> tag it would).
+            page.evaluate(AXE_JS.read_text())
         for violation in page.evaluate(AXE_RUN):
             if violation["impact"] in ("serious", "critical"):
                 problems.append(
                     f"axe {violation['impact']} {violation['id']}: {violation['help']} "
                     f"at {', '.join(violation['targets'])}"
                 )
+        problems += [f"content-security-policy: {v}" for v in csp_violations(page)]
         self.checked.append(page.url)
         assert not problems, f"{page.url} has problems:\n" + "\n".join(problems)

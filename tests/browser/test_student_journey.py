@@ -9,12 +9,13 @@ from django.core import mail
 from accounts.models import StudentProfile, User
 from tests.browser.helpers import field, log_in
 from tests.factories import SchoolFactory, SkillFactory, StudentFactory
+from tests.files import VALID_PDF
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = VALID_PDF
 
 
 def test_a_new_student_signs_up_confirms_and_completes_the_profile(page, live_server, quality):
