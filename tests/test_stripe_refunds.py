@@ -13,9 +13,9 @@ from accounts.models import Notification
 from engagements import services as engagements
 from payments import ledger
 from payments import services as payments
-from payments.services import refunds as refunds_module
 from payments.gateways.stripe_gateway import StripeGateway
 from payments.models import LedgerEntry, Refund
+from payments.services import refunds as refunds_module
 from payments.tasks import execute_refund
 from tests import fake_stripe
 from tests.fake_stripe import FakeStripe
