@@ -173,7 +173,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
                 authorization_valid_until__lte=today + timedelta(days=30),
             )
         if self.value() == "expired":
-            return verified.filter(authorization_valid_until__lt=today)
+            return queryset.filter(StudentProfile.expired_authorizations(today))
         return queryset
 
 
@@ -239,7 +239,7 @@ class StudentProfileAdmin(SchoolScopedAdmin):
             return f"{state}: declared change {obj.authorization_change_display}"
         until = obj.authorization_valid_until
         if obj.work_authorization_status == AuthorizationStatus.VERIFIED and until:
-            if until < timezone.localdate():
+            if obj.authorization_expired:
                 return format_html('<strong class="integrity-flag">⚠ expired {}</strong>', until)
             return f"{state} until {until:%Y-%m-%d}"
         return state
@@ -342,10 +342,7 @@ class StudentProfileAdmin(SchoolScopedAdmin):
                 "form": form,
                 "may_decide": may_decide,
                 "document_url": document_url,
-                "is_expired": bool(
-                    profile.authorization_valid_until
-                    and profile.authorization_valid_until < timezone.localdate()
-                ),
+                "is_expired": profile.authorization_expired,
                 "opts": self.model._meta,
             },
         )

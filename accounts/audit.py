@@ -22,18 +22,14 @@ from accounts.models import AuditEvent, Role, School, User
 # Default of `audit(school=...)`: work the school out from the target.
 FROM_TARGET = object()
 
-# Relations followed, in order, to find the school of a target that has none itself:
-# Payment, Payout, LedgerEntry, FeedbackSession, CoachingNote → engagement;
-# Refund → payment; SessionNote → session; SubmissionFile → submission;
-# Application → student.
-_SCHOOL_PATHS = ("engagement", "payment", "session", "submission", "student")
-
 
 def school_id_of(target) -> int | None:
     """The school whose student `target` concerns, if any.
 
-    Read from the target itself when it carries the school (an engagement, a
-    flag, a student profile): no query then.
+    Read from the target itself when it carries the school (an engagement, a flag, a
+    student profile): no query then. Any other model names, in `audit_school_via`, the
+    relation that leads to one that does (a payment → its engagement), so this module
+    knows no other app's models.
     """
     if target is None:
         return None
@@ -46,9 +42,9 @@ def school_id_of(target) -> int | None:
         return profile.school_id if profile is not None else None
     if hasattr(target, "school_id"):
         return target.school_id
-    for relation in _SCHOOL_PATHS:
-        if getattr(target, f"{relation}_id", None) is not None:
-            return school_id_of(getattr(target, relation))
+    relation = getattr(type(target), "audit_school_via", None)
+    if relation and getattr(target, f"{relation}_id", None) is not None:
+        return school_id_of(getattr(target, relation))
     return None
 
 

@@ -1,7 +1,6 @@
-import zoneinfo
-
-from django.conf import settings
 from django.utils import timezone
+
+from marketplace.timezones import zone_of
 
 
 class UserTimezoneMiddleware:
@@ -15,14 +14,6 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        name = settings.DEFAULT_USER_TIME_ZONE
-        if user is not None and user.is_authenticated and user.time_zone:
-            name = user.time_zone
-        try:
-            zone = zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            zone = zoneinfo.ZoneInfo(settings.DEFAULT_USER_TIME_ZONE)
         # Left active after the response: a streamed export still writes its rows in it.
-        timezone.activate(zone)
+        timezone.activate(zone_of(getattr(request, "user", None)))
         return self.get_response(request)

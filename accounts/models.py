@@ -5,6 +5,7 @@ goes through accounts.services.
 """
 
 import uuid
+from datetime import date
 from pathlib import PurePath
 
 from django.conf import settings
@@ -439,6 +440,31 @@ class StudentProfile(models.Model):
     def authorization_is_reviewed(self):
         """Career services verify or reject this declaration (a document, or a change)."""
         return self.work_authorization_status in REVIEWED_AUTHORIZATION_STATUSES
+
+    # Validity of a verified authorization: the one place its dates are compared with a day.
+
+    def authorization_expired_on(self, day: date) -> bool:
+        until = self.authorization_valid_until
+        return until is not None and until < day
+
+    def authorization_not_yet_valid_on(self, day: date) -> bool:
+        valid_from = self.authorization_valid_from
+        return valid_from is not None and valid_from > day
+
+    @property
+    def authorization_expired(self) -> bool:
+        return self.authorization_expired_on(timezone.localdate())
+
+    @classmethod
+    def expired_authorizations(cls, day: date, prefix: str = "") -> models.Q:
+        """The same rule as a filter, for querysets of this model (or, with `prefix`, of
+        a model that reaches it, e.g. "student__student_profile__")."""
+        return models.Q(
+            **{
+                f"{prefix}work_authorization_status": AuthorizationStatus.VERIFIED,
+                f"{prefix}authorization_valid_until__lt": day,
+            }
+        )
 
     @property
     def authorization_change_display(self):

@@ -164,13 +164,13 @@ def acceptance_blocker(profile: StudentProfile | None) -> str:
         )
     if status == AuthorizationStatus.VERIFIED:
         today = timezone.localdate()
-        if profile.authorization_valid_until and profile.authorization_valid_until < today:
+        if profile.authorization_expired_on(today):
             return (
                 "The student's work authorization expired on "
                 f"{profile.authorization_valid_until:%B %-d, %Y}; career services must verify "
                 "a new one."
             )
-        if profile.authorization_valid_from and profile.authorization_valid_from > today:
+        if profile.authorization_not_yet_valid_on(today):
             return (
                 "The student's work authorization is valid only from "
                 f"{profile.authorization_valid_from:%B %-d, %Y}."

@@ -29,6 +29,7 @@ from accounts.forms import (
 )
 from accounts.models import Notification, Organization, Role
 from accounts.notifications import mark_read
+from marketplace.context_processors import rules
 from marketplace.downloads import private_download
 
 
@@ -50,13 +51,24 @@ class StudentSignupView(SignupView):
     extra_context = {
         "role_title": "Create your student account",
         "role_intro": (
-            "Paid, short projects from real employers: 5 to 40 hours, done in one to four "
-            "weeks, with a verified record for your résumé."
+            "Paid, short projects from real employers: {hours_min} to {hours_max} hours, done "
+            "in {days_min} to {days_max} days, with a verified record for your résumé."
         ),
     }
 
     def get_form_class(self):
         return self.form_class
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        limits = rules()
+        context["role_intro"] = context["role_intro"].format(
+            hours_min=limits.hours_min,
+            hours_max=limits.hours_max,
+            days_min=limits.days_min,
+            days_max=limits.days_max,
+        )
+        return context
 
 
 class EmployerSignupView(StudentSignupView):

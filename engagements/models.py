@@ -52,6 +52,41 @@ WORKING_STATUSES = (
 )
 QUARTERS_PER_HOUR = 4
 
+# Which statuses imply which moment is known: (constraint name, statuses, timestamp field).
+# Sorted lists: a set's order changes between runs, and so would the migration.
+STATUS_STAMPS = (
+    (
+        "funded",
+        sorted(
+            [
+                EngagementStatus.ACTIVE,
+                EngagementStatus.SUBMITTED,
+                EngagementStatus.REVISION_REQUESTED,
+                EngagementStatus.APPROVED,
+                EngagementStatus.PAID,
+                EngagementStatus.DISPUTED,
+            ]
+        ),
+        "funded_at",
+    ),
+    (
+        "submitted",
+        sorted(
+            [
+                EngagementStatus.SUBMITTED,
+                EngagementStatus.REVISION_REQUESTED,
+                EngagementStatus.APPROVED,
+                EngagementStatus.PAID,
+            ]
+        ),
+        "submitted_at",
+    ),
+    ("approved", sorted([EngagementStatus.APPROVED, EngagementStatus.PAID]), "approved_at"),
+    ("paid", [EngagementStatus.PAID], "paid_at"),
+    ("cancelled", [EngagementStatus.CANCELLED], "cancelled_at"),
+    ("disputed", [EngagementStatus.DISPUTED], "disputed_at"),
+)
+
 
 class Engagement(models.Model):
     """Snapshots the fee, hour cap and due date at acceptance; they change only by extension."""
@@ -125,6 +160,19 @@ class Engagement(models.Model):
             models.CheckConstraint(
                 condition=Q(days_to_complete__gte=DAYS_MIN, days_to_complete__lte=DAYS_MAX),
                 name="engagement_days_in_range",
+            ),            # Each status says when it was reached (engagements.lifecycle stamps it): a row
+            # never says "approved" without saying when.
+            *[
+                models.CheckConstraint(
+                    condition=~Q(status__in=statuses) | Q(**{f"{stamp}__isnull": False}),
+                    name=f"engagement_{name}_has_date",
+                )
+                for name, statuses, stamp in STATUS_STAMPS
+            ],
+            # Only a dispute the platform settled ends settled, and it ends cancelled.
+            models.CheckConstraint(
+                condition=Q(settled_at__isnull=True) | Q(status=EngagementStatus.CANCELLED),
+                name="engagement_settled_is_cancelled",
             ),
         ]
         indexes = [
@@ -163,6 +211,9 @@ class Engagement(models.Model):
 
 
 class TimeEntry(models.Model):
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
+
     engagement = models.ForeignKey(
         Engagement, on_delete=models.PROTECT, related_name="time_entries"
     )
@@ -192,6 +243,9 @@ class TimeEntry(models.Model):
 
 class Submission(models.Model):
     """One round of delivered work; the employer approves it or asks for a revision."""
+
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
 
     class Decision(models.TextChoices):
         PENDING = "pending", "Waiting for review"
@@ -237,6 +291,9 @@ def deliverable_upload_path(instance, filename):
 
 
 class SubmissionFile(models.Model):
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "submission"
+
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="files")
     file = models.FileField(upload_to=deliverable_upload_path, max_length=200)
     original_name = models.CharField(max_length=200)
@@ -251,6 +308,9 @@ class SubmissionFile(models.Model):
 
 
 class Message(models.Model):
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
+
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=5000)
@@ -271,6 +331,9 @@ class EngagementEvent(models.Model):
     placeholder in the text: `{at}` for the date and time, `{day}` for the date. Each reader
     sees it in their own time zone, like every other time on the page.
     """
+
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
 
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -304,6 +367,9 @@ class EngagementEvent(models.Model):
 class ScopeExtension(models.Model):
     """More hours for a matching fee increase: the employer proposes, the student accepts,
     the employer funds it, and only then do the cap, fee and due date grow."""
+
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"

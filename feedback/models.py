@@ -25,6 +25,9 @@ class SessionStatus(models.TextChoices):
 
 
 class FeedbackSession(models.Model):
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
+
     Kind = SessionKind
     Status = SessionStatus
 
@@ -83,6 +86,9 @@ class FeedbackSession(models.Model):
 class SessionNote(models.Model):
     """What one side takes away from a session; each side keeps one note a session."""
 
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "session"
+
     session = models.ForeignKey(FeedbackSession, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     went_well = models.TextField("what went well", max_length=2000, blank=True)
@@ -122,6 +128,9 @@ EMPLOYER_SCORES = ("clarity", "support", "learning_value")
 class StudentEvaluation(models.Model):
     """The employer's final evaluation of the student."""
 
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
+
     engagement = models.OneToOneField(
         Engagement, on_delete=models.PROTECT, related_name="student_evaluation"
     )
@@ -152,6 +161,9 @@ class StudentEvaluation(models.Model):
 
 class EmployerReview(models.Model):
     """The student's review of the employer and the experience."""
+
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
 
     engagement = models.OneToOneField(
         Engagement, on_delete=models.PROTECT, related_name="employer_review"

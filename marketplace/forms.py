@@ -6,6 +6,8 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from marketplace.money import dollars
+
 
 def add_service_errors(form, error: ValidationError) -> None:
     """Show a service's refusal on the form: field errors by their fields, the rest on top.
@@ -31,10 +33,6 @@ MONEY_MAX_CENTS = 100_000_000  # $1,000,000.00
 # Dollars as people type them: "450", "450.5", "450.50", "$1,200", "1,200.75", ".50".
 # Nothing else: no exponent ("1e10"), no NaN or Infinity, no sign, at most two decimals.
 _MONEY = re.compile(r"^\$?(?P<whole>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<cents>\d*))?$", re.ASCII)
-
-
-def dollars_text(cents: int) -> str:
-    return f"${cents / 100:,.2f}"
 
 
 class MoneyField(forms.Field):
@@ -86,13 +84,13 @@ class MoneyField(forms.Field):
             raise ValidationError(
                 self.error_messages["min_value"],
                 code="min_value",
-                params={"limit": dollars_text(self.min_cents)},
+                params={"limit": dollars(self.min_cents)},
             )
         if value > self.max_cents:
             raise ValidationError(
                 self.error_messages["max_value"],
                 code="max_value",
-                params={"limit": dollars_text(self.max_cents)},
+                params={"limit": dollars(self.max_cents)},
             )
 
     def prepare_value(self, value):

@@ -5,17 +5,26 @@ import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
 
 def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
-    """The zone of that name; the default zone for an empty name, UTC for an unknown one."""
-    try:
-        return zoneinfo.ZoneInfo(name or settings.DEFAULT_USER_TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    """The zone of that name; the default user zone for an empty or unknown name (never the
+    server's UTC, so every time a reader sees is in one zone)."""
+    for candidate in (name, settings.DEFAULT_USER_TIME_ZONE):
+        if not candidate:
+            continue
+        try:
+            return zoneinfo.ZoneInfo(candidate)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+    return zoneinfo.ZoneInfo("UTC")
 
 
 def zone_of(user) -> zoneinfo.ZoneInfo:
+    """The user's zone; the default user zone for visitors and unknown zones."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return zone_named(None)
     return zone_named(getattr(user, "time_zone", None))
 
 
@@ -35,4 +44,4 @@ def at_local_hour(
 
 
 def today_in(zone_name: str) -> date:
-    return datetime.now(UTC).astimezone(zone_named(zone_name)).date()
+    return timezone.now().astimezone(zone_named(zone_name)).date()

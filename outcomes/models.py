@@ -38,6 +38,9 @@ class VerifiedExperience(models.Model):
     (feedback.resume), so they follow the evaluation when it arrives.
     """
 
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
+
     engagement = models.OneToOneField(
         Engagement, on_delete=models.PROTECT, related_name="verified_experience"
     )
@@ -101,6 +104,9 @@ TAGS_MAX, TAG_LENGTH_MAX = 10, 30
 class TalentPoolEntry(models.Model):
     """A student an organization keeps in mind, with its own tags and private notes."""
 
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "student"
+
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="talent_pool"
     )
@@ -144,6 +150,9 @@ class InvitationStatus(models.TextChoices):
 
 class Invitation(models.Model):
     """An employer asks a student it knows to apply to one of its open projects."""
+
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "student"
 
     Status = InvitationStatus
 
@@ -193,6 +202,9 @@ class FullTimeInterest(models.Model):
     """An organization would like to hire the student full-time. The student hears of it only
     if they accept being contacted (`told_student`); the mark counts in career services'
     reports either way."""
+
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "student"
 
     Status = FullTimeInterestStatus
     Answer = FullTimeAnswer

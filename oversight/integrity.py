@@ -32,6 +32,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
+from accounts.models import StudentProfile
 from engagements.models import Engagement, EngagementStatus, Submission
 from feedback.models import FeedbackSession, SessionStatus
 from oversight.models import Flag, FlagRule
@@ -195,9 +196,10 @@ def raise_automatic_flags(now=None, engagement_id: int | None = None) -> int:
         for rule, (column, _) in RULES.items()
     }
     broken_by_rule[FlagRule.AUTHORIZATION_EXPIRED] = scope.filter(
+        StudentProfile.expired_authorizations(
+            timezone.localdate(now), prefix="student__student_profile__"
+        ),
         status__in=[EngagementStatus.AWAITING_FUNDING, *LIVE],
-        student__student_profile__work_authorization_status="verified",
-        student__student_profile__authorization_valid_until__lt=timezone.localdate(now),
     )
     notes = {rule: note for rule, (_, note) in RULES.items()}
     notes[FlagRule.AUTHORIZATION_EXPIRED] = (

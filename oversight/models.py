@@ -85,6 +85,9 @@ class Flag(models.Model):
 class CoachingNote(models.Model):
     """Career services' advice to the student on presenting a finished engagement."""
 
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
+
     engagement = models.ForeignKey(
         Engagement, on_delete=models.PROTECT, related_name="coaching_notes"
     )

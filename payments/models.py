@@ -50,6 +50,9 @@ class PaymentStatus(models.TextChoices):
 class Payment(models.Model):
     """The employer funds an engagement (or an extension of it): fee plus platform fee."""
 
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
+
     class Kind(models.TextChoices):
         FUNDING = "funding", "Funding"
         EXTENSION = "extension", "Extension"
@@ -125,6 +128,9 @@ class Payment(models.Model):
 
 
 class Refund(models.Model):
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "payment"
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SUCCEEDED = "succeeded", "Refunded"
@@ -168,6 +174,9 @@ class Refund(models.Model):
 
 class Payout(models.Model):
     """The platform pays the student: at most one per engagement."""
+
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
 
     class Status(models.TextChoices):
         WAITING_FOR_ACCOUNT = "waiting_for_account", "Waiting for your payout account"
@@ -227,6 +236,9 @@ class LedgerEntry(models.Model):
     `key` names the movement (e.g. "payout:12"), unique: the same movement can never be
     recorded twice, whatever is retried or replayed.
     """
+
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
 
     class Kind(models.TextChoices):
         FUNDING_RECEIVED = "funding_received", "Funding received"

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import Skill
 from accounts.services import clean_skill_names
 from marketplace.forms import MoneyField
+from marketplace.money import dollars
 from projects import rules
 from projects.applications import ANSWER_MAX, COVER_NOTE_MAX
 from projects.models import Category, Project
@@ -97,9 +98,9 @@ class ProjectForm(forms.Form):
             '<p class="small" id="rate-hint" aria-live="polite" '
             f'data-floor="{lim.rate_floor_cents}" data-typical="{lim.rate_typical_max_cents}" '
             f'data-ceiling="{lim.rate_ceiling_cents}">'
-            f"Typical pay is {rules.dollars(lim.rate_floor_cents)}–"
-            f"{rules.dollars(lim.rate_typical_max_cents)} an hour; the minimum is "
-            f"{rules.dollars(lim.rate_floor_cents)}.</p>"
+            f"Typical pay is {dollars(lim.rate_floor_cents)}–"
+            f"{dollars(lim.rate_typical_max_cents)} an hour; the minimum is "
+            f"{dollars(lim.rate_floor_cents)}.</p>"
         )
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -211,6 +211,9 @@ PENDING_APPLICATION_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.S
 
 
 class Application(models.Model):
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "student"
+
     Status = ApplicationStatus
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="applications")

@@ -6,21 +6,18 @@ The database keeps the hard limits of projects.models as constraints.
 
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+
+from marketplace.money import dollars
+from marketplace.timezones import today_in
 
 
 def apply_by_today() -> date:
     """Today's date for apply-by deadlines: a project takes applications until the end of
     its apply-by day in APPLY_BY_TIME_ZONE, for every viewer and for the sweeps alike."""
-    return timezone.now().astimezone(ZoneInfo(settings.APPLY_BY_TIME_ZONE)).date()
-
-
-def dollars(cents: int) -> str:
-    return f"${cents / 100:,.2f}"
+    return today_in(settings.APPLY_BY_TIME_ZONE)
 
 
 def implied_rate_cents(fee_cents: int, hours: int) -> int:

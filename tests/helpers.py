@@ -56,3 +56,21 @@ def run_after_commit(*, keep_mail: bool = False) -> None:
                 callback()
     if not keep_mail and hasattr(mail, "outbox"):
         del mail.outbox[mail_before:]
+
+
+def status_fields(status: str, *, at=None, **fields) -> dict:
+    """What a test writes to put an engagement straight into `status` (skipping the
+    services, for speed): the status and the moments it implies, as the database requires.
+    A moment already set is kept; `fields` override."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    from engagements.models import STATUS_STAMPS
+
+    at = at or timezone.now()
+    written = {"status": status}
+    for _name, statuses, stamp in STATUS_STAMPS:
+        if status in statuses and stamp not in fields:
+            written[stamp] = Coalesce(F(stamp), Value(at))
+    return {**written, **fields}

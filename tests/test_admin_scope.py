@@ -30,6 +30,7 @@ from tests.factories import (
     accepted_engagement,
     employer_of,
 )
+from tests.helpers import status_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +74,7 @@ def _approved_world(name: str) -> World:
     )
     session = FeedbackSession.objects.filter(engagement=engagement).first()
     SessionNote.objects.create(session=session, author=employer, went_well=f"{name} went well")
-    Engagement.objects.filter(pk=engagement.pk).update(
-        status=EngagementStatus.APPROVED, approved_at=timezone.now()
-    )
+    Engagement.objects.filter(pk=engagement.pk).update(**status_fields(EngagementStatus.APPROVED))
     engagement.refresh_from_db()
     record = experience_record(engagement_id=engagement.pk)
     payout = Payout.objects.create(
@@ -353,7 +352,9 @@ def test_message_text_stays_private_until_a_flag_or_dispute_is_open(client, scho
     found = client.get(_url("engagements.message", "changelist"), {"q": "secret"})
     assert list(found.context["cl"].result_list) == []
 
-    Engagement.objects.filter(pk=alpha.engagement.pk).update(status=EngagementStatus.DISPUTED)
+    Engagement.objects.filter(pk=alpha.engagement.pk).update(
+        **status_fields(EngagementStatus.DISPUTED)
+    )
     assert b"Alpha secret message text" in client.get(url).content
 
 

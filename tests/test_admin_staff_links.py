@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts.models import User
 from engagements.models import Engagement, EngagementStatus
 from tests.factories import StudentFactory, accepted_engagement
+from tests.helpers import status_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_career_staff_meet_no_dead_link_in_the_admin(client):
     # A disputed engagement too, whose page offers platform admins a settlement.
     Engagement.objects.filter(
         school=staff.career_staff_profile.school, status=EngagementStatus.ACTIVE
-    ).update(status=EngagementStatus.DISPUTED)
+    ).update(**status_fields(EngagementStatus.DISPUTED))
     client.force_login(staff)
 
     results = crawl(client, "/admin/")

@@ -26,6 +26,7 @@ from tests.factories import (
     accepted_engagement,
     employer_of,
 )
+from tests.helpers import status_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,8 @@ def engagement_for(school, **project_fields):
 
 
 def set_fields(engagement, **fields):
+    if "status" in fields:
+        fields = status_fields(fields.pop("status"), **fields)
     Engagement.objects.filter(pk=engagement.pk).update(**fields)
     engagement.refresh_from_db()
     return engagement

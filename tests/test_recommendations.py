@@ -19,6 +19,7 @@ from tests.factories import (
     StudentFactory,
     accepted_engagement,
 )
+from tests.helpers import status_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,10 @@ def completed(student, *, organization=None, category=Category.OTHER, approved_d
     )
     engagement = accepted_engagement(project=project, student=student)
     Engagement.objects.filter(pk=engagement.pk).update(
-        status=EngagementStatus.APPROVED,
-        approved_at=timezone.now() - timedelta(days=approved_days_ago),
+        **status_fields(
+            EngagementStatus.APPROVED,
+            approved_at=timezone.now() - timedelta(days=approved_days_ago),
+        )
     )
     return engagement
 

@@ -31,6 +31,7 @@ from tests.factories import (
     StudentFactory,
     accepted_engagement,
 )
+from tests.helpers import status_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -62,13 +63,16 @@ def engage(
         submitted_at = due_at + timedelta(days=-1 if on_time else 1)
         approved_at = submitted_at + timedelta(days=1)
     Engagement.objects.filter(pk=engagement.pk).update(
-        status=status,
-        logged_quarters=logged_quarters,
-        accepted_at=accepted_at,
-        funded_at=accepted_at + timedelta(hours=2),
-        due_at=due_at,
-        submitted_at=submitted_at,
-        approved_at=approved_at,
+        **status_fields(
+            status,
+            at=due_at,
+            logged_quarters=logged_quarters,
+            accepted_at=accepted_at,
+            funded_at=accepted_at + timedelta(hours=2),
+            due_at=due_at,
+            submitted_at=submitted_at,
+            approved_at=approved_at,
+        )
     )
     Application.objects.filter(pk=engagement.application_id).update(
         created_at=accepted_at - timedelta(days=2)

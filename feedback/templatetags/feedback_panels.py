@@ -30,6 +30,7 @@ def _page(context) -> dict:
         "role": context["role"],
         "csrf_token": context.get("csrf_token"),
         "focus": context.get("focus"),
+        "rules": context.get("rules"),
         "now": timezone.now(),
     }
 

@@ -1,6 +1,8 @@
-"""Money is stored in integer cents and shown in dollars."""
+"""Money is stored in integer cents and shown in dollars (marketplace.money formats it)."""
 
 from django import template
+
+from marketplace.money import format_cents
 
 register = template.Library()
 
@@ -8,20 +10,10 @@ register = template.Library()
 @register.filter
 def money(cents) -> str:
     """1234567 → "$12,345.67"; whole amounts lose the cents: 45000 → "$450"."""
-    if cents in (None, ""):
-        return ""
-    cents = int(cents)
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}${whole:,}" if rest == 0 else f"{sign}${whole:,}.{rest:02d}"
+    return format_cents(cents)
 
 
 @register.filter
 def money_exact(cents) -> str:
     """Always with cents: 1500 → "$15.00" (for rates and receipts)."""
-    if cents in (None, ""):
-        return ""
-    cents = int(cents)
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}${whole:,}.{rest:02d}"
+    return format_cents(cents, exact=True)

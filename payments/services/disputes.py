@@ -7,6 +7,7 @@ from accounts.models import User
 from accounts.services import audit
 from engagements import services as engagement_services
 from engagements.models import Engagement, EngagementStatus
+from marketplace.money import dollars
 from payments.models import (
     Payment,
     PaymentStatus,
@@ -36,7 +37,7 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
     funded_fee = sum(p.fee_cents for p in payments)
     if not 0 <= student_cents <= funded_fee:
         raise ValidationError(
-            {"student_amount": f"Between $0 and ${funded_fee / 100:,.2f}, the fee that was funded."}
+            {"student_amount": f"Between $0 and {dollars(funded_fee)}, the fee that was funded."}
         )
     if not note.strip():
         raise ValidationError({"note": "Explain the decision: both sides will read it."})

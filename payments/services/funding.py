@@ -13,6 +13,7 @@ from accounts.notifications import notify
 from accounts.services import audit
 from engagements import services as engagement_services
 from engagements.models import Engagement, EngagementStatus, ScopeExtension
+from marketplace.money import dollars
 from marketplace.pricing import price
 from payments import gateways, ledger
 from payments.gateways import GatewayError
@@ -256,7 +257,7 @@ def _refund_unpayable(
         "it is refunded in full",
         url=reverse("engagements:workspace", kwargs={"pk": engagement.pk}),
         context={
-            "details": f"{reason} The ${payment.amount_cents / 100:,.2f} paid, platform fee "
+            "details": f"{reason} The {dollars(payment.amount_cents)} paid, platform fee "
             "included, goes back to the employer; nothing changes on the engagement."
         },
     )

@@ -16,6 +16,7 @@ from accounts.selectors import platform_admins
 from accounts.services import audit
 from engagements import services as engagement_services
 from engagements.models import Engagement
+from marketplace.money import dollars
 from marketplace.queueing import delay_on_commit
 from payments import gateways, ledger, tasks
 from payments.gateways import GatewayError
@@ -72,7 +73,7 @@ def payout_create(*, engagement: Engagement, amount_cents: int) -> Payout | None
             kind="payout.waiting",
             key=f"payout-{payout.pk}-waiting",
             message="Connect a payout account to receive "
-            f"${amount_cents / 100:,.2f} for “{engagement.project.title}”",
+            f"{dollars(amount_cents)} for “{engagement.project.title}”",
             url=reverse("payments:earnings"),
         )
     return payout
@@ -196,7 +197,7 @@ def payout_apply(
         recipients=[engagement.student],
         kind="payout.paid",
         key=f"payout-{payout.pk}-paid",
-        message=f"You were paid ${payout.amount_cents / 100:,.2f} for “{engagement.project.title}”",
+        message=f"You were paid {dollars(payout.amount_cents)} for “{engagement.project.title}”",
         url=reverse("payments:earnings"),
     )
     return payout

@@ -14,6 +14,7 @@ from accounts.notifications import notify
 from accounts.selectors import platform_admins
 from accounts.services import audit
 from engagements.models import Engagement
+from marketplace.money import dollars
 from marketplace.queueing import delay_on_commit
 from payments import gateways, ledger, tasks
 from payments.gateways import GatewayError
@@ -168,7 +169,7 @@ def _refund_failed(refund_id: int, message: str) -> Refund:
             recipients=platform_admins(),
             kind="refund.failing",
             key=f"refund-{refund.pk}-failing",
-            message=f"Refund {refund.pk} of ${refund.amount_cents / 100:,.2f} keeps failing: "
+            message=f"Refund {refund.pk} of {dollars(refund.amount_cents)} keeps failing: "
             f"{refund.failure_message}",
             url=reverse("admin:payments_refund_change", args=[refund.pk]),
         )
@@ -240,7 +241,7 @@ def refund_apply(
             recipients=[payment.created_by],
             kind="payment.refunded",
             key=f"refund-{refund.pk}",
-            message=f"Refunded ${refund.amount_cents / 100:,.2f} for "
+            message=f"Refunded {dollars(refund.amount_cents)} for "
             f"“{payment.engagement.project.title}”",
             url=reverse("payments:receipts"),
             context={"details": refund.reason},
