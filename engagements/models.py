@@ -160,7 +160,8 @@ class Engagement(models.Model):
             models.CheckConstraint(
                 condition=Q(days_to_complete__gte=DAYS_MIN, days_to_complete__lte=DAYS_MAX),
                 name="engagement_days_in_range",
-            ),            # Each status says when it was reached (engagements.lifecycle stamps it): a row
+            ),
+            # Each status says when it was reached (engagements.lifecycle stamps it): a row
             # never says "approved" without saying when.
             *[
                 models.CheckConstraint(
