@@ -1,4 +1,5 @@
-"""Queries and time of the periodic reminder sweeps (feedback.reminders.SWEEPS) on a large,
+"""Queries and time of the periodic reminder sweeps (engagements, feedback and projects
+reminders, by name in SWEEPS below) on a large,
 dedicated database.
 
 Run on purpose, never by the test suite (see bench/README.md):
@@ -44,13 +45,32 @@ NOTIFY_CHUNK = 1000  # notify_many's default chunk
 # The code the sweeps run; a short hash of each is printed, so that a result can be matched
 # with the version of the code it timed.
 CODE_FILES = [
+    "engagements/reminders.py",
     "feedback/reminders.py",
+    "projects/reminders.py",
     "accounts/notifications.py",
-    "projects/engagements.py",
+    "engagements/services/work.py",
     "projects/applications.py",
     "feedback/services.py",
-    "payments/services.py",
+    "payments/services/payouts.py",
 ]
+
+
+def sweeps() -> dict:
+    """Every reminder sweep by name, in the order the report prints them."""
+    from engagements import reminders as engagement_reminders
+    from feedback import reminders as feedback_reminders
+    from projects import reminders as project_reminders
+
+    return {
+        "due_soon": engagement_reminders.sweep_due_soon,
+        "overdue": engagement_reminders.sweep_overdue,
+        "sessions": feedback_reminders.sweep_sessions,
+        "reviews": engagement_reminders.sweep_reviews,
+        "applications": project_reminders.sweep_applications,
+        "evaluations": feedback_reminders.sweep_evaluations,
+    }
+
 
 # --- What the loaded engagements look like -------------------------------------------------
 
@@ -856,18 +876,25 @@ class Recorder:
 
 @contextmanager
 def probes(recorder: Recorder):
-    """Replace feedback.reminders' notify_many, auto_approve and auto_decline by wrappers
+    """Replace the reminder modules' notify_many, auto_approve and auto_decline by wrappers
     that record where their queries start and end (in this process only)."""
-    from feedback import reminders
+    from engagements import reminders as engagement_reminders
+    from feedback import reminders as feedback_reminders
+    from projects import reminders as project_reminders
 
-    saved = {name: getattr(reminders, name) for name in PROBED}
+    saved = [
+        (module, name, getattr(module, name))
+        for module in (engagement_reminders, feedback_reminders, project_reminders)
+        for name in PROBED
+        if hasattr(module, name)
+    ]
     try:
-        for name, function in saved.items():
-            setattr(reminders, name, recorder.wrap(name, function))
+        for module, name, function in saved:
+            setattr(module, name, recorder.wrap(name, function))
         yield
     finally:
-        for name, function in saved.items():
-            setattr(reminders, name, function)
+        for module, name, function in saved:
+            setattr(module, name, function)
 
 
 def normalize(sql: str) -> str:
@@ -936,13 +963,11 @@ def run_once(name: str) -> Run:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from feedback.reminders import SWEEPS
-
     recorder = Recorder(connection)
     reset_queries()  # the log keeps at most connection.queries_limit (9,000) queries
     with probes(recorder), CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
-        sent = SWEEPS[name]()
+        sent = sweeps()[name]()
         seconds = time.perf_counter() - started
     sqls = [q["sql"] for q in captured.captured_queries]
     times = [float(q["time"]) for q in captured.captured_queries]
@@ -1198,7 +1223,7 @@ def compare(
 
 
 def automatic_batch() -> int:
-    from feedback.reminders import AUTOMATIC_BATCH
+    from engagements.reminders import AUTOMATIC_BATCH
 
     return AUTOMATIC_BATCH
 
@@ -1309,7 +1334,7 @@ def main() -> None:
 
     from django.conf import settings
 
-    from feedback.reminders import SWEEPS
+    SWEEPS = sweeps()
 
     # No query log while loading (bulk inserts are large); CaptureQueriesContext turns
     # query capture on by itself while a sweep is timed.
