@@ -40,6 +40,7 @@ test: $(VENV_STAMP) $(NODE_STAMP)
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV_STAMP)
 	$(BIN)/ruff check --fix .
