@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils.functional import cached_property
 
+from accounts.access import is_member
 from accounts.models import Role, StudentProfile, organizations_taking_students
 from marketplace.forms import MoneyField
 from projects.filters import ProjectFilter
@@ -245,13 +246,6 @@ def browse(*, params: QueryDict, viewer) -> BrowseResult:
 # --- One project -------------------------------------------------------------------------
 
 
-def _is_member(viewer, organization_id: int) -> bool:
-    if not (viewer.is_authenticated and viewer.role == Role.EMPLOYER):
-        return False
-    profile = getattr(viewer, "employer_profile", None)
-    return profile is not None and profile.organization_id == organization_id
-
-
 def project_for_viewer_or_404(viewer, project_id: int) -> Project:
     """Published projects are public; drafts and cancelled ones only for their organization."""
     project = (
@@ -269,7 +263,7 @@ def project_for_viewer_or_404(viewer, project_id: int) -> Project:
         raise Http404("No such project.")
     visible = (
         project.status in PUBLISHED_STATUSES
-        or _is_member(viewer, project.organization_id)
+        or is_member(viewer, project.organization_id)
         or (viewer.is_authenticated and viewer.is_platform_admin)
     )
     if not visible:
@@ -286,7 +280,7 @@ def project_for_employer_or_404(viewer, project_id: int) -> Project:
         .filter(pk=project_id)
         .first()
     )
-    if project is None or not _is_member(viewer, project.organization_id):
+    if project is None or not is_member(viewer, project.organization_id):
         raise Http404("No such project.")
     return project
 
@@ -303,7 +297,7 @@ class ApplyState:
 def apply_state(viewer, project: Project) -> ApplyState:
     if not viewer.is_authenticated:
         return ApplyState("login")
-    if _is_member(viewer, project.organization_id):
+    if is_member(viewer, project.organization_id):
         return ApplyState("owner")
     if viewer.role != Role.STUDENT:
         return ApplyState("not_student")
@@ -377,7 +371,7 @@ def application_for_employer_or_404(viewer, application_id: int) -> Application:
     application = (
         Application.objects.select_related("project", "student").filter(pk=application_id).first()
     )
-    if application is None or not _is_member(viewer, application.project.organization_id):
+    if application is None or not is_member(viewer, application.project.organization_id):
         raise Http404("No such application.")
     return application
 
