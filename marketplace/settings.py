@@ -273,8 +273,43 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 # route; each file is served by a view that checks who is asking.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
+# With STORAGE_BUCKET set, uploads go to S3-compatible object storage (AWS S3, MinIO, Ceph,
+# ...) so that every web node and worker sees the same files; without it they stay on the
+# local disk under MEDIA_ROOT. The bucket stays private: nothing in it is public-read, and a
+# download either streams through the view that checked access or, with
+# STORAGE_PRESIGNED_DOWNLOADS, is a redirect to a link signed for STORAGE_LINK_SECONDS.
+STORAGE_BUCKET = env.str("STORAGE_BUCKET", default="")
+STORAGE_PRESIGNED_DOWNLOADS = env_bool("STORAGE_PRESIGNED_DOWNLOADS", default=False)
+STORAGE_LINK_SECONDS = env.int("STORAGE_LINK_SECONDS", default=60)
+if STORAGE_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_BUCKET,
+            # Empty means AWS itself; set for MinIO, Ceph or another S3-compatible service.
+            "endpoint_url": env.str("STORAGE_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("STORAGE_REGION", default="") or None,
+            # Empty means boto3's own lookup (instance role, AWS_* variables, ~/.aws).
+            "access_key": env.str("STORAGE_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("STORAGE_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("STORAGE_PREFIX", default=""),
+            "addressing_style": env.str("STORAGE_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": STORAGE_LINK_SECONDS,
+            # Two uploads with the same name never replace each other (as on disk).
+            "file_overwrite": False,
+        },
+    }
+elif STORAGE_PRESIGNED_DOWNLOADS:
+    raise ImproperlyConfigured("STORAGE_PRESIGNED_DOWNLOADS needs object storage (STORAGE_BUCKET).")
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if not 10 <= STORAGE_LINK_SECONDS <= 3600:
+    raise ImproperlyConfigured("STORAGE_LINK_SECONDS must be between 10 and 3600.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

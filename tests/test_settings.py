@@ -254,3 +254,58 @@ def test_the_local_gateway_refuses_to_run_when_production_settings_change_under_
 
     with pytest.raises(ImproperlyConfigured, match="test-mode payment gateway is off"):
         get_gateway()
+
+
+PRINT_STORAGE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps(settings.STORAGES["default"]))
+"""
+
+
+def test_a_bucket_sends_uploads_to_private_object_storage():
+    result = run_with_env(
+        ["-c", PRINT_STORAGE],
+        DEBUG="true",
+        STORAGE_BUCKET="interns-uploads",
+        STORAGE_ENDPOINT_URL="https://s3.example.org",
+        STORAGE_ACCESS_KEY_ID="key",
+        STORAGE_SECRET_ACCESS_KEY="secret",
+        STORAGE_LINK_SECONDS="120",
+    )
+
+    assert result.returncode == 0, result.stderr
+    storage = json.loads(result.stdout.strip().splitlines()[-1])
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert (options["bucket_name"], options["endpoint_url"]) == (
+        "interns-uploads",
+        "https://s3.example.org",
+    )
+    assert options["default_acl"] is None
+    assert options["querystring_expire"] == 120
+    assert options["file_overwrite"] is False
+
+
+def test_uploads_stay_on_the_disk_without_a_bucket(tmp_path):
+    result = run_with_env(["-c", PRINT_STORAGE], DEBUG="true", VAR_DIR=str(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["BACKEND"].endswith(
+        "FileSystemStorage"
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({"STORAGE_PRESIGNED_DOWNLOADS": "true"}, "needs object storage"),
+        ({"STORAGE_BUCKET": "b-1", "STORAGE_LINK_SECONDS": "86400"}, "between 10 and 3600"),
+    ],
+)
+def test_storage_settings_that_cannot_work_stop_start_up(env, complaint):
+    result = run_with_env(["-c", PRINT_STORAGE], DEBUG="true", **env)
+
+    assert result.returncode != 0
+    assert complaint in result.stderr
