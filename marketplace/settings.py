@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "django_filters",
+    "health_check",
+    "django_prometheus",
     "marketplace",
     "accounts",
     "projects",
@@ -89,6 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: every request and response is counted for Prometheus.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -103,6 +107,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -465,6 +470,13 @@ if not DEBUG:
         # Rate limits per IP count the client the proxy names in X-Forwarded-For, not the
         # proxy itself (which would put every visitor under one shared limit).
         ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+
+# Probes and the metrics scraper talk plain HTTP inside the network (marketplace/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+# GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; empty means no endpoint.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 20:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 20 characters.")
 
 # No inline script or style anywhere; Stripe's domains only with Stripe keys (marketplace/csp.py).
 CONTENT_SECURITY_POLICY = content_security_policy(stripe=bool(STRIPE_PUBLISHABLE_KEY))

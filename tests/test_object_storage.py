@@ -22,17 +22,9 @@ from accounts.models import Role
 from engagements import services as engagements
 from tests.factories import StudentFactory, UserFactory, accepted_engagement, employer_of
 from tests.files import one_page_pdf
-from tests.s3_server import S3Server
 from tests.test_profiles import student_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    server = S3Server().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
