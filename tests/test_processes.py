@@ -56,6 +56,7 @@ def test_gunicorn_logs_every_request_and_replaces_stuck_workers():
     assert values["bind"] == "['0.0.0.0:8123']"
     assert values["timeout"] == "60"
     assert values["accesslog"] == "-"
+    assert "request_id=%({x-request-id}o)s" in values["access_log_format"]
     assert int(values["max_requests"]) > 0
 
 
