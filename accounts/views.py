@@ -341,7 +341,7 @@ def _career_staff_profile(request):
 def authorization_document_download(request, student_id: int):
     profile = authorization_document_or_404(request.user, student_id)
     return private_download(
-        profile.authorization_document.open("rb"),
+        profile.authorization_document,
         filename=profile.authorization_document_name or "authorization",
     )
 

@@ -256,7 +256,7 @@ def decide_extension(request, pk: int, extension_id: int):
 def download_file(request, file_id: int):
     stored = submission_file_for(request.user, file_id)
     return private_download(
-        stored.file.open("rb"),
+        stored.file,
         filename=stored.original_name,
         content_type="application/octet-stream",
     )

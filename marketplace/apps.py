@@ -7,6 +7,7 @@ class MarketplaceConfig(AppConfig):
     verbose_name = "Marketplace"
 
     def ready(self):
+        from marketplace import request_id  # noqa: F401  (carries request ids into tasks)
         from marketplace.celery import ensure_file_broker_folders
 
         # The web process publishes to the file broker too, not only the worker.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import after_setup_logger, worker_init
+from celery.signals import after_setup_logger, task_success, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
@@ -101,3 +101,12 @@ def _prepare_worker(**kwargs):
 @after_setup_logger.connect
 def _prepare_beat(**kwargs):
     ensure_file_broker_folders()
+
+
+@task_success.connect
+def _remember_sweep(sender=None, **kwargs):
+    # The reminder sweeps' lag is a Prometheus gauge (marketplace/metrics.py).
+    if sender is not None and sender.name in REMINDER_SWEEPS:
+        from marketplace.metrics import sweep_finished
+
+        sweep_finished(sender.name)

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "django_filters",
+    "health_check",
+    "django_prometheus",
     "marketplace",
     "accounts",
     "projects",
@@ -89,6 +91,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: every request and response is counted for Prometheus.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Before anything logs: every line of the request carries its id.
+    "marketplace.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -103,6 +109,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -164,16 +171,39 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# Seconds to wait for Redis before treating it as away (a page never hangs on it).
+REDIS_TIMEOUT_SECONDS = env.int("REDIS_TIMEOUT_SECONDS", default=2)
+
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Misses instead of errors while Redis is away (marketplace/cache.py).
+            "BACKEND": "marketplace.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="marketplace"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
+    # Sessions are read from Redis and written through to the database: every web node
+    # sees every session, and a restarted Redis signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        "socket_timeout": REDIS_TIMEOUT_SECONDS,
+    }
+    # Publishing gives up quickly while Redis is away: the sweeps redo the work
+    # (marketplace/queueing.py).
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    }
 else:
     # No server needed: the cache is a folder and the broker is kombu's
     # filesystem transport, so `make run` has a real worker and beat.
@@ -273,8 +303,43 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 # route; each file is served by a view that checks who is asking.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
+# With STORAGE_BUCKET set, uploads go to S3-compatible object storage (AWS S3, MinIO, Ceph,
+# ...) so that every web node and worker sees the same files; without it they stay on the
+# local disk under MEDIA_ROOT. The bucket stays private: nothing in it is public-read, and a
+# download either streams through the view that checked access or, with
+# STORAGE_PRESIGNED_DOWNLOADS, is a redirect to a link signed for STORAGE_LINK_SECONDS.
+STORAGE_BUCKET = env.str("STORAGE_BUCKET", default="")
+STORAGE_PRESIGNED_DOWNLOADS = env_bool("STORAGE_PRESIGNED_DOWNLOADS", default=False)
+STORAGE_LINK_SECONDS = env.int("STORAGE_LINK_SECONDS", default=60)
+if STORAGE_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_BUCKET,
+            # Empty means AWS itself; set for MinIO, Ceph or another S3-compatible service.
+            "endpoint_url": env.str("STORAGE_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("STORAGE_REGION", default="") or None,
+            # Empty means boto3's own lookup (instance role, AWS_* variables, ~/.aws).
+            "access_key": env.str("STORAGE_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("STORAGE_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("STORAGE_PREFIX", default=""),
+            "addressing_style": env.str("STORAGE_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": STORAGE_LINK_SECONDS,
+            # Two uploads with the same name never replace each other (as on disk).
+            "file_overwrite": False,
+        },
+    }
+elif STORAGE_PRESIGNED_DOWNLOADS:
+    raise ImproperlyConfigured("STORAGE_PRESIGNED_DOWNLOADS needs object storage (STORAGE_BUCKET).")
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if not 10 <= STORAGE_LINK_SECONDS <= 3600:
+    raise ImproperlyConfigured("STORAGE_LINK_SECONDS must be between 10 and 3600.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -408,14 +473,62 @@ if not DEBUG:
         # proxy itself (which would put every visitor under one shared limit).
         ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
+# Probes and the metrics scraper talk plain HTTP inside the network (marketplace/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+# GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; empty means no endpoint.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 20:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 20 characters.")
+
 # No inline script or style anywhere; Stripe's domains only with Stripe keys (marketplace/csp.py).
 CONTENT_SECURITY_POLICY = content_security_policy(stripe=bool(STRIPE_PUBLISHABLE_KEY))
 
+# One JSON object per line in production (for a log collector), readable lines in
+# development; every line names the request (or the task's originating request) by its id.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "marketplace.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# Celery workers and beat log through the same handler (JSON, request ids).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Errors go to Sentry (or a Sentry-compatible service) when a DSN is set; no personal data
+# (no cookies, no user details, no request bodies) is sent.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.utils import BadDsn
+
+    try:
+        sentry_sdk.init(
+            dsn=SENTRY_DSN,
+            environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+            integrations=[DjangoIntegration(), CeleryIntegration()],
+            traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+            send_default_pii=False,
+        )
+    except BadDsn:
+        raise ImproperlyConfigured("SENTRY_DSN is not a valid Sentry DSN.") from None

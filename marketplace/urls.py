@@ -4,7 +4,12 @@ module imports none of them."""
 from django.contrib import admin
 from django.urls import include, path
 
+from marketplace import health, metrics
+
 urlpatterns = [
+    path("health/live/", health.live, name="health_live"),
+    path("health/ready/", health.ready, name="health_ready"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     # Before allauth's: there is no role-less sign-up (accounts.urls has the role pages).
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

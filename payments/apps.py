@@ -10,4 +10,9 @@ class PaymentsConfig(AppConfig):
         from payments.services.engagement_money import EngagementMoney
 
         ports.register_money(EngagementMoney())
-        from payments import checks  # noqa: F401  (registers the system checks)
+        from payments import (
+            checks,  # noqa: F401  (registers the system checks)
+            metrics,
+        )
+
+        metrics.register()

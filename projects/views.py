@@ -293,7 +293,7 @@ def decline(request, pk: int):
 def resume_download(request, student_id: int):
     profile = resume_for_viewer_or_404(request.user, student_id)
     return private_download(
-        profile.resume.open("rb"),
+        profile.resume,
         filename=profile.resume_filename or "resume.pdf",
         content_type="application/pdf",
     )

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from tests import factories
+from tests.s3_server import S3Server
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +67,11 @@ def on_commit(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def s3_server():
+    """moto's S3 API server on a free port of 127.0.0.1, for the tests of one module."""
+    server = S3Server().start()
+    yield server
+    server.stop()

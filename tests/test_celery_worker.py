@@ -4,6 +4,7 @@ With REDIS_URL set (CI) the broker is that Redis; without it, the file broker
 that `make run` uses. Either way the task crosses a process boundary.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -98,6 +99,60 @@ def test_a_real_worker_delivers_a_queued_email(tmp_path, broker):
         assert "Subject: Your project is funded" in message
         assert "To: student@example.edu" in message
         assert "Work can start." in message
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def test_a_task_queued_during_a_request_logs_with_that_request_id(tmp_path, broker):
+    from marketplace import request_id
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env.update(
+        broker["env"],
+        DJANGO_SETTINGS_MODULE="marketplace.settings",
+        DEBUG="true",
+        LOG_FORMAT="json",
+        VAR_DIR=str(tmp_path / "var"),
+        EMAIL_URL="filemail://",
+        EMAIL_FILE_PATH=str(tmp_path / "mail"),
+    )
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool=solo"]
+        + ["--loglevel=INFO", "-Q", queue, "--without-gossip", "--without-mingle"]
+        + ["--without-heartbeat"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        client = Celery(broker=broker["url"])
+        client.conf.broker_transport_options = broker["options"]
+        token = request_id.current.set("req-0123456789abcdef")
+        try:
+            client.send_task(
+                "marketplace.send_email",
+                args=[{"subject": "Hi", "body": "Hello", "to": ["student@example.edu"]}],
+                queue=queue,
+            )
+        finally:
+            request_id.current.reset(token)
+        deadline = time.monotonic() + 60
+        lines: list[dict] = []
+        while time.monotonic() < deadline and not any("succeeded" in r["message"] for r in lines):
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.2)
+            lines = [json.loads(r) for r in log.read_text().splitlines() if r.startswith("{")]
+        finished = [r for r in lines if "succeeded" in r["message"]]
+        assert finished, log.read_text()
+        assert finished[0]["request_id"] == "req-0123456789abcdef"
+        assert finished[0]["level"] == "INFO"
     finally:
         worker.terminate()
         try:

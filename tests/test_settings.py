@@ -34,6 +34,7 @@ print(json.dumps({
     "DB_HOST": settings.DATABASES["default"].get("HOST", ""),
     "CONN_MAX_AGE": settings.DATABASES["default"].get("CONN_MAX_AGE"),
     "CACHE": settings.CACHES["default"]["BACKEND"],
+    "SESSIONS": settings.SESSION_ENGINE,
     "BROKER": settings.CELERY_BROKER_URL,
     "EMAIL_BACKEND": settings.EMAIL_BACKEND,
     "EMAIL_HOST": settings.EMAIL_HOST,
@@ -82,6 +83,7 @@ def test_development_defaults_need_no_services(tmp_path):
     assert values["DB_NAME"] == str(tmp_path / "db.sqlite3")
     assert values["BROKER"].startswith("filesystem://")
     assert values["CACHE"].endswith("FileBasedCache")
+    assert values["SESSIONS"] == "django.contrib.sessions.backends.db"
     assert values["EMAIL_BACKEND"].endswith("console.EmailBackend")
     assert values["STRIPE"] == ""
 
@@ -98,7 +100,8 @@ def test_service_urls_configure_database_broker_cache_and_mail():
     assert values["DB_ENGINE"] == "django.db.backends.postgresql"
     assert (values["DB_NAME"], values["DB_HOST"]) == ("marketplace", "db.internal")
     assert values["BROKER"] == "redis://cache.internal:6379/2"
-    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE"] == "marketplace.cache.ResilientRedisCache"
+    assert values["SESSIONS"] == "django.contrib.sessions.backends.cached_db"
     assert values["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
     assert (values["EMAIL_HOST"], values["EMAIL_PORT"]) == ("smtp.example.com", 587)
     assert values["STRIPE"] == "sk_test_123"
@@ -254,3 +257,72 @@ def test_the_local_gateway_refuses_to_run_when_production_settings_change_under_
 
     with pytest.raises(ImproperlyConfigured, match="test-mode payment gateway is off"):
         get_gateway()
+
+
+PRINT_STORAGE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps(settings.STORAGES["default"]))
+"""
+
+
+def test_a_bucket_sends_uploads_to_private_object_storage():
+    result = run_with_env(
+        ["-c", PRINT_STORAGE],
+        DEBUG="true",
+        STORAGE_BUCKET="interns-uploads",
+        STORAGE_ENDPOINT_URL="https://s3.example.org",
+        STORAGE_ACCESS_KEY_ID="key",
+        STORAGE_SECRET_ACCESS_KEY="secret",
+        STORAGE_LINK_SECONDS="120",
+    )
+
+    assert result.returncode == 0, result.stderr
+    storage = json.loads(result.stdout.strip().splitlines()[-1])
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert (options["bucket_name"], options["endpoint_url"]) == (
+        "interns-uploads",
+        "https://s3.example.org",
+    )
+    assert options["default_acl"] is None
+    assert options["querystring_expire"] == 120
+    assert options["file_overwrite"] is False
+
+
+def test_uploads_stay_on_the_disk_without_a_bucket(tmp_path):
+    result = run_with_env(["-c", PRINT_STORAGE], DEBUG="true", VAR_DIR=str(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["BACKEND"].endswith(
+        "FileSystemStorage"
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({"STORAGE_PRESIGNED_DOWNLOADS": "true"}, "needs object storage"),
+        ({"STORAGE_BUCKET": "b-1", "STORAGE_LINK_SECONDS": "86400"}, "between 10 and 3600"),
+    ],
+)
+def test_storage_settings_that_cannot_work_stop_start_up(env, complaint):
+    result = run_with_env(["-c", PRINT_STORAGE], DEBUG="true", **env)
+
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
+def test_a_scaled_out_configuration_passes_the_deployment_checklist():
+    result = run_with_env(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **PRODUCTION,
+        DATABASE_URL="postgres://app:secret@db.internal:5432/marketplace",
+        REDIS_URL="redis://cache.internal:6379/0",
+        STORAGE_BUCKET="interns-uploads",
+        STORAGE_PRESIGNED_DOWNLOADS="true",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
