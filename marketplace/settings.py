@@ -114,6 +114,12 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "marketplace.urls"
 WSGI_APPLICATION = "marketplace.wsgi.application"
+# Each web process serves its busiest pages once while it boots (marketplace/warmup.py), so
+# no visitor waits for a cold one. Off in development, where the server restarts on every edit.
+WARM_UP = env_bool("WARM_UP", default=not DEBUG)
+# The browse page's rendered results stay this long in the cache at most (projects/market.py);
+# any change to the market replaces them at once. 0 renders every request afresh.
+MARKET_CACHE_SECONDS = env.int("MARKET_CACHE_SECONDS", default=60)
 SITE_ID = 1
 
 TEMPLATES = [

@@ -7,4 +7,4 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         # Answers to other apps' signals, connected once the apps are loaded.
-        from projects import receivers  # noqa: F401
+        from projects import market, receivers  # noqa: F401

@@ -176,8 +176,25 @@ def _active_filters(filterset: ProjectFilter, params: QueryDict) -> list[ActiveF
     return active
 
 
-def browse(*, params: QueryDict, viewer) -> BrowseResult:
-    """Open projects, filtered, searched, sorted and paginated (20 a page)."""
+def match_skill_ids(params: QueryDict, viewer) -> list[int]:
+    """The viewer's skills when the best-match order is asked for: they decide the order."""
+    return _student_skill_ids(viewer) if params.get("sort") == "match" else []
+
+
+def applied_project_ids(viewer, project_ids) -> set[int]:
+    """Which of these projects the viewer applied to (one query, for students only)."""
+    if not (viewer.is_authenticated and viewer.role == Role.STUDENT and project_ids):
+        return set()
+    return set(
+        Application.objects.filter(student=viewer, project_id__in=list(project_ids)).values_list(
+            "project_id", flat=True
+        )
+    )
+
+
+def browse(*, params: QueryDict, viewer, skill_ids: list[int] | None = None) -> BrowseResult:
+    """Open projects, filtered, searched, sorted and paginated (20 a page). `skill_ids`: the
+    viewer's skills, when the caller already read them (`match_skill_ids`)."""
     base = open_projects().select_related("organization")
     filterset = ProjectFilter(params, queryset=base)
     queryset = filterset.qs if filterset.is_valid() else base.none()
@@ -193,7 +210,8 @@ def browse(*, params: QueryDict, viewer) -> BrowseResult:
         sort = "newest"
 
     if sort == "match":
-        skill_ids = _student_skill_ids(viewer)
+        if skill_ids is None:
+            skill_ids = _student_skill_ids(viewer)
         if skill_ids:
             through = Project.skills.through
             overlap = (
@@ -226,13 +244,7 @@ def browse(*, params: QueryDict, viewer) -> BrowseResult:
         queryset.prefetch_related("skills"), PAGE_SIZE, known_count=known_count
     )
     page = paginator.get_page(params.get("page"))
-    applied = set()
-    if viewer.is_authenticated and viewer.role == Role.STUDENT and page.object_list:
-        applied = set(
-            Application.objects.filter(
-                student=viewer, project_id__in=[p.pk for p in page.object_list]
-            ).values_list("project_id", flat=True)
-        )
+    applied = applied_project_ids(viewer, [p.pk for p in page.object_list])
     return BrowseResult(
         filterset=filterset,
         page=page,

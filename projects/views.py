@@ -3,13 +3,16 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import role_required
 from accounts.models import Role
+from marketplace.context_processors import rules as site_rules
 from marketplace.downloads import private_download
 from marketplace.forms import add_service_errors
-from projects import applications, rules, selectors, services
+from projects import applications, market, rules, selectors, services
 from projects.access import resume_for_viewer_or_404
 from projects.forms import ApplicationForm, CancelProjectForm, DeclineForm, ProjectForm
 from projects.models import PENDING_APPLICATION_STATUSES, ApplicationStatus
@@ -17,24 +20,39 @@ from projects.models import PENDING_APPLICATION_STATUSES, ApplicationStatus
 
 @require_GET
 def browse(request):
-    result = selectors.browse(params=request.GET, viewer=request.user)
+    viewer = request.user
+    skill_ids = selectors.match_skill_ids(request.GET, viewer)
+    key = market.browse_key(request.GET, skill_ids)
+    content = market.cached_content(key)
+    context = {}
+    if content is None:
+        result = selectors.browse(params=request.GET, viewer=viewer, skill_ids=skill_ids)
+        content = market.BrowseContent(
+            html=render_to_string("projects/_browse.html", _browse_context(request, result)),
+            project_ids=tuple(p.pk for p in result.page.object_list),
+        )
+        market.keep_content(key, content)
+        applied = result.applied_project_ids
+        context["result"] = result
+    else:
+        applied = selectors.applied_project_ids(viewer, content.project_ids)
+    context["content"] = mark_safe(market.mark_applied(content.html, applied))  # noqa: S308
+    return render(request, "projects/browse.html", context)
+
+
+def _browse_context(request, result) -> dict:
     params = request.GET.copy()
     params.pop("page", None)
     form = result.filterset.form
-    return render(
-        request,
-        "projects/browse.html",
-        {
-            "result": result,
-            "page_query": params.urlencode(),
-            "skills": form.fields["skills"].queryset.only("name", "slug"),
-            "selected_skills": set(request.GET.getlist("skills")),
-            "selected_categories": set(request.GET.getlist("category")),
-            "number_fields": [
-                form[name] for name in ("fee_min", "fee_max", "hours_min", "hours_max")
-            ],
-        },
-    )
+    return {
+        "result": result,
+        "rules": site_rules(),
+        "page_query": params.urlencode(),
+        "skills": form.fields["skills"].queryset.only("name", "slug"),
+        "selected_skills": set(request.GET.getlist("skills")),
+        "selected_categories": set(request.GET.getlist("category")),
+        "number_fields": [form[name] for name in ("fee_min", "fee_max", "hours_min", "hours_max")],
+    }
 
 
 def _project_context(project, viewer):
