@@ -37,7 +37,7 @@ class ReportActionForm(forms.ModelForm):
         help_text="Why, for a suspension: the audit trail keeps it and an organization's "
         "employers read it.",
     )
-    close_as = forms.ChoiceField(choices=CLOSE_CHOICES, required=False, label="Close")
+    close_as = forms.ChoiceField(choices=CLOSE_CHOICES, required=False, label="Close the report")
 
     class Meta:
         model = Report
