@@ -27,6 +27,7 @@ NAV_ITEMS = [
     NavItem("Earnings", "payments:earnings", "cash-coin"),
     NavItem("Receipts", "payments:receipts", "receipt"),
     NavItem("Profile", "profile", "person-badge"),
+    NavItem("My reports", "safety:my_reports", "flag"),
     NavItem("Oversight", "admin:index", "clipboard-data"),
 ]
 

@@ -421,6 +421,7 @@ CAREER_STAFF_PERMISSIONS = [
     ("oversight", "view_coachingnote"),
     ("oversight", "add_coachingnote"),
     ("outcomes", "view_verifiedexperience"),
+    ("safety", "view_report"),
 ]
 
 
@@ -762,6 +763,36 @@ def organization_suspend(*, actor: User, organization: Organization, reason: str
     )
     send_after_commit(organization_suspended, sender=Organization, organization_id=org.pk)
     return org
+
+
+# --- Suspending a user ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_suspend(*, actor: User, user: User, reason: str) -> User:
+    """A platform admin suspends an account: it can no longer sign in, and a session it
+    has open ends at its next request (Django refuses inactive users). The account and
+    everything it did are kept, so the audit trail and the other side's records still
+    name it."""
+    if not actor.is_platform_admin:
+        raise PermissionDenied("Only platform admins suspend accounts.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why; the audit trail keeps it."})
+    target = User.objects.select_for_update().get(pk=user.pk)
+    if target.is_superuser:
+        raise ValidationError("Platform admin accounts are not suspended from here.")
+    if not target.is_active:
+        return target
+    target.is_active = False
+    target.save(update_fields=["is_active"])
+    audit(
+        actor=actor,
+        action="user.suspended",
+        target=target,
+        summary=f"{actor.email} suspended {target.email}",
+        data={"reason": reason.strip()},
+    )
+    return target
 
 
 @transaction.atomic

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "engagements",
     "payments",
     "feedback",
+    "safety",
     "outcomes",
     "oversight",
     "demo",
@@ -457,6 +458,8 @@ EVALUATION_REVEAL_DAYS = env.int("EVALUATION_REVEAL_DAYS", default=14)
 # A student cannot be accepted while this many engagements are under way.
 ACTIVE_ENGAGEMENT_LIMIT = env.int("ACTIVE_ENGAGEMENT_LIMIT", default=3)
 DELIVERABLE_MAX_BYTES = env.int("DELIVERABLE_MAX_BYTES", default=25 * 1024 * 1024)
+# Reports one person may file in 24 hours (safety.services.report_create).
+REPORTS_PER_DAY = env.int("REPORTS_PER_DAY", default=5)
 CURRENCY = "usd"
 
 # --- Security ---------------------------------------------------------------------

@@ -19,4 +19,5 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("", include("feedback.urls")),
     path("", include("outcomes.urls")),
+    path("safety/", include("safety.urls")),
 ]

@@ -612,8 +612,11 @@ class FlagResolveForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resolution"].required = True
-        self.fields["resolution"].help_text = "How it was followed up. Saving resolves the flag."
+        if "resolution" in self.fields:  # absent when the viewer only reads the flag
+            self.fields["resolution"].required = True
+            self.fields[
+                "resolution"
+            ].help_text = "How it was followed up. Saving resolves the flag."
 
 
 class FollowUpFilter(admin.SimpleListFilter):
@@ -643,6 +646,12 @@ class FlagAdmin(SchoolScopedAdmin):
     autocomplete_fields = ("engagement", "organization")
     date_hierarchy = "raised_at"
 
+    def scope(self, queryset, school_id):
+        """Their own school's flags, and every school's flags about an employer (with no
+        engagement, so no other school's student in them): a warning raised at one school
+        reaches every school's staff."""
+        return queryset.filter(Q(school_id=school_id) | Q(engagement__isnull=True))
+
     @admin.display(description="about")
     def subject(self, obj):
         return obj.engagement or obj.organization
@@ -663,7 +672,8 @@ class FlagAdmin(SchoolScopedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = FlagAddForm if obj is None else FlagResolveForm
-        kwargs["fields"] = None
+        if obj is None or self.has_change_permission(request, obj):
+            kwargs["fields"] = None
         form = super().get_form(request, obj, change, **kwargs)
         form.needs_engagement = staff_school_id(request.user) is None
         return form
@@ -694,6 +704,9 @@ class FlagAdmin(SchoolScopedAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status == Flag.Status.RESOLVED:
             return False
+        school_id = self.staff_school(request)
+        if obj is not None and school_id is not None and obj.school_id != school_id:
+            return False  # another school's flag: theirs to follow up
         return super().has_change_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

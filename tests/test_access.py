@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuthorizationStatus, WorkAuthorization
-from tests.factories import StudentFactory
+from engagements.services import message_post
+from tests.factories import StudentFactory, accepted_engagement, employer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,48 @@ def test_career_staff_dashboard_runs_the_same_queries_for_3_or_30_pending_studen
     assert page.context["overview"].needs_verification == 30
     assert len(many) == len(few)
     assert len(many) <= 12
+
+
+# --- Reports (safety) -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("student", 200), ("employer", 200), ("career_staff", 200), ("platform_admin", 403)],
+)
+def test_my_reports_opens_for_those_who_report(client, request, who, status):
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(reverse("safety:my_reports")).status_code == status
+
+
+def test_my_reports_sends_anonymous_visitors_to_log_in(client):
+    response = client.get(reverse("safety:my_reports"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("the_student", 200),
+        ("other_student", 404),
+        ("other_employer", 404),
+        ("career_staff", 404),
+        ("platform_admin", 403),
+    ],
+)
+def test_reporting_a_message_opens_only_for_the_other_side_of_its_thread(
+    client, request, student, who, status
+):
+    engagement = accepted_engagement(student=student)
+    message = message_post(
+        actor=employer_of(engagement.project), engagement=engagement, body="Hello"
+    )
+    viewer = student if who == "the_student" else request.getfixturevalue(who)
+    client.force_login(viewer)
+
+    response = client.get(reverse("safety:report", kwargs={"kind": "message", "pk": message.pk}))
+
+    assert response.status_code == status

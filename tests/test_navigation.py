@@ -27,6 +27,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "outcomes:experiences",
                 "payments:earnings",
                 "profile",
+                "safety:my_reports",
             },
         ),
         (
@@ -38,11 +39,18 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "outcomes:talent_pool",
                 "payments:receipts",
                 "profile",
+                "safety:my_reports",
             },
         ),
         (
             "career_staff",
-            {"projects:browse", "career_staff_dashboard", "profile", "admin:index"},
+            {
+                "projects:browse",
+                "career_staff_dashboard",
+                "profile",
+                "safety:my_reports",
+                "admin:index",
+            },
         ),
         ("platform_admin", {"projects:browse", "admin:index"}),
     ],

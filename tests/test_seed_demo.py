@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from accounts.models import Organization, School, Skill, StudentProfile, User
 from demo.accounts import DEMO_PASSWORD
+from safety.models import Report
 
 # The seeding commits step by step, as users would, and what follows each commit (sessions
 # planned, records issued) runs then: a real transaction per step, not the test's one.
@@ -80,3 +81,13 @@ def test_demo_data_has_projects_and_work_at_every_stage():
         # The main demo student has a payout account: their approved work is paid at once.
         "paid",
     }
+
+
+def test_demo_reports_show_an_open_and_a_closed_report(client):
+    call_command("seed_demo", verbosity=0)
+
+    assert Report.objects.filter(status="resolved").count() == 1
+    assert Report.objects.filter(status="open", kind="message").count() == 1
+    client.force_login(User.objects.get(email="student@demo.test"))
+    page = client.get(reverse("safety:my_reports")).content.decode()
+    assert "Never pay to start a project here." in page

@@ -8,6 +8,7 @@ from demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_accounts
 from demo.outcomes import seed_outcomes
 from demo.oversight import seed_oversight
 from demo.projects import seed_projects
+from demo.safety import seed_safety
 from marketplace.celery import app as celery_app
 from payments.gateways import test_mode
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
                 created = seed_projects() or created
                 created = seed_oversight() or created
                 created = seed_outcomes() or created
+                created = seed_safety() or created
             else:
                 self.stdout.write(
                     "Stripe keys are set: demo projects and payments are not created."

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from safety import views
+
+app_name = "safety"
+
+urlpatterns = [
+    path(
+        "report/<str:kind>/<int:pk>/",
+        views.report,
+        name="report",
+    ),
+    path("reports/", views.my_reports, name="my_reports"),
+]
