@@ -19,8 +19,10 @@ from accounts.audit import AuditedAdminMixin, pretty
 from accounts.models import (
     AuditEvent,
     AuthorizationStatus,
+    AuthorizedSchedule,
     CareerStaffProfile,
     EmployerProfile,
+    Organization,
     OutboundEmail,
     Role,
     School,
@@ -143,6 +145,20 @@ class AuthorizationReviewForm(forms.Form):
     valid_until = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Valid until"
     )
+    cpt_organization = forms.ModelChoiceField(
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        label="CPT employer",
+        help_text="For a CPT: the organization the I-20 names. The student can be accepted "
+        "only for its projects.",
+    )
+    authorized_schedule = forms.ChoiceField(
+        choices=[("", "—"), *AuthorizedSchedule.choices],
+        required=False,
+        label="Authorized schedule",
+        help_text="For a CPT or OPT: part or full time, as the document says. Outside term, "
+        "part time caps the student's hours at 20 a week.",
+    )
     reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -216,6 +232,8 @@ class StudentProfileAdmin(SchoolScopedAdmin):
         "authorization_valid_until",
         "authorization_reviewed_by",
         "authorization_reviewed_at",
+        "cpt_organization",
+        "authorized_schedule",
         "updated_at",
     )
     exclude = ("resume", "authorization_document", "authorization_document_name")
@@ -282,7 +300,7 @@ class StudentProfileAdmin(SchoolScopedAdmin):
         """Career services check the declared status against the uploaded document."""
         profile = (
             self.get_queryset(request)
-            .select_related("user", "authorization_reviewed_by")
+            .select_related("user", "authorization_reviewed_by", "cpt_organization")
             .filter(pk=pk)
             .first()
         )
@@ -296,6 +314,8 @@ class StudentProfileAdmin(SchoolScopedAdmin):
         initial = {
             "valid_from": profile.authorization_valid_from,
             "valid_until": profile.authorization_valid_until,
+            "cpt_organization": profile.cpt_organization_id,
+            "authorized_schedule": profile.authorized_schedule,
         }
         form = AuthorizationReviewForm(request.POST or None, initial=initial)
         if request.method == "POST":
@@ -311,6 +331,8 @@ class StudentProfileAdmin(SchoolScopedAdmin):
                             profile=profile,
                             valid_from=data["valid_from"],
                             valid_until=data["valid_until"],
+                            cpt_organization=data["cpt_organization"],
+                            authorized_schedule=data["authorized_schedule"],
                         )
                     else:
                         services.work_authorization_reject(

@@ -291,6 +291,13 @@ AUTHORIZATIONS_NEEDING_VERIFICATION = frozenset(
 )
 
 
+class AuthorizedSchedule(models.TextChoices):
+    """What an F-1 authorization allows outside term: part time (20 hours a week) or full time."""
+
+    PART_TIME = "part_time", "Part time (up to 20 hours a week)"
+    FULL_TIME = "full_time", "Full time"
+
+
 class AuthorizationStatus(models.TextChoices):
     NOT_REQUIRED = "not_required", "No verification needed"
     PENDING = "pending", "Awaiting career services verification"
@@ -356,6 +363,19 @@ class StudentProfile(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     authorization_reviewed_at = models.DateTimeField(null=True, blank=True)
+    # A CPT is granted for one employer, between two dates, part or full time (the I-20 says
+    # which); career services record them when they verify it.
+    cpt_organization = models.ForeignKey(
+        "Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cpt_students",
+        verbose_name="CPT employer",
+    )
+    authorized_schedule = models.CharField(
+        "authorized schedule", max_length=10, choices=AuthorizedSchedule.choices, blank=True
+    )
     show_evaluations_to_employers = models.BooleanField(
         "show my evaluation averages to employers",
         default=False,
@@ -423,6 +443,32 @@ class StudentProfile(models.Model):
                 | models.Q(authorization_changed_from__in=WorkAuthorization.values),
                 name="student_authorization_changed_from_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(authorization_valid_from__isnull=True)
+                | models.Q(authorization_valid_until__isnull=True)
+                | models.Q(authorization_valid_until__gte=models.F("authorization_valid_from")),
+                name="student_authorization_dates_ordered",
+            ),
+            # A verified CPT names its employer, its dates and its schedule: acceptance and
+            # time logging are checked against them.
+            models.CheckConstraint(
+                condition=~models.Q(
+                    work_authorization=WorkAuthorization.F1_CPT,
+                    work_authorization_status=AuthorizationStatus.VERIFIED,
+                )
+                | models.Q(
+                    cpt_organization__isnull=False,
+                    authorization_valid_from__isnull=False,
+                    authorization_valid_until__isnull=False,
+                    authorized_schedule__in=AuthorizedSchedule.values,
+                ),
+                name="student_verified_cpt_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(authorized_schedule="")
+                | models.Q(authorized_schedule__in=AuthorizedSchedule.values),
+                name="student_authorized_schedule_valid",
+            ),
         ]
 
     def __str__(self):
@@ -450,6 +496,19 @@ class StudentProfile(models.Model):
     def authorization_not_yet_valid_on(self, day: date) -> bool:
         valid_from = self.authorization_valid_from
         return valid_from is not None and valid_from > day
+
+    @property
+    def is_verified_cpt(self) -> bool:
+        return (
+            self.work_authorization == WorkAuthorization.F1_CPT
+            and self.work_authorization_status == AuthorizationStatus.VERIFIED
+        )
+
+    def cpt_covers_day(self, day: date) -> bool:
+        """Whether a verified CPT allows work on this day (always True for other statuses)."""
+        if not self.is_verified_cpt:
+            return True
+        return self.authorization_valid_from <= day <= self.authorization_valid_until
 
     @property
     def authorization_expired(self) -> bool:

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -179,5 +180,28 @@ def acceptance_blocker(profile: StudentProfile | None) -> str:
         return (
             "The student's work authorization was not verified by their school's career "
             "services, so they cannot be accepted."
+        )
+    return ""
+
+
+def cpt_blocker(profile: StudentProfile | None, *, organization_id: int, last_day: date) -> str:
+    """Why a verified CPT does not cover this work, or "" (also for every other status).
+
+    A CPT names one employer and its dates: the student may work only for that organization,
+    and the engagement must be due by the CPT's last day. The employer reading this is not
+    told which other organization the CPT names.
+    """
+    if profile is None or not profile.is_verified_cpt:
+        return ""
+    if profile.cpt_organization_id != organization_id:
+        return (
+            "The student's CPT (Curricular Practical Training) authorizes work for another "
+            "employer only, so they cannot be accepted for this organization's project."
+        )
+    if last_day > profile.authorization_valid_until:
+        return (
+            f"The student's CPT ends on {profile.authorization_valid_until:%B %-d, %Y}, before "
+            f"this project would be due ({last_day:%B %-d, %Y}); it cannot be accepted unless "
+            "career services record a CPT that covers the whole project."
         )
     return ""

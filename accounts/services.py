@@ -186,6 +186,9 @@ def student_profile_save(
             _status_for_declaration(old=old_authorization, new=data.work_authorization)
         )
         profile.work_authorization_note = ""
+        # The employer and schedule belong to the document of the old declaration.
+        profile.cpt_organization = None
+        profile.authorized_schedule = ""
     # Dates belong to a document (CPT, OPT, visa); a citizenship never expires.
     dated = data.work_authorization in AUTHORIZATIONS_NEEDING_VERIFICATION
     valid_from = data.authorization_valid_from if dated else None
@@ -609,9 +612,11 @@ def work_authorization_verify(
     profile: StudentProfile,
     valid_from=None,
     valid_until=None,
+    cpt_organization: Organization | None = None,
+    authorized_schedule: str = "",
 ) -> StudentProfile:
     """Career services checked the student's document: they may be accepted for paid work
-    (a CPT only between its dates)."""
+    (a CPT only for its employer, between its dates)."""
     profile = StudentProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
     if not _may_review_authorization(actor, profile):
         raise PermissionDenied("Only career services of the student's school verify this.")
@@ -622,9 +627,19 @@ def work_authorization_verify(
         valid_until = valid_until or profile.authorization_valid_until
     else:
         valid_from = valid_until = None  # a confirmed change to US citizenship has no end
+    is_cpt = profile.work_authorization == WorkAuthorization.F1_CPT
+    if profile.work_authorization in (WorkAuthorization.F1_CPT, WorkAuthorization.F1_OPT):
+        cpt_organization = (cpt_organization or profile.cpt_organization) if is_cpt else None
+        authorized_schedule = authorized_schedule or profile.authorized_schedule
+    else:
+        cpt_organization, authorized_schedule = None, ""
     errors = {}
-    if profile.work_authorization == WorkAuthorization.F1_CPT and not (valid_from and valid_until):
+    if is_cpt and not (valid_from and valid_until):
         errors["valid_until"] = "A CPT is valid between two dates: give both."
+    if is_cpt and cpt_organization is None:
+        errors["cpt_organization"] = "A CPT is granted for one employer: name the organization."
+    if is_cpt and not authorized_schedule:
+        errors["authorized_schedule"] = "Say whether the CPT is part time or full time."
     if valid_from and valid_until and valid_until < valid_from:
         errors["valid_until"] = "The end date is before the start date."
     if valid_until and valid_until < timezone.localdate():
@@ -635,12 +650,16 @@ def work_authorization_verify(
         profile.work_authorization_status == AuthorizationStatus.VERIFIED
         and profile.authorization_valid_from == valid_from
         and profile.authorization_valid_until == valid_until
+        and profile.cpt_organization == cpt_organization
+        and profile.authorized_schedule == authorized_schedule
     ):
-        return profile  # already verified for these dates: nothing to tell anyone
+        return profile  # already verified with these terms: nothing to tell anyone
     profile.work_authorization_status = AuthorizationStatus.VERIFIED
     profile.work_authorization_note = ""
     profile.authorization_valid_from = valid_from
     profile.authorization_valid_until = valid_until
+    profile.cpt_organization = cpt_organization
+    profile.authorized_schedule = authorized_schedule
     profile.authorization_reviewed_by = actor
     profile.authorization_reviewed_at = timezone.now()
     profile.save()
@@ -660,6 +679,8 @@ def work_authorization_verify(
             "declared_before": profile.authorization_changed_from,
             "valid_from": str(valid_from or ""),
             "valid_until": str(valid_until or ""),
+            "cpt_organization": cpt_organization.name if cpt_organization else "",
+            "authorized_schedule": authorized_schedule,
         },
     )
     _tell_student_about_authorization(profile)

@@ -82,7 +82,7 @@ def applicants_for_project(project: Project) -> list[Applicant]:
                 number=number,
                 revealed=revealed,
                 bio=bio,
-                blockers=blockers_for(profile, live.get(application.student_id, 0))
+                blockers=blockers_for(profile, live.get(application.student_id, 0), project)
                 if pending
                 else [],
             )

@@ -545,14 +545,27 @@ def test_staff_verify_a_cpt_with_its_dates_and_the_student_is_told(
 
     no_dates = client.post(url, {"decision": "verify"})
     assert "A CPT is valid between two dates" in no_dates.content.decode()
+    assert "A CPT is granted for one employer" in no_dates.content.decode()
+    assert "part time or full time" in no_dates.content.decode()
 
+    employer = OrganizationFactory(verified=True)
     start, end = timezone.localdate(), timezone.localdate() + timedelta(days=90)
     with on_commit():
-        done = client.post(url, {"decision": "verify", "valid_from": start, "valid_until": end})
+        done = client.post(
+            url,
+            {
+                "decision": "verify",
+                "valid_from": start,
+                "valid_until": end,
+                "cpt_organization": employer.pk,
+                "authorized_schedule": "part_time",
+            },
+        )
     assert done.status_code == 302
     profile.refresh_from_db()
     assert profile.work_authorization_status == AuthorizationStatus.VERIFIED
     assert (profile.authorization_valid_from, profile.authorization_valid_until) == (start, end)
+    assert (profile.cpt_organization, profile.authorized_schedule) == (employer, "part_time")
     assert profile.authorization_reviewed_by == career_staff
     assert Notification.objects.filter(recipient=profile.user).exists()
 

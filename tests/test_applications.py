@@ -283,7 +283,7 @@ def test_accepting_beyond_the_openings_is_refused():
             False,
             "not authorized",
         ),
-        (WorkAuthorization.F1_CPT, AuthorizationStatus.VERIFIED, True, ""),
+        (WorkAuthorization.F1_OPT, AuthorizationStatus.VERIFIED, True, ""),
         (WorkAuthorization.US_AUTHORIZED, AuthorizationStatus.NOT_REQUIRED, True, ""),
     ],
 )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import (
     AuditEvent,
     AuthorizationStatus,
+    AuthorizedSchedule,
     Notification,
     StudentProfile,
     WorkAuthorization,
@@ -20,7 +21,13 @@ from accounts.models import (
 from accounts.selectors import acceptance_blocker
 from engagements import services as engagement_services
 from projects.models import ApplicationStatus
-from tests.factories import ApplicationFactory, ProjectFactory, StudentFactory, employer_of
+from tests.factories import (
+    ApplicationFactory,
+    OrganizationFactory,
+    ProjectFactory,
+    StudentFactory,
+    employer_of,
+)
 from tests.test_profiles import student_form
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +44,8 @@ def cpt_student(school, status=AuthorizationStatus.PENDING):
         work_authorization_status=status,
         authorization_valid_from=today - 10 * DAY,
         authorization_valid_until=today + 90 * DAY,
+        cpt_organization=OrganizationFactory(verified=True),
+        authorized_schedule=AuthorizedSchedule.PART_TIME,
     )
 
 

@@ -10,7 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, AuthorizationStatus, Notification, WorkAuthorization
+from accounts.models import (
+    AuditEvent,
+    AuthorizationStatus,
+    AuthorizedSchedule,
+    Notification,
+    WorkAuthorization,
+)
 from engagements import services as engagements
 from engagements.models import Engagement, EngagementStatus
 from feedback.models import FeedbackSession, SessionStatus
@@ -373,14 +379,17 @@ def test_a_rate_under_a_raised_floor_is_flagged(engagement, settings):
 
 
 def test_an_expired_work_authorization_is_flagged_until_a_new_one_is_verified(school):
+    project = ProjectFactory()
     student = StudentFactory(
         school=school,
         work_authorization=WorkAuthorization.F1_CPT,
         work_authorization_status=AuthorizationStatus.VERIFIED,
         authorization_valid_from=timezone.localdate() - 30 * DAY,
         authorization_valid_until=timezone.localdate() + 30 * DAY,
+        cpt_organization=project.organization,
+        authorized_schedule=AuthorizedSchedule.PART_TIME,
     )
-    engagement = accepted_engagement(student=student.user)
+    engagement = accepted_engagement(project=project, student=student.user)
     FeedbackSession.objects.filter(engagement=engagement).delete()
     raise_automatic_flags()
     assert open_flags(engagement) == []

@@ -91,3 +91,21 @@ def test_demo_reports_show_an_open_and_a_closed_report(client):
     client.force_login(User.objects.get(email="student@demo.test"))
     page = client.get(reverse("safety:my_reports")).content.decode()
     assert "Never pay to start a project here." in page
+
+
+def test_demo_data_has_a_verified_cpt_student_working_for_the_cpt_employer():
+    from engagements.models import Engagement
+    from projects.models import Application
+
+    call_command("seed_demo")
+
+    profile = StudentProfile.objects.get(user__email="cpt.student@demo.test")
+    assert profile.work_authorization_status == "verified"
+    assert profile.cpt_organization.name == "Brightline Analytics"
+    assert Engagement.objects.filter(
+        student=profile.user, organization=profile.cpt_organization, status="active"
+    ).exists()
+    elsewhere = Application.objects.filter(student=profile.user).exclude(
+        project__organization=profile.cpt_organization
+    )
+    assert elsewhere.filter(status="submitted").exists()

@@ -14,6 +14,7 @@ from accounts import services
 from accounts.models import (
     AuditEvent,
     AuthorizationStatus,
+    AuthorizedSchedule,
     Notification,
     StudentProfile,
     WorkAuthorization,
@@ -26,6 +27,7 @@ from projects.services import project_publish
 from tests.factories import (
     ApplicationFactory,
     EmployerFactory,
+    OrganizationFactory,
     ProjectFactory,
     StudentFactory,
     employer_of,
@@ -71,6 +73,8 @@ def cpt_student(school, **fields):
         "work_authorization_status": AuthorizationStatus.PENDING,
         "authorization_valid_from": today - 10 * DAY,
         "authorization_valid_until": today + 90 * DAY,
+        "cpt_organization": OrganizationFactory(verified=True),
+        "authorized_schedule": AuthorizedSchedule.PART_TIME,
         **fields,
     }
     return StudentFactory(school=school, **values)
@@ -350,15 +354,18 @@ def test_a_verified_cpt_not_yet_valid_blocks_acceptance(school, career_staff):
         )
 
 
-def test_a_verified_cpt_valid_today_can_be_accepted(school, career_staff):
+def test_a_cpt_starting_today_and_ending_on_the_due_date_can_be_accepted(school, career_staff):
     profile = cpt_student(
         school,
         authorization_valid_from=timezone.localdate(),
-        authorization_valid_until=timezone.localdate(),
+        authorization_valid_until=timezone.localdate() + 7 * DAY,
     )
     services.work_authorization_verify(actor=career_staff, profile=profile)
     profile.refresh_from_db()
-    application = ApplicationFactory(student=profile.user)
+    application = ApplicationFactory(
+        student=profile.user,
+        project=ProjectFactory(organization=profile.cpt_organization, days_to_complete=7),
+    )
 
     engagement = engagement_services.application_accept(
         actor=employer_of(application.project), application=application

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import StudentProfile, User
 from accounts.notifications import notify
-from accounts.selectors import acceptance_blocker
+from accounts.selectors import acceptance_blocker, cpt_blocker
 from accounts.services import audit
 from engagements.models import (
     LIVE_ENGAGEMENT_STATUSES,
@@ -30,16 +30,27 @@ from projects.models import (
     PENDING_APPLICATION_STATUSES,
     Application,
     ApplicationStatus,
+    Project,
     ProjectStatus,
 )
 
 
-def blockers_for(profile: StudentProfile | None, live_count: int) -> list[str]:
-    """Every reason a student cannot be accepted now (empty when they can)."""
+def blockers_for(
+    profile: StudentProfile | None, live_count: int, project: Project | None = None
+) -> list[str]:
+    """Every reason a student cannot be accepted now (empty when they can); with a project,
+    also what keeps them from that project (a CPT for another employer or ending too soon)."""
     reasons = []
     blocker = acceptance_blocker(profile)
     if blocker:
         reasons.append(blocker)
+    if project is not None:
+        due = timezone.now() + timedelta(days=project.days_to_complete)
+        blocker = cpt_blocker(
+            profile, organization_id=project.organization_id, last_day=timezone.localdate(due)
+        )
+        if blocker:
+            reasons.append(blocker)
     if live_count >= settings.ACTIVE_ENGAGEMENT_LIMIT:
         reasons.append(
             f"The student already has {live_count} micro-internships under way, the most "
@@ -53,7 +64,7 @@ def acceptance_blockers(application: Application) -> list[str]:
     live = Engagement.objects.filter(
         student_id=application.student_id, status__in=LIVE_ENGAGEMENT_STATUSES
     ).count()
-    return blockers_for(profile, live)
+    return blockers_for(profile, live, application.project)
 
 
 def engagement_create(*, actor: User, application: Application, at: datetime) -> Engagement:

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import StudentProfile, User
 from accounts.notifications import notify
 from accounts.selectors import organization_employers
 from accounts.services import audit
@@ -66,6 +66,15 @@ def time_entry_log(
         errors["work_date"] = "You can only log time for today or earlier."
     elif work_date < timezone.localdate(engagement.accepted_at):
         errors["work_date"] = "That date is before the engagement started."
+    else:
+        profile = StudentProfile.objects.filter(user_id=engagement.student_id).first()
+        if profile is not None and not profile.cpt_covers_day(work_date):
+            errors["work_date"] = (
+                "Your CPT allows work only from "
+                f"{profile.authorization_valid_from:%B %-d, %Y} to "
+                f"{profile.authorization_valid_until:%B %-d, %Y}: time outside those dates "
+                "cannot be logged. Ask career services if your CPT was extended."
+            )
     if quarters < 1:
         errors["hours"] = "Log at least a quarter of an hour."
     elif quarters > 12 * QUARTERS_PER_HOUR:

@@ -72,11 +72,15 @@ def test_staff_audit_their_schools_engagements(page_for, live_server, quality):
     page.get_by_role("link", name="Review the document").click()
     page.get_by_role("link", name="cpt-authorization.pdf").wait_for()
     quality.check(page)
+    # A CPT names its employer and schedule: career services record them from the I-20.
+    page.get_by_label("CPT employer").select_option(label=near_cap.organization.name)
+    page.get_by_label("Authorized schedule").select_option("part_time")
     page.get_by_role("button", name="Mark verified").click()
     page.get_by_text("Priya Nair's work authorization is verified.").wait_for()
     cpt.refresh_from_db()
     assert cpt.work_authorization_status == AuthorizationStatus.VERIFIED
     assert cpt.authorization_reviewed_by == staff
+    assert cpt.cpt_organization == near_cap.organization
 
     # Export every engagement of the school as CSV.
     page.goto(live_server.url + "/admin/engagements/engagement/")

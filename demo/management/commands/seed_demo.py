@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from django.core.management.base import BaseCommand
 
 from demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_accounts
+from demo.compliance import seed_compliance
 from demo.outcomes import seed_outcomes
 from demo.oversight import seed_oversight
 from demo.projects import seed_projects
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                 created = seed_oversight() or created
                 created = seed_outcomes() or created
                 created = seed_safety() or created
+                created = seed_compliance() or created
             else:
                 self.stdout.write(
                     "Stripe keys are set: demo projects and payments are not created."
