@@ -25,6 +25,7 @@ NAV_ITEMS = [
     NavItem("Earnings", "payments:earnings", "cash-coin"),
     NavItem("Receipts", "payments:receipts", "receipt"),
     NavItem("Profile", "profile", "person-badge"),
+    NavItem("Integrations", "integrations:settings", "plug"),
     NavItem("Oversight", "admin:index", "clipboard-data"),
 ]
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "feedback",
     "outcomes",
     "oversight",
+    "integrations",
     "demo",
 ]
 

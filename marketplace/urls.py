@@ -14,4 +14,5 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("", include("feedback.urls")),
     path("", include("outcomes.urls")),
+    path("", include("integrations.urls")),
 ]

@@ -27,6 +27,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "outcomes:experiences",
                 "payments:earnings",
                 "profile",
+                "integrations:settings",
             },
         ),
         (
@@ -38,6 +39,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "outcomes:talent_pool",
                 "payments:receipts",
                 "profile",
+                "integrations:settings",
             },
         ),
         (
