@@ -17,7 +17,7 @@ from feedback.models import FeedbackSession, SessionStatus
 PRODID = "-//Micro-internships//Feedback sessions//EN"
 
 
-def _plain(value: str) -> str:
+def plain_text(value: str) -> str:
     """Text without control characters (RFC 5545 TEXT allows none but the tab); every kind
     of line break becomes one newline, which icalendar escapes."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
@@ -32,7 +32,10 @@ class SessionLinks:
     workspace_url: str
 
 
-def session_ical(session: FeedbackSession, *, links: SessionLinks, now: datetime) -> bytes:
+def session_event(session: FeedbackSession, *, links: SessionLinks, now: datetime) -> Event:
+    """The session as one VEVENT. The UID stays the same for the session's whole life and the
+    SEQUENCE grows when it moves or is cancelled, so a calendar that already holds it (a
+    download or a subscription) replaces its copy instead of adding a second one."""
     engagement = session.engagement
     description = session.agenda
     if session.meeting_link:
@@ -41,20 +44,30 @@ def session_ical(session: FeedbackSession, *, links: SessionLinks, now: datetime
     event = Event()
     event.add("uid", f"session-{session.pk}@{links.uid_host}")
     event.add("dtstamp", now.astimezone(UTC))
+    event.add("sequence", session.sequence)
+    event.add("last-modified", session.updated_at.astimezone(UTC))
     event.add("dtstart", session.scheduled_at.astimezone(UTC))
     event.add("dtend", session.ends_at.astimezone(UTC))
-    event.add("summary", _plain(f"{session.get_kind_display()}: {engagement.project.title}"))
+    event.add("summary", plain_text(f"{session.get_kind_display()}: {engagement.project.title}"))
     if description:
-        event.add("description", _plain(description))
+        event.add("description", plain_text(description))
     if session.meeting_link:
-        event.add("location", _plain(session.meeting_link))
+        event.add("location", plain_text(session.meeting_link))
     event.add("url", links.workspace_url)
     event.add("status", "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED")
+    return event
 
+
+def new_calendar() -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add_component(event)
+    return calendar
+
+
+def session_ical(session: FeedbackSession, *, links: SessionLinks, now: datetime) -> bytes:
+    calendar = new_calendar()
+    calendar.add_component(session_event(session, links=links, now=now))
     return calendar.to_ical()

@@ -48,6 +48,10 @@ class FeedbackSession(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # What a subscribed calendar needs to replace its copy (RFC 5545 SEQUENCE and
+    # LAST-MODIFIED): the sequence grows when the time or the status changes.
+    sequence = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["scheduled_at", "id"]

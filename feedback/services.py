@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -129,7 +129,9 @@ def sessions_close(*, engagement_id: int) -> int:
     )
     if engagement.status != EngagementStatus.CANCELLED:
         upcoming = upcoming.exclude(kind=SessionKind.FINAL_REVIEW)
-    return upcoming.update(status=SessionStatus.CANCELLED)
+    return upcoming.update(
+        status=SessionStatus.CANCELLED, sequence=F("sequence") + 1, updated_at=timezone.now()
+    )
 
 
 RECONCILE_BATCH = 200
@@ -249,11 +251,23 @@ def session_move(*, actor: User, session: FeedbackSession, data: SessionData) ->
         raise ValidationError("Only a session still to come can be moved.")
     _check_session_data(data, engagement)
     moved = session.scheduled_at != data.scheduled_at
+    if moved or session.duration_minutes != data.duration_minutes:
+        session.sequence += 1
     session.scheduled_at = data.scheduled_at
     session.duration_minutes = data.duration_minutes
     session.meeting_link = data.meeting_link
     session.agenda = data.agenda.strip()
-    session.save(update_fields=["scheduled_at", "duration_minutes", "meeting_link", "agenda"])
+    session.updated_at = timezone.now()
+    session.save(
+        update_fields=[
+            "scheduled_at",
+            "duration_minutes",
+            "meeting_link",
+            "agenda",
+            "sequence",
+            "updated_at",
+        ]
+    )
     if moved:
         record_event(
             engagement, actor, "session_moved", "Session moved to {at}.", at=session.scheduled_at
@@ -314,8 +328,8 @@ def session_mark(*, actor: User, session: FeedbackSession, held: bool) -> Feedba
         return session
     session.status = status
     session.marked_by = actor
-    session.marked_at = timezone.now()
-    session.save(update_fields=["status", "marked_by", "marked_at"])
+    session.marked_at = session.updated_at = timezone.now()
+    session.save(update_fields=["status", "marked_by", "marked_at", "updated_at"])
     record_event(
         engagement,
         actor,

@@ -1,5 +1,8 @@
 """Feedback sessions and evaluations, shown and changed from the engagement workspace."""
 
+from urllib.parse import urlparse
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -116,7 +119,7 @@ def session_ics(request, session_id: int):
     """The session as a calendar entry (iCalendar) for either side of the engagement."""
     session, _role = session_for_viewer_or_404(request.user, session_id)
     links = SessionLinks(
-        uid_host=request.get_host(),
+        uid_host=urlparse(settings.SITE_URL).netloc,
         workspace_url=request.build_absolute_uri(
             reverse("engagements:workspace", args=[session.engagement_id])
         ),

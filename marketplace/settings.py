@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "safety",
     "outcomes",
     "oversight",
+    "integrations",
     "demo",
 ]
 

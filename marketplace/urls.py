@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("outcomes.urls")),
     path("safety/", include("safety.urls")),
+    path("", include("integrations.urls")),
 ]

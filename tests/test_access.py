@@ -42,6 +42,23 @@ def test_each_dashboard_opens_only_for_its_own_role(client, request, url_name, w
         assert b"not available to your account" in response.content
 
 
+# Pages of more than one role: which roles open them (the others get 403).
+SHARED_PAGES = {
+    "integrations:settings": {"student", "employer"},
+}
+
+
+@pytest.mark.parametrize("url_name", SHARED_PAGES)
+@pytest.mark.parametrize("who", ROLES)
+def test_each_shared_page_opens_only_for_its_roles(client, request, url_name, who):
+    assert client.get(reverse(url_name)).status_code == 302
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == (200 if who in SHARED_PAGES[url_name] else 403)
+
+
 def test_the_profile_page_is_not_for_anonymous_visitors_or_admins(client, platform_admin):
     assert client.get(reverse("profile")).status_code == 302
     client.force_login(platform_admin)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -30,6 +32,8 @@ def test_demo_data_is_created_once_and_its_logins_work(client, capsys):
     assert counts() == first
     assert User.objects.get(email="student@demo.test").first_name == "Changed"
     printed = capsys.readouterr().out
+    feed_path = re.search(r"student@demo\.test +https?://[^/]+(/calendar/\S+)", printed).group(1)
+    assert b"BEGIN:VEVENT" in client.get(feed_path).content
     for email, dashboard in [
         ("student@demo.test", "dashboard"),
         ("employer@demo.test", "dashboard"),

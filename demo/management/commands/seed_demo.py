@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_accounts
 from demo.compliance import seed_compliance
+from demo.integrations import calendar_addresses, seed_integrations
 from demo.outcomes import seed_outcomes
 from demo.oversight import seed_oversight
 from demo.projects import seed_projects
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "Stripe keys are set: demo projects and payments are not created."
                 )
+            created = seed_integrations() or created
         self.stdout.write(
             self.style.SUCCESS("Demo data ready" + (" (created)." if created else "."))
         )
@@ -39,6 +41,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for email, what in DEMO_LOGINS:
             self.stdout.write(f"  {email:<26} {what}")
+        addresses = calendar_addresses()
+        if addresses:
+            self.stdout.write("")
+            self.stdout.write("Calendar feeds (subscribe from any calendar program)")
+            for email, url in addresses:
+                self.stdout.write(f"  {email:<26} {url}")
 
 
 @contextmanager

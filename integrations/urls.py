@@ -1,0 +1,20 @@
+from django.urls import path
+
+from integrations import views
+
+app_name = "integrations"
+
+urlpatterns = [
+    path("settings/integrations/", views.integrations_settings, name="settings"),
+    path(
+        "settings/integrations/calendar/renew/",
+        views.calendar_feed_renew,
+        name="calendar_feed_renew",
+    ),
+    path(
+        "settings/integrations/calendar/disable/",
+        views.calendar_feed_disable,
+        name="calendar_feed_disable",
+    ),
+    path("calendar/<slug:key>/<slug:secret>.ics", views.calendar_feed, name="calendar_feed"),
+]
