@@ -32,6 +32,11 @@ worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/dev/shm")  # noqa: 
 # The load balancer in front sets X-Forwarded-For and X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
+# gunicorn's control socket (`gunicornc`) only where one is asked for: its default path is
+# shared by every gunicorn of the same user on a host.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
+
 # One access log line per request on standard output, with the request id the application
 # gives every response (marketplace/request_id.py), so a line finds the task logs it led to.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")

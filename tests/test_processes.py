@@ -58,6 +58,8 @@ def test_gunicorn_logs_every_request_and_replaces_stuck_workers():
     assert values["accesslog"] == "-"
     assert "request_id=%({x-request-id}o)s" in values["access_log_format"]
     assert int(values["max_requests"]) > 0
+    # Two web processes on one host would otherwise share one control socket path.
+    assert values["control_socket_disable"] == "True"
 
 
 def test_gunicorn_settings_follow_the_environment():
