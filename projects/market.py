@@ -21,6 +21,7 @@ request fills the markers from one query of the student's applications on the pa
 """
 
 import hashlib
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -36,7 +37,11 @@ from accounts.models import Organization, Skill
 from projects.models import Project
 from projects.rules import apply_by_today
 
+logger = logging.getLogger(__name__)
+
 VERSION_KEY = "projects:market-version"
+# Part of every key: change it when BrowseContent or the fragment's template changes shape.
+CONTENT_FORMAT = "1"
 APPLIED_BADGE = '<span class="badge text-bg-info">Applied</span>'
 _APPLIED_MARKER = re.compile(r"<!--applied (\d+)-->")
 
@@ -51,7 +56,12 @@ def market_version() -> str:
 
 def bump_market_version() -> None:
     """Every cached browse page is out of date from now on."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:
+        # A change to the market never fails because the cache is away; the pages it
+        # kept expire after MARKET_CACHE_SECONDS.
+        logger.exception("Could not replace the market version in the cache.")
 
 
 def _market_changed(**kwargs) -> None:
@@ -79,21 +89,40 @@ class BrowseContent:
     project_ids: tuple[int, ...]  # the projects on the page
 
 
-def browse_key(params: QueryDict, match_skill_ids: list[int]) -> str:
-    search = repr((sorted(params.lists()), sorted(match_skill_ids)))
-    digest = hashlib.sha256(search.encode()).hexdigest()[:32]
-    return f"projects:browse:{market_version()}:{apply_by_today().isoformat()}:{digest}"
-
-
-def cached_content(key: str) -> BrowseContent | None:
+def browse_key(params: QueryDict, match_skill_ids: list[int]) -> str | None:
+    """The key of this search's content under the current market version, read before the
+    page is rendered: a change committed meanwhile makes the content kept under it unused.
+    None when caching is off or the cache is away (the page is then rendered afresh, never
+    refused)."""
     if settings.MARKET_CACHE_SECONDS <= 0:
         return None
-    return cache.get(key)
+    search = repr((sorted(params.lists()), sorted(match_skill_ids)))
+    digest = hashlib.sha256(search.encode()).hexdigest()[:32]
+    try:
+        version = market_version()
+    except Exception:
+        logger.exception("Could not read the market version from the cache.")
+        return None
+    return f"projects:browse:{CONTENT_FORMAT}:{version}:{apply_by_today().isoformat()}:{digest}"
 
 
-def keep_content(key: str, content: BrowseContent) -> None:
-    if settings.MARKET_CACHE_SECONDS > 0:
+def cached_content(key: str | None) -> BrowseContent | None:
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.exception("Could not read the browse page from the cache.")
+        return None
+
+
+def keep_content(key: str | None, content: BrowseContent) -> None:
+    if key is None:
+        return
+    try:
         cache.set(key, content, settings.MARKET_CACHE_SECONDS)
+    except Exception:
+        logger.exception("Could not keep the browse page in the cache.")
 
 
 def mark_applied(html: str, applied_ids: set[int]) -> str:

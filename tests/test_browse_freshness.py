@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import services as account_services
-from projects import services
+from projects import market, services
 from tests.factories import (
     AdminFactory,
     ApplicationFactory,
@@ -176,3 +176,19 @@ def test_the_cached_best_match_order_follows_each_students_skills():
         ]:
             html = page(client, sort="match")
             assert html.index(first) < html.index(second)
+
+
+class UnreachableCache:
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("the cache server is away")
+
+        return fail
+
+
+def test_without_a_reachable_cache_projects_save_and_the_page_shows_them(client, monkeypatch):
+    monkeypatch.setattr(market, "cache", UnreachableCache())
+
+    ProjectFactory(title="Podcast show notes")
+
+    assert "Podcast show notes" in page(client)
