@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from accounts.admin_scope import SchoolScopedAdmin
 from accounts.models import User
+from engagements.models import Message
 from safety import services
 from safety.models import Report
 
@@ -150,6 +151,17 @@ class ReportAdmin(SchoolScopedAdmin):
         else:
             kwargs["form"] = forms.ModelForm  # read-only: nothing to act on
         return super().get_form(request, obj, change, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        """The queue also counts the messages screening held (engagements.screening)."""
+        extra_context = extra_context or {}
+        if self.is_platform_admin(request):
+            held = Message.objects.filter(held_at__isnull=False)
+            extra_context["held_messages"] = {
+                "waiting": held.filter(released_at__isnull=True).count(),
+                "released": held.filter(released_at__isnull=False).count(),
+            }
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request, *args):
         return False  # reports come from the people who saw something
