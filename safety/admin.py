@@ -124,9 +124,23 @@ class ReportAdmin(SchoolScopedAdmin):
             return format_html("{}: “{}”", obj.subject_label, obj.message.body[:300])
         return obj.subject_label
 
+    @admin.display(description="about")
+    def about_brief(self, obj):
+        # Career services read a message's text only in the engagement's admin, under its
+        # own rule (while disputed or flagged); the report names the message.
+        return obj.subject_label
+
+    def _for_viewer(self, request, names):
+        if self.is_platform_admin(request):
+            return tuple(names)
+        return tuple("about_brief" if n == "about" else n for n in names)
+
+    def get_list_display(self, request):
+        return self._for_viewer(request, super().get_list_display(request))
+
     def get_fields(self, request, obj=None):
         if obj is None or not self.has_change_permission(request, obj):
-            return self.READ_ONLY + ("assignee", "outcome")
+            return self._for_viewer(request, self.READ_ONLY + ("assignee", "outcome"))
         fields = [*self.READ_ONLY, "assignee"]
         if obj.is_open:
             form = ReportActionForm(instance=obj)
@@ -142,7 +156,7 @@ class ReportAdmin(SchoolScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None or not self.has_change_permission(request, obj) or not obj.is_open:
-            return self.READ_ONLY + ("assignee", "outcome")
+            return self._for_viewer(request, self.READ_ONLY + ("assignee", "outcome"))
         return self.READ_ONLY
 
     def get_form(self, request, obj=None, change=False, **kwargs):

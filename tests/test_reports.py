@@ -425,3 +425,20 @@ def test_career_staff_see_only_reports_about_their_own_students(
     )
     ours.refresh_from_db()
     assert ours.is_open
+
+
+def test_career_staff_read_a_report_about_a_message_without_its_text(
+    client, student, career_staff, employer_message
+):
+    report = services.report_create(
+        actor=student, subject=employer_message, reason=Reason.HARASSMENT, details="Rude."
+    )
+    client.force_login(career_staff)
+
+    listing = client.get(reverse("admin:safety_report_changelist")).content.decode()
+    page = client.get(reverse("admin:safety_report_change", args=[report.pk])).content.decode()
+
+    assert "a message from" in listing
+    assert "nobody hires you" not in listing
+    assert "Rude." in page
+    assert "nobody hires you" not in page
