@@ -196,12 +196,19 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 3}), label="Message"
     )
+    # Offered once screening warned about the message (engagements.screening).
+    send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         # Several forms share a page: ids must not collide.
         kwargs.setdefault("auto_id", "message_%s")
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+
+    def offer_send_anyway(self) -> None:
+        field = self.fields["send_anyway"]
+        field.widget = forms.CheckboxInput()
+        field.label = "Send it anyway"
 
 
 class CancelEngagementForm(forms.Form):

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import dateformat, timezone
 
 from accounts.models import Organization
+from engagements import screening
 from projects.models import (
     DAYS_MAX,
     DAYS_MIN,
@@ -316,13 +317,37 @@ class Message(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
+    # Held by screening (engagements.screening): the rules it matched, comma-separated;
+    # the student reads a warning and the message is delivered once they confirm.
+    held_at = models.DateTimeField(null=True, blank=True)
+    held_for = models.CharField(max_length=200, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "projects_message"
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True) | Q(held_at__isnull=False),
+                name="message_released_only_if_held",
+            ),
+            models.CheckConstraint(
+                condition=Q(held_at__isnull=True) | ~Q(held_for=""),
+                name="message_held_names_its_rules",
+            ),
+        ]
 
     def __str__(self):
         return f"Message from {self.author} on {self.engagement}"
+
+    @property
+    def is_held(self) -> bool:
+        """Waiting for the student's confirmation: not delivered yet."""
+        return self.held_at is not None and self.released_at is None
+
+    @property
+    def held_warnings(self) -> list[str]:
+        return screening.warnings_for(self.held_for)
 
 
 class EngagementEvent(models.Model):

@@ -12,6 +12,11 @@ urlpatterns = [
     path("engagements/<int:pk>/submit/", views.submit_work, name="submit_work"),
     path("engagements/<int:pk>/review/", views.review, name="review"),
     path("engagements/<int:pk>/messages/", views.post_message, name="post_message"),
+    path(
+        "engagements/<int:pk>/messages/<int:message_id>/release/",
+        views.release_message,
+        name="release_message",
+    ),
     path("engagements/<int:pk>/cancel/", views.cancel_engagement, name="cancel_engagement"),
     path("engagements/<int:pk>/extensions/", views.propose_extension, name="propose_extension"),
     path(

@@ -20,7 +20,7 @@ from engagements.forms import (
     SubmissionForm,
     TimeEntryForm,
 )
-from engagements.models import ScopeExtension
+from engagements.models import Message, ScopeExtension
 from marketplace.downloads import private_download
 from marketplace.forms import add_service_errors
 from projects import selectors as project_selectors
@@ -190,17 +190,37 @@ def review(request, pk: int):
 
 @require_POST
 def post_message(request, pk: int):
+    def send(engagement, form):
+        try:
+            engagements.message_post(
+                actor=request.user,
+                engagement=engagement,
+                body=form.cleaned_data["body"],
+                confirmed=form.cleaned_data["send_anyway"],
+            )
+        except ValidationError as error:
+            screened = getattr(error, "error_dict", {}).get("body", [])
+            if any(e.code == "screened" for e in screened):
+                form.offer_send_anyway()
+            raise
+
     return _workspace_post(
-        request,
-        pk,
-        MessageForm,
-        lambda e, f: engagements.message_post(
-            actor=request.user, engagement=e, body=f.cleaned_data["body"]
-        ),
-        "Message sent.",
-        "messages",
-        "message_form",
+        request, pk, MessageForm, send, "Message sent.", "messages", "message_form"
     )
+
+
+@require_POST
+def release_message(request, pk: int, message_id: int):
+    """The student read the safety warning and opens the held message."""
+    engagement, _ = engagement_for(request.user, pk)
+    message = get_object_or_404(
+        Message, pk=message_id, engagement=engagement, held_at__isnull=False
+    )
+    try:
+        engagements.message_release(actor=request.user, message=message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{engagement_url(engagement)}#message-{message.pk}")
 
 
 @require_POST

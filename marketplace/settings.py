@@ -461,6 +461,8 @@ ACTIVE_ENGAGEMENT_LIMIT = env.int("ACTIVE_ENGAGEMENT_LIMIT", default=3)
 DELIVERABLE_MAX_BYTES = env.int("DELIVERABLE_MAX_BYTES", default=25 * 1024 * 1024)
 # Reports one person may file in 24 hours (safety.services.report_create).
 REPORTS_PER_DAY = env.int("REPORTS_PER_DAY", default=5)
+# The message screening rules in force (engagements/screening.py), by name; unset: all.
+MESSAGE_SCREENING_RULES = env.list("MESSAGE_SCREENING_RULES", default=None)
 CURRENCY = "usd"
 
 # --- Security ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from accounts.admin_scope import SchoolScopedAdmin
 from accounts.models import User
+from engagements.models import Message
 from safety import services
 from safety.models import Report
 
@@ -123,9 +124,23 @@ class ReportAdmin(SchoolScopedAdmin):
             return format_html("{}: “{}”", obj.subject_label, obj.message.body[:300])
         return obj.subject_label
 
+    @admin.display(description="about")
+    def about_brief(self, obj):
+        # Career services read a message's text only in the engagement's admin, under its
+        # own rule (while disputed or flagged); the report names the message.
+        return obj.subject_label
+
+    def _for_viewer(self, request, names):
+        if self.is_platform_admin(request):
+            return tuple(names)
+        return tuple("about_brief" if n == "about" else n for n in names)
+
+    def get_list_display(self, request):
+        return self._for_viewer(request, super().get_list_display(request))
+
     def get_fields(self, request, obj=None):
         if obj is None or not self.has_change_permission(request, obj):
-            return self.READ_ONLY + ("assignee", "outcome")
+            return self._for_viewer(request, self.READ_ONLY + ("assignee", "outcome"))
         fields = [*self.READ_ONLY, "assignee"]
         if obj.is_open:
             form = ReportActionForm(instance=obj)
@@ -141,7 +156,7 @@ class ReportAdmin(SchoolScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None or not self.has_change_permission(request, obj) or not obj.is_open:
-            return self.READ_ONLY + ("assignee", "outcome")
+            return self._for_viewer(request, self.READ_ONLY + ("assignee", "outcome"))
         return self.READ_ONLY
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -150,6 +165,17 @@ class ReportAdmin(SchoolScopedAdmin):
         else:
             kwargs["form"] = forms.ModelForm  # read-only: nothing to act on
         return super().get_form(request, obj, change, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        """The queue also counts the messages screening held (engagements.screening)."""
+        extra_context = extra_context or {}
+        if self.is_platform_admin(request):
+            held = Message.objects.filter(held_at__isnull=False)
+            extra_context["held_messages"] = {
+                "waiting": held.filter(released_at__isnull=True).count(),
+                "released": held.filter(released_at__isnull=False).count(),
+            }
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request, *args):
         return False  # reports come from the people who saw something

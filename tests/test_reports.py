@@ -33,7 +33,7 @@ def employer_message(engagement):
     return engagement_services.message_post(
         actor=employer_of(engagement.project),
         engagement=engagement,
-        body="Please send your bank login so we can pay you.",
+        body="You are useless and I will make sure nobody hires you.",
     )
 
 
@@ -140,7 +140,7 @@ def test_a_message_is_reported_by_the_other_side_and_names_its_author(
 
     page = client.get(report_url("message", employer_message.pk))
     assert page.status_code == 200
-    assert "send your bank login" in page.content.decode()
+    assert "make sure nobody hires you" in page.content.decode()
     post_report(client, "message", employer_message.pk, reason=Reason.ASKS_FOR_MONEY)
 
     report = Report.objects.get()
@@ -425,3 +425,20 @@ def test_career_staff_see_only_reports_about_their_own_students(
     )
     ours.refresh_from_db()
     assert ours.is_open
+
+
+def test_career_staff_read_a_report_about_a_message_without_its_text(
+    client, student, career_staff, employer_message
+):
+    report = services.report_create(
+        actor=student, subject=employer_message, reason=Reason.HARASSMENT, details="Rude."
+    )
+    client.force_login(career_staff)
+
+    listing = client.get(reverse("admin:safety_report_changelist")).content.decode()
+    page = client.get(reverse("admin:safety_report_change", args=[report.pk])).content.decode()
+
+    assert "a message from" in listing
+    assert "nobody hires you" not in listing
+    assert "Rude." in page
+    assert "nobody hires you" not in page

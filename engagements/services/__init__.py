@@ -25,7 +25,7 @@ from engagements.services.extensions import (
     extension_unpayable_reason,
 )
 from engagements.services.funding import engagement_mark_funded
-from engagements.services.messages import MESSAGE_MAX, message_post
+from engagements.services.messages import MESSAGE_MAX, message_post, message_release
 from engagements.services.work import (
     SubmissionData,
     submission_approve,
@@ -50,6 +50,7 @@ __all__ = [
     "extension_propose",
     "extension_unpayable_reason",
     "message_post",
+    "message_release",
     "project_complete_if_done",
     "projects_complete_reconcile",
     "submission_approve",

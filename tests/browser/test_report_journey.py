@@ -1,5 +1,6 @@
-"""A student reports a message asking for bank details; a platform admin takes the report
-on in the admin, suspends its author and closes it; the student reads the outcome."""
+"""A message asking for bank details is held; the student reads the warning, opens it and
+reports it; a platform admin takes the report on in the admin, suspends its author and
+closes it; the student reads the outcome."""
 
 import pytest
 
@@ -23,6 +24,12 @@ def test_a_reported_message_leads_to_a_suspension_and_an_answer(page_for, live_s
 
     student_page = page_for(engagement.student)
     student_page.goto(live_server.url + f"/engagements/{engagement.pk}/")
+    # Screening held it: the warning comes first, the text only once the student confirms.
+    student_page.get_by_text("We held this message for your safety.").wait_for()
+    assert student_page.get_by_text("send me your bank login").count() == 0
+    quality.check(student_page)
+    student_page.get_by_role("button", name="I understand, show the message").click()
+    student_page.get_by_text("send me your bank login").wait_for()
     student_page.get_by_role("link", name="Report this message").click()
     student_page.get_by_text("send me your bank login").wait_for()
     quality.check(student_page)
