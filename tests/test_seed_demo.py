@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organization, School, Skill, StudentProfile, User
 from demo.accounts import DEMO_PASSWORD
@@ -94,6 +95,11 @@ def test_demo_data_has_a_verified_cpt_student_working_for_the_cpt_employer():
     assert Engagement.objects.filter(
         student=profile.user, organization=profile.cpt_organization, status="active"
     ).exists()
+    # Mid-term, near the weekly cap: 17 of 20 hours this week across two engagements.
+    from engagements.weekly_hours import week_hours
+
+    week = week_hours(profile, timezone.localdate())
+    assert (week.logged_hours, week.cap.hours) == (17, 20)
     elsewhere = Application.objects.filter(student=profile.user).exclude(
         project__organization=profile.cpt_organization
     )
