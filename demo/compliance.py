@@ -16,6 +16,7 @@ from accounts import terms
 from accounts.models import (
     AuthorizationStatus,
     AuthorizedSchedule,
+    OptKind,
     Organization,
     School,
     StudentProfile,
@@ -24,9 +25,11 @@ from accounts.models import (
 )
 from demo.projects import COVER_NOTES, _apply, _fund, _student
 from engagements import services as engagements
+from projects import applications
 from projects.models import Project, ProjectStatus
 
 CPT_STUDENT = "cpt.student@demo.test"
+OPT_STUDENT = "opt.student@demo.test"
 
 
 def seed_compliance() -> bool:
@@ -91,4 +94,47 @@ def seed_compliance() -> bool:
     if elsewhere is not None:
         # Its employer sees "cannot be accepted: the CPT authorizes another employer only".
         _apply(student, elsewhere, COVER_NOTES[1])
+    _opt_student_applying(staff, school, today)
     return True
+
+
+def _opt_student_applying(staff: User, school: School, today) -> None:
+    """A graduate on post-completion OPT applies, saying how the work relates to the major."""
+    student = _student(
+        OPT_STUDENT, "Lucía", "Ortega", school, "Economics", ["Excel", "Market research"]
+    )
+    StudentProfile.objects.filter(user=student).update(
+        work_authorization=WorkAuthorization.F1_OPT,
+        work_authorization_status=AuthorizationStatus.PENDING,
+        authorization_valid_from=today - timedelta(days=30),
+        authorization_valid_until=today + timedelta(days=330),
+    )
+    accounts.work_authorization_verify(
+        actor=staff,
+        profile=StudentProfile.objects.get(user=student),
+        authorized_schedule=AuthorizedSchedule.FULL_TIME,
+        opt_kind=OptKind.POST_COMPLETION,
+    )
+    project = (
+        Project.objects.filter(status=ProjectStatus.OPEN, category="industry_research")
+        .exclude(applications__status="accepted")
+        .order_by("pk")
+        .first()
+    )
+    if project is None:
+        return
+    applications.application_submit(
+        student=student,
+        project=project,
+        data=applications.ApplicationData(
+            cover_note=COVER_NOTES[2],
+            answers={
+                q.pk: "I would start from the public filings." for q in project.questions.all()
+            },
+            confirmed_availability=True,
+            relation_to_major=(
+                "Competitor pricing research is applied industrial organization: I estimate "
+                "price positioning and market structure, as in my Economics coursework."
+            ),
+        ),
+    )

@@ -104,3 +104,12 @@ def test_demo_data_has_a_verified_cpt_student_working_for_the_cpt_employer():
         project__organization=profile.cpt_organization
     )
     assert elsewhere.filter(status="submitted").exists()
+
+
+def test_demo_data_has_an_opt_graduate_whose_application_relates_to_her_major():
+    from projects.models import Application
+
+    call_command("seed_demo")
+
+    application = Application.objects.get(student__email="opt.student@demo.test")
+    assert "Economics" in application.relation_to_major
