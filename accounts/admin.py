@@ -13,15 +13,17 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from accounts import outbox, services
+from accounts import outbox, services, terms
 from accounts.admin_scope import PlatformAdminOnly, SchoolScopedAdmin
 from accounts.audit import AuditedAdminMixin, pretty
 from accounts.models import (
+    AcademicTerm,
     AuditEvent,
     AuthorizationStatus,
     AuthorizedSchedule,
     CareerStaffProfile,
     EmployerProfile,
+    OptKind,
     Organization,
     OutboundEmail,
     Role,
@@ -123,7 +125,15 @@ class UserAdmin(AuditedAdminMixin, PlatformAdminOnly, BaseUserAdmin):
 class SchoolAdmin(SchoolScopedAdmin):
     school_path = "pk"
     admin_can_add = admin_can_change = True
-    list_display = ("name", "short_name", "city", "state", "email_domain", "is_active")
+    list_display = (
+        "name",
+        "short_name",
+        "city",
+        "state",
+        "email_domain",
+        "f1_weekly_hours_in_term",
+        "is_active",
+    )
     list_filter = ("is_active", "state")
     search_fields = ("name", "short_name", "email_domain")
 
@@ -158,6 +168,12 @@ class AuthorizationReviewForm(forms.Form):
         label="Authorized schedule",
         help_text="For a CPT or OPT: part or full time, as the document says. Outside term, "
         "part time caps the student's hours at 20 a week.",
+    )
+    opt_kind = forms.ChoiceField(
+        choices=[("", "—"), *OptKind.choices],
+        required=False,
+        label="Kind of OPT",
+        help_text="For an OPT: pre-completion OPT is capped at 20 hours a week during term.",
     )
     reason = forms.CharField(
         required=False,
@@ -234,6 +250,7 @@ class StudentProfileAdmin(SchoolScopedAdmin):
         "authorization_reviewed_at",
         "cpt_organization",
         "authorized_schedule",
+        "opt_kind",
         "updated_at",
     )
     exclude = ("resume", "authorization_document", "authorization_document_name")
@@ -316,6 +333,7 @@ class StudentProfileAdmin(SchoolScopedAdmin):
             "valid_until": profile.authorization_valid_until,
             "cpt_organization": profile.cpt_organization_id,
             "authorized_schedule": profile.authorized_schedule,
+            "opt_kind": profile.opt_kind,
         }
         form = AuthorizationReviewForm(request.POST or None, initial=initial)
         if request.method == "POST":
@@ -333,6 +351,7 @@ class StudentProfileAdmin(SchoolScopedAdmin):
                             valid_until=data["valid_until"],
                             cpt_organization=data["cpt_organization"],
                             authorized_schedule=data["authorized_schedule"],
+                            opt_kind=data["opt_kind"],
                         )
                     else:
                         services.work_authorization_reject(
@@ -588,3 +607,82 @@ class OutboundEmailAdmin(PlatformAdminOnly, admin.ModelAdmin):
                 f"{skipped} email(s) skipped: only emails that failed are sent again.",
                 messages.WARNING,
             )
+
+
+# --- Academic calendars -----------------------------------------------------------------------
+
+
+class AcademicTermForm(forms.ModelForm):
+    """Checked and saved by `academic_term_save` as the form is cleaned, so a refusal (dates
+    overlapping another term) shows beside its field."""
+
+    class Meta:
+        model = AcademicTerm
+        fields = ("school", "name", "starts_on", "ends_on")
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    actor = None  # set by the admin for each request
+    school_id_for_staff = None
+
+    def clean(self):
+        data = super().clean()
+        school = data.get("school") if "school" in self.fields else None
+        if school is None and self.school_id_for_staff is not None:
+            school = School.objects.get(pk=self.school_id_for_staff)
+        if self.errors or school is None:
+            return data
+        try:
+            self.saved = terms.academic_term_save(
+                actor=self.actor,
+                school=school,
+                name=data["name"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                term=self.instance if self.instance.pk else None,
+            )
+        except ValidationError as error:
+            add_service_errors(self, error)
+        return data
+
+    def _post_clean(self):
+        """The model's own checks ran in the service; nothing more to validate here."""
+
+
+@admin.register(AcademicTerm)
+class AcademicTermAdmin(SchoolScopedAdmin):
+    """Career services keep their school's academic calendar: during a term, students on CPT
+    or pre-completion OPT may work part time only."""
+
+    school_path = "school"
+    staff_can_add = staff_can_change = True
+    admin_can_add = admin_can_change = True
+    form = AcademicTermForm
+    list_display = ("name", "school", "starts_on", "ends_on")
+    list_select_related = ("school",)
+    date_hierarchy = "starts_on"
+
+    def get_list_filter(self, request):
+        return ("school",) if self.is_platform_admin(request) else ()
+
+    def get_fields(self, request, obj=None):
+        if self.is_platform_admin(request):
+            return ("school", "name", "starts_on", "ends_on")
+        return ("name", "starts_on", "ends_on")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.actor = request.user
+        form.school_id_for_staff = self.staff_school(request)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        saved = form.saved
+        obj.pk, obj.school_id = saved.pk, saved.school_id
+        obj.name, obj.starts_on, obj.ends_on = saved.name, saved.starts_on, saved.ends_on
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing hangs off a term."""

@@ -134,12 +134,56 @@ class School(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="Inactive schools are not offered to new students."
     )
+    # Where a school is stricter than the F-1 rule (20 hours a week during term).
+    f1_weekly_hours_in_term = models.PositiveSmallIntegerField(
+        "F-1 weekly hours during term",
+        null=True,
+        blank=True,
+        help_text="Most hours a week a student on CPT or pre-completion OPT may work during "
+        "term, across all engagements. Empty: the platform's setting (20).",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(f1_weekly_hours_in_term__isnull=True)
+                | models.Q(f1_weekly_hours_in_term__gte=1, f1_weekly_hours_in_term__lte=40),
+                name="school_f1_weekly_hours_in_range",
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def weekly_hours_in_term(self) -> int:
+        return self.f1_weekly_hours_in_term or settings.F1_WEEKLY_HOURS_IN_TERM
+
+
+class AcademicTerm(models.Model):
+    """One term of a school's academic calendar, entered by its career services. During a
+    term, F-1 students on CPT or pre-completion OPT work part time only."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="terms")
+    name = models.CharField(max_length=60, help_text="e.g. Fall 2026")
+    starts_on = models.DateField("first day")
+    ends_on = models.DateField("last day")
+
+    class Meta:
+        ordering = ["school", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="academic_term_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(fields=["school", "name"], name="academic_term_name_unique"),
+        ]
+
+    def __str__(self):
+        if self.starts_on is None or self.ends_on is None:
+            return self.name
+        return f"{self.name} ({self.starts_on:%b %-d} – {self.ends_on:%b %-d, %Y})"
 
 
 class Skill(models.Model):
@@ -298,6 +342,12 @@ class AuthorizedSchedule(models.TextChoices):
     FULL_TIME = "full_time", "Full time"
 
 
+class OptKind(models.TextChoices):
+    PRE_COMPLETION = "pre_completion", "Pre-completion OPT (before graduating)"
+    POST_COMPLETION = "post_completion", "Post-completion OPT (after graduating)"
+    STEM_EXTENSION = "stem_extension", "STEM OPT extension"
+
+
 class AuthorizationStatus(models.TextChoices):
     NOT_REQUIRED = "not_required", "No verification needed"
     PENDING = "pending", "Awaiting career services verification"
@@ -376,6 +426,7 @@ class StudentProfile(models.Model):
     authorized_schedule = models.CharField(
         "authorized schedule", max_length=10, choices=AuthorizedSchedule.choices, blank=True
     )
+    opt_kind = models.CharField("kind of OPT", max_length=20, choices=OptKind.choices, blank=True)
     show_evaluations_to_employers = models.BooleanField(
         "show my evaluation averages to employers",
         default=False,
@@ -469,6 +520,10 @@ class StudentProfile(models.Model):
                 | models.Q(authorized_schedule__in=AuthorizedSchedule.values),
                 name="student_authorized_schedule_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(opt_kind="") | models.Q(opt_kind__in=OptKind.values),
+                name="student_opt_kind_valid",
+            ),
         ]
 
     def __str__(self):
@@ -502,6 +557,19 @@ class StudentProfile(models.Model):
         return (
             self.work_authorization == WorkAuthorization.F1_CPT
             and self.work_authorization_status == AuthorizationStatus.VERIFIED
+        )
+
+    @property
+    def works_part_time_in_term(self) -> bool:
+        """A verified CPT or pre-completion OPT: hours are capped during term. An OPT whose
+        kind was not recorded counts as pre-completion, the stricter reading."""
+        if self.work_authorization_status != AuthorizationStatus.VERIFIED:
+            return False
+        if self.work_authorization == WorkAuthorization.F1_CPT:
+            return True
+        return self.work_authorization == WorkAuthorization.F1_OPT and self.opt_kind in (
+            "",
+            OptKind.PRE_COMPLETION,
         )
 
     def cpt_covers_day(self, day: date) -> bool:

@@ -11,6 +11,7 @@ from accounts.models import (
     AuthorizationStatus,
     CareerStaffProfile,
     EmployerProfile,
+    OptKind,
     Role,
     StudentProfile,
     User,
@@ -175,6 +176,12 @@ def acceptance_blocker(profile: StudentProfile | None) -> str:
             return (
                 "The student's work authorization is valid only from "
                 f"{profile.authorization_valid_from:%B %-d, %Y}."
+            )
+        if profile.opt_kind == OptKind.STEM_EXTENSION:
+            return (
+                "The student is on the STEM OPT extension, which allows work only as a paid "
+                "employee of an E-Verify employer under a training plan (Form I-983). Contract "
+                "work such as a micro-internship is not allowed, so they cannot be accepted."
             )
     if status == AuthorizationStatus.REJECTED:
         return (

@@ -189,6 +189,7 @@ def student_profile_save(
         # The employer and schedule belong to the document of the old declaration.
         profile.cpt_organization = None
         profile.authorized_schedule = ""
+        profile.opt_kind = ""
     # Dates belong to a document (CPT, OPT, visa); a citizenship never expires.
     dated = data.work_authorization in AUTHORIZATIONS_NEEDING_VERIFICATION
     valid_from = data.authorization_valid_from if dated else None
@@ -409,6 +410,9 @@ CAREER_STAFF_PERMISSIONS = [
     ("accounts", "verify_work_authorization"),
     ("accounts", "view_auditevent"),
     ("accounts", "view_organization"),
+    ("accounts", "view_academicterm"),
+    ("accounts", "add_academicterm"),
+    ("accounts", "change_academicterm"),
     ("projects", "view_application"),
     ("engagements", "view_engagement"),
     ("engagements", "view_timeentry"),
@@ -614,6 +618,7 @@ def work_authorization_verify(
     valid_until=None,
     cpt_organization: Organization | None = None,
     authorized_schedule: str = "",
+    opt_kind: str = "",
 ) -> StudentProfile:
     """Career services checked the student's document: they may be accepted for paid work
     (a CPT only for its employer, between its dates)."""
@@ -633,6 +638,8 @@ def work_authorization_verify(
         authorized_schedule = authorized_schedule or profile.authorized_schedule
     else:
         cpt_organization, authorized_schedule = None, ""
+    is_opt = profile.work_authorization == WorkAuthorization.F1_OPT
+    opt_kind = (opt_kind or profile.opt_kind) if is_opt else ""
     errors = {}
     if is_cpt and not (valid_from and valid_until):
         errors["valid_until"] = "A CPT is valid between two dates: give both."
@@ -652,6 +659,7 @@ def work_authorization_verify(
         and profile.authorization_valid_until == valid_until
         and profile.cpt_organization == cpt_organization
         and profile.authorized_schedule == authorized_schedule
+        and profile.opt_kind == opt_kind
     ):
         return profile  # already verified with these terms: nothing to tell anyone
     profile.work_authorization_status = AuthorizationStatus.VERIFIED
@@ -660,6 +668,7 @@ def work_authorization_verify(
     profile.authorization_valid_until = valid_until
     profile.cpt_organization = cpt_organization
     profile.authorized_schedule = authorized_schedule
+    profile.opt_kind = opt_kind
     profile.authorization_reviewed_by = actor
     profile.authorization_reviewed_at = timezone.now()
     profile.save()
@@ -681,6 +690,7 @@ def work_authorization_verify(
             "valid_until": str(valid_until or ""),
             "cpt_organization": cpt_organization.name if cpt_organization else "",
             "authorized_schedule": authorized_schedule,
+            "opt_kind": opt_kind,
         },
     )
     _tell_student_about_authorization(profile)

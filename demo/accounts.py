@@ -87,7 +87,8 @@ SKILLS = [
 DEMO_LOGINS = [
     ("student@demo.test", "student, Northbridge State University"),
     ("intl.student@demo.test", "student on F-1 CPT awaiting verification"),
-    ("cpt.student@demo.test", "student on F-1 CPT for Brightline Analytics (verified)"),
+    ("cpt.student@demo.test", "student on F-1 CPT for Brightline, near the weekly cap"),
+    ("opt.student@demo.test", "graduate on F-1 post-completion OPT"),
     ("employer@demo.test", "employer, Brightline Analytics (verified)"),
     ("new.employer@demo.test", "employer, Harbor & Pine Studio (awaiting verification)"),
     ("staff@demo.test", "career services, Northbridge State University"),

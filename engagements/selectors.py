@@ -21,7 +21,9 @@ from engagements.models import (
     TimeEntry,
 )
 from engagements.services.acceptance import blockers_for
+from engagements.weekly_hours import WeekHours, week_hours
 from marketplace.pricing import price
+from marketplace.timezones import today_in
 from projects.models import Application, ApplicationStatus, Project
 
 # --- Applicants ---------------------------------------------------------------------------
@@ -138,6 +140,9 @@ class Workspace:
     platform_fee_cents: int = 0
     funding_total_cents: int = 0
     extension_total_cents: int = 0
+    # The student's hours this week against the F-1 weekly cap (None when uncapped); shown
+    # to the student and career services, not to the employer.
+    week: WeekHours | None = None
 
 
 def workspace(engagement: Engagement, role: str) -> Workspace:
@@ -162,7 +167,19 @@ def workspace(engagement: Engagement, role: str) -> Workspace:
         open_extension=open_extension,
         extensions=extensions,
         can=workspace_permissions(engagement, role, open_extension),
+        week=_this_week(engagement) if role in ("student", "staff") else None,
     )
+
+
+def _this_week(engagement: Engagement) -> WeekHours | None:
+    if engagement.status not in WORKING_STATUSES:
+        return None
+    profile = (
+        StudentProfile.objects.select_related("school")
+        .filter(user_id=engagement.student_id)
+        .first()
+    )
+    return week_hours(profile, today_in(engagement.student.time_zone))
 
 
 def workspace_permissions(engagement: Engagement, role: str, open_extension=None) -> dict:

@@ -458,6 +458,10 @@ REMINDER_EVALUATION_DAYS = env.list("REMINDER_EVALUATION_DAYS", cast=int, defaul
 EVALUATION_REVEAL_DAYS = env.int("EVALUATION_REVEAL_DAYS", default=14)
 # A student cannot be accepted while this many engagements are under way.
 ACTIVE_ENGAGEMENT_LIMIT = env.int("ACTIVE_ENGAGEMENT_LIMIT", default=3)
+# F-1 students on CPT or pre-completion OPT: most hours a week during their school's term
+# (a school may set fewer), and outside term on a part-time authorization.
+F1_WEEKLY_HOURS_IN_TERM = env.int("F1_WEEKLY_HOURS_IN_TERM", default=20)
+F1_WEEKLY_HOURS_PART_TIME = env.int("F1_WEEKLY_HOURS_PART_TIME", default=20)
 DELIVERABLE_MAX_BYTES = env.int("DELIVERABLE_MAX_BYTES", default=25 * 1024 * 1024)
 # Reports one person may file in 24 hours (safety.services.report_create).
 REPORTS_PER_DAY = env.int("REPORTS_PER_DAY", default=5)

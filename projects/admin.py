@@ -79,6 +79,7 @@ class ApplicationAdmin(SchoolScopedAdmin):
         "status",
         "cover_note",
         "confirmed_availability",
+        "relation_to_major",
         "created_at",
         "decided_at",
         "decline_message",

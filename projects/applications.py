@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, StudentProfile, User
+from accounts.models import Role, StudentProfile, User, WorkAuthorization
 from accounts.notifications import notify
 from accounts.selectors import organization_employers
 from accounts.services import audit
@@ -28,6 +28,7 @@ from projects.services import project_freeze_terms
 from projects.signals import application_submitted
 
 COVER_NOTE_MAX = 2000
+RELATION_TO_MAJOR_MAX = 1000
 ANSWER_MAX = 2000
 
 
@@ -36,6 +37,7 @@ class ApplicationData:
     cover_note: str
     answers: dict[int, str]  # screening question id → answer
     confirmed_availability: bool
+    relation_to_major: str = ""  # asked of students on F-1 OPT
 
 
 def _check_student_can_apply(student: User) -> StudentProfile:
@@ -49,8 +51,9 @@ def _check_student_can_apply(student: User) -> StudentProfile:
 
 @transaction.atomic
 def application_submit(*, student: User, project: Project, data: ApplicationData) -> Application:
-    """A student applies once to an open project, with a cover note and answers."""
-    _check_student_can_apply(student)
+    """A student applies once to an open project, with a cover note and answers (and, on
+    F-1 OPT, how the work relates to their major)."""
+    profile = _check_student_can_apply(student)
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not project.is_open_for_applications:
         raise ValidationError("This project is no longer taking applications.")
@@ -71,6 +74,16 @@ def application_submit(*, student: User, project: Project, data: ApplicationData
             f"Confirm you can do the {project.hours} hours within "
             f"{project.days_to_complete} days of starting."
         )
+    relation_to_major = ""
+    if profile.work_authorization == WorkAuthorization.F1_OPT:
+        relation_to_major = data.relation_to_major.strip()
+        if not relation_to_major:
+            errors["relation_to_major"] = (
+                f"On OPT, work must relate directly to your major ({profile.major}): say how "
+                "this project does. It is kept for your SEVP reporting."
+            )
+        elif len(relation_to_major) > RELATION_TO_MAJOR_MAX:
+            errors["relation_to_major"] = f"At most {RELATION_TO_MAJOR_MAX:,} characters."
     questions = list(project.questions.all())
     answers = {}
     for question in questions:
@@ -90,6 +103,7 @@ def application_submit(*, student: User, project: Project, data: ApplicationData
                 student=student,
                 cover_note=cover_note,
                 confirmed_availability=True,
+                relation_to_major=relation_to_major,
             )
     except IntegrityError as error:  # a second request at the same moment
         raise ValidationError("You have already applied to this project.") from error

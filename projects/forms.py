@@ -8,12 +8,12 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accounts.models import Skill
+from accounts.models import Skill, StudentProfile, WorkAuthorization
 from accounts.services import clean_skill_names
 from marketplace.forms import MoneyField
 from marketplace.money import dollars
 from projects import rules
-from projects.applications import ANSWER_MAX, COVER_NOTE_MAX
+from projects.applications import ANSWER_MAX, COVER_NOTE_MAX, RELATION_TO_MAJOR_MAX
 from projects.models import Category, Project
 from projects.services import ProjectData
 
@@ -241,7 +241,7 @@ class ApplicationForm(forms.Form):
     )
     confirmed_availability = forms.BooleanField(required=True)
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, project: Project, profile: StudentProfile | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
         self.questions = list(project.questions.all())
@@ -250,6 +250,20 @@ class ApplicationForm(forms.Form):
                 label=question.text,
                 max_length=ANSWER_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        asks_major = profile is not None and profile.work_authorization == WorkAuthorization.F1_OPT
+        if asks_major:
+            self.fields["relation_to_major"] = forms.CharField(
+                label=f"How does this work relate to your major ({profile.major})?",
+                max_length=RELATION_TO_MAJOR_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="On F-1 OPT, work must relate directly to your major. Your answer is "
+                "kept for your SEVP reporting and shown to your school's career services; the "
+                "employer does not see it.",
+                error_messages={
+                    "required": f"On OPT, work must relate directly to your major "
+                    f"({profile.major}): say how this project does."
+                },
             )
         self.fields["confirmed_availability"].label = (
             f"I can do the {project.hours} hours of work within {project.days_to_complete} days "
@@ -260,7 +274,10 @@ class ApplicationForm(forms.Form):
         )
         # The confirmation goes last, after the answers.
         self.order_fields(
-            ["cover_note"] + [f"answer_{q.pk}" for q in self.questions] + ["confirmed_availability"]
+            ["cover_note"]
+            + [f"answer_{q.pk}" for q in self.questions]
+            + (["relation_to_major"] if asks_major else [])
+            + ["confirmed_availability"]
         )
         self.helper = _helper()
 

@@ -225,6 +225,9 @@ class Application(models.Model):
     )
     cover_note = models.TextField(max_length=2000)
     confirmed_availability = models.BooleanField(default=False)
+    # A student on F-1 OPT may take only work directly related to their major: asked when
+    # they apply, kept for their SEVP reporting and shown to career services.
+    relation_to_major = models.TextField("how the work relates to the major", blank=True)
     decline_message = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

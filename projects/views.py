@@ -220,7 +220,9 @@ def apply(request, pk: int):
     if not hasattr(request.user, "student_profile"):
         messages.info(request, "Complete your profile first: employers read it with your note.")
         return redirect("profile")
-    form = ApplicationForm(request.POST or None, project=project)
+    form = ApplicationForm(
+        request.POST or None, project=project, profile=request.user.student_profile
+    )
     if request.method == "POST" and form.is_valid():
         try:
             applications.application_submit(
@@ -230,6 +232,7 @@ def apply(request, pk: int):
                     cover_note=form.cleaned_data["cover_note"],
                     answers=form.answers(),
                     confirmed_availability=form.cleaned_data["confirmed_availability"],
+                    relation_to_major=form.cleaned_data.get("relation_to_major", ""),
                 ),
             )
         except ValidationError as error:

@@ -204,3 +204,42 @@ def test_reporting_a_message_opens_only_for_the_other_side_of_its_thread(
     response = client.get(reverse("safety:report", kwargs={"kind": "message", "pk": message.pk}))
 
     assert response.status_code == status
+
+
+@pytest.fixture
+def school_term(school):
+    from accounts.models import AcademicTerm
+
+    return AcademicTerm.objects.create(
+        school=school, name="Fall 2026", starts_on="2026-08-24", ends_on="2026-12-18"
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("career_staff", True),
+        ("platform_admin", True),
+        ("other_school_staff", False),
+        ("student", False),
+        ("employer", False),
+    ],
+)
+def test_a_schools_academic_calendar_opens_for_its_staff_and_admins_only(
+    client, request, school_term, who, allowed
+):
+    client.force_login(request.getfixturevalue(who))
+
+    page = client.get(reverse("admin:accounts_academicterm_change", args=[school_term.pk]))
+    listing = client.get(reverse("admin:accounts_academicterm_changelist"))
+
+    if allowed:
+        assert page.status_code == 200
+        assert "Fall 2026" in listing.content.decode()
+    elif who == "other_school_staff":
+        assert page.status_code == 404
+        assert "Fall 2026" not in listing.content.decode()
+    else:
+        # Students and employers are sent to the admin's login page.
+        assert page.status_code == 302
+        assert listing.status_code == 302

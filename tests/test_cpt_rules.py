@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuthorizationStatus, AuthorizedSchedule, WorkAuthorization
+from accounts.models import AuthorizationStatus, AuthorizedSchedule, OptKind, WorkAuthorization
 from engagements import services as engagement_services
 from engagements.models import TimeEntry
 from tests.factories import (
@@ -164,3 +164,37 @@ def test_a_changed_declaration_forgets_the_cpt_employer(client):
     profile.refresh_from_db()
     assert profile.work_authorization_status == AuthorizationStatus.PENDING
     assert profile.cpt_organization is None
+
+
+def test_a_student_on_the_stem_opt_extension_cannot_be_accepted_and_is_told_why(client):
+    profile = StudentFactory(
+        work_authorization=WorkAuthorization.F1_OPT,
+        work_authorization_status=AuthorizationStatus.VERIFIED,
+        opt_kind=OptKind.STEM_EXTENSION,
+    )
+    application = ApplicationFactory(student=profile.user)
+
+    with pytest.raises(ValidationError, match="STEM OPT extension"):
+        accept(application)
+
+    client.force_login(profile.user)
+    page = client.get(reverse("student_dashboard")).content.decode()
+    assert "Contract work such as a micro-internship is not allowed" in page
+
+
+def test_career_staff_record_the_kind_of_opt_when_they_verify_it(career_staff, school):
+    from accounts import services
+
+    profile = StudentFactory(
+        school=school,
+        work_authorization=WorkAuthorization.F1_OPT,
+        work_authorization_status=AuthorizationStatus.PENDING,
+    )
+
+    services.work_authorization_verify(
+        actor=career_staff, profile=profile, opt_kind=OptKind.POST_COMPLETION
+    )
+
+    profile.refresh_from_db()
+    assert profile.opt_kind == OptKind.POST_COMPLETION
+    assert engagement_services.blockers_for(profile, 0) == []

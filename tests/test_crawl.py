@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 # staff and admins) the admin, which tests/test_admin_staff_links.py crawls on its own.
 ROLES = {
     "student@demo.test": ["/student/", "/projects/", "/experiences/", "/payments/earnings/"],
+    "cpt.student@demo.test": ["/student/"],
     "employer@demo.test": ["/employer/", "/employer/talent/", "/payments/receipts/"],
     "staff@demo.test": ["/career-services/"],
     "admin@demo.test": ["/projects/"],

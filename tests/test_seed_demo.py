@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organization, School, Skill, StudentProfile, User
 from demo.accounts import DEMO_PASSWORD
@@ -109,7 +110,21 @@ def test_demo_data_has_a_verified_cpt_student_working_for_the_cpt_employer():
     assert Engagement.objects.filter(
         student=profile.user, organization=profile.cpt_organization, status="active"
     ).exists()
+    # Mid-term, near the weekly cap: 17 of 20 hours this week across two engagements.
+    from engagements.weekly_hours import week_hours
+
+    week = week_hours(profile, timezone.localdate())
+    assert (week.logged_hours, week.cap.hours) == (17, 20)
     elsewhere = Application.objects.filter(student=profile.user).exclude(
         project__organization=profile.cpt_organization
     )
     assert elsewhere.filter(status="submitted").exists()
+
+
+def test_demo_data_has_an_opt_graduate_whose_application_relates_to_her_major():
+    from projects.models import Application
+
+    call_command("seed_demo")
+
+    application = Application.objects.get(student__email="opt.student@demo.test")
+    assert "Economics" in application.relation_to_major

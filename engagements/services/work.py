@@ -38,6 +38,7 @@ from engagements.services.common import (
     workspace_url,
 )
 from engagements.signals import announce, engagement_approved, engagement_submitted
+from engagements.weekly_hours import weekly_cap_error
 
 # --- Time -----------------------------------------------------------------------------------
 
@@ -46,11 +47,14 @@ from engagements.signals import announce, engagement_approved, engagement_submit
 def time_entry_log(
     *, actor: User, engagement: Engagement, work_date: date, quarters: int, description: str
 ) -> TimeEntry:
-    """Log time in quarter hours. The total never passes the cap.
+    """Log time in quarter hours. The total never passes the cap, nor (for a student on CPT
+    or pre-completion OPT) the F-1 weekly cap across all their engagements.
 
-    The engagement row is locked, so two logs sent at once are added one after the other;
-    the database refuses a total over the cap as well.
+    The student's row is locked first (the weekly cap spans engagements; lock order: student,
+    then engagement), then the engagement's, so two logs sent at once are added one after
+    the other; the database refuses a total over the engagement's cap as well.
     """
+    User.objects.select_for_update().filter(pk=engagement.student_id).first()
     engagement = lifecycle.lock(engagement)
     require_student(actor, engagement)
     if engagement.status not in WORKING_STATUSES:
@@ -61,20 +65,23 @@ def time_entry_log(
             f"{engagement.get_status_display().lower()}."
         )
     today = timezone.localdate()
+    profile = (
+        StudentProfile.objects.select_related("school")
+        .filter(user_id=engagement.student_id)
+        .first()
+    )
     errors = {}
     if work_date > today:
         errors["work_date"] = "You can only log time for today or earlier."
     elif work_date < timezone.localdate(engagement.accepted_at):
         errors["work_date"] = "That date is before the engagement started."
-    else:
-        profile = StudentProfile.objects.filter(user_id=engagement.student_id).first()
-        if profile is not None and not profile.cpt_covers_day(work_date):
-            errors["work_date"] = (
-                "Your CPT allows work only from "
-                f"{profile.authorization_valid_from:%B %-d, %Y} to "
-                f"{profile.authorization_valid_until:%B %-d, %Y}: time outside those dates "
-                "cannot be logged. Ask career services if your CPT was extended."
-            )
+    elif profile is not None and not profile.cpt_covers_day(work_date):
+        errors["work_date"] = (
+            "Your CPT allows work only from "
+            f"{profile.authorization_valid_from:%B %-d, %Y} to "
+            f"{profile.authorization_valid_until:%B %-d, %Y}: time outside those dates "
+            "cannot be logged. Ask career services if your CPT was extended."
+        )
     if quarters < 1:
         errors["hours"] = "Log at least a quarter of an hour."
     elif quarters > 12 * QUARTERS_PER_HOUR:
@@ -87,6 +94,10 @@ def time_entry_log(
         )
     if not description.strip():
         errors["description"] = "Say briefly what you did."
+    if not errors:
+        over = weekly_cap_error(profile, work_date, quarters)
+        if over:
+            errors["hours"] = over
     if errors:
         raise ValidationError(errors)
     entry = TimeEntry.objects.create(
