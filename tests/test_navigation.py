@@ -44,7 +44,13 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
         ),
         (
             "career_staff",
-            {"projects:browse", "career_staff_dashboard", "profile", "admin:index"},
+            {
+                "projects:browse",
+                "career_staff_dashboard",
+                "profile",
+                "integrations:settings",
+                "admin:index",
+            },
         ),
         ("platform_admin", {"projects:browse", "admin:index"}),
     ],
