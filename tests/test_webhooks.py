@@ -13,12 +13,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from feedback import services as feedback_services
 from integrations import webhooks
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from oversight import services as oversight
 from projects import applications
 from tests import webhook_receiver
-from tests.factories import ProjectFactory, StudentFactory, accepted_engagement, employer_of
+from tests.factories import (
+    ProjectFactory,
+    StudentFactory,
+    accepted_engagement,
+    approved_engagement,
+    employer_of,
+)
 from tests.helpers import SWEEPS, run_after_commit
 
 pytestmark = pytest.mark.django_db
@@ -234,6 +241,38 @@ def test_a_raised_flag_reaches_the_school(client, school, career_staff, receiver
         "engagement_id": engagement.pk,
         "note": "Check hours",
     }
+
+
+def test_an_approval_and_the_evaluation_reach_the_school(client, school, career_staff, receiver):
+    add_endpoint(
+        client, career_staff, receiver.url, ["engagement.approved", "evaluation.submitted"]
+    )
+    engagement = approved_engagement(
+        accepted_engagement(student=StudentFactory(school=school).user)
+    )
+
+    feedback_services.student_evaluation_submit(
+        actor=employer_of(engagement.project),
+        engagement=engagement,
+        data={
+            "communication": 5,
+            "problem_solving": 4,
+            "quality": 5,
+            "timeliness": 4,
+            "professionalism": 5,
+            "strengths": "Clear writing.",
+            "growth_areas": "Ask earlier.",
+            "would_work_again": True,
+            "interested_full_time": False,
+        },
+    )
+    run_after_commit()
+
+    assert [r.json["type"] for r in receiver.received] == [
+        "engagement.approved",
+        "evaluation.submitted",
+    ]
+    assert receiver.received[1].json["data"]["engagement_id"] == engagement.pk
 
 
 def test_an_overdue_engagement_is_announced_once(client, employer, receiver):
