@@ -18,6 +18,7 @@ from accounts.selectors import career_staff_by_school, employers_by_organization
 from engagements import services as engagement_services
 from engagements.models import Engagement, EngagementStatus, Submission
 from engagements.services.common import workspace_url
+from engagements.signals import announce, engagement_overdue
 from marketplace.timezones import local_text
 
 logger = logging.getLogger(__name__)
@@ -94,7 +95,11 @@ def sweep_overdue(now=None) -> int:
                     "delivery, or cancelling fairly.",
                 )
             )
-    return notify_many(reminders)
+    sent = notify_many(reminders)
+    for prefix, e in rows:
+        if prefix.startswith("overdue-1"):
+            announce(engagement_overdue, e)
+    return sent
 
 
 # --- Reviews of submitted work -----------------------------------------------------------------

@@ -18,6 +18,9 @@ engagement_submitted = Signal()
 engagement_approved = Signal()
 # The engagement ended without approval: cancelled before any work.
 engagement_cancelled = Signal()
+# The due date passed with the work not handed in (sent once per engagement by the overdue
+# sweep, and again only if a sweep's reminder row was lost; receivers are idempotent).
+engagement_overdue = Signal()
 # A platform admin settled a dispute: the engagement ends cancelled, with a split.
 engagement_settled = Signal()
 

@@ -28,6 +28,8 @@ from feedback.models import (
     SessionStatus,
     StudentEvaluation,
 )
+from feedback.signals import student_evaluation_submitted
+from marketplace.domain_events import send_after_commit
 from marketplace.timezones import at_local_hour
 
 logger = logging.getLogger(__name__)
@@ -386,6 +388,7 @@ def student_evaluation_submit(
         summary=f"{actor.email} evaluated the student on “{engagement.project.title}”",
     )
     _tell_other_side(engagement, to=[engagement.student], who="The employer", side="employer")
+    send_after_commit(student_evaluation_submitted, sender=Engagement, engagement_id=engagement.pk)
     return evaluation
 
 

@@ -16,5 +16,11 @@ urlpatterns = [
         views.calendar_feed_disable,
         name="calendar_feed_disable",
     ),
+    path("settings/integrations/webhooks/add/", views.webhook_add, name="webhook_add"),
+    path(
+        "settings/integrations/webhooks/<int:pk>/remove/",
+        views.webhook_remove,
+        name="webhook_remove",
+    ),
     path("calendar/<slug:key>/<slug:secret>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -54,6 +54,10 @@ def beat_schedule(
             "task": "payments.reprocess_webhook_events",
             "schedule": recovery_every,
         },
+        "retry-webhook-deliveries": {
+            "task": "integrations.retry_webhook_deliveries",
+            "schedule": recovery_every,
+        },
         "purge-old-emails": {
             "task": "accounts.purge_old_emails",
             "schedule": crontab(minute=41, hour=3),

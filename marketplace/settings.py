@@ -379,6 +379,17 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Every email leaves through the outbox (accounts/outbox.py). A failed send is retried,
 # waiting twice as long each time, this many times in all.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Outgoing webhooks (integrations/webhooks.py): attempts per delivery (the waits double from
+# 30 s), seconds to connect and to answer, and whether an endpoint may be on this machine or
+# a private network (development and tests only: in production that would let anyone who
+# registers an endpoint reach the platform's own network).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=5)
+WEBHOOKS_ALLOW_LOCAL_TARGETS = env_bool("WEBHOOKS_ALLOW_LOCAL_TARGETS", default=DEBUG)
+if WEBHOOK_MAX_ATTEMPTS < 1 or not 1 <= WEBHOOK_TIMEOUT_SECONDS <= 30:
+    raise ImproperlyConfigured(
+        "WEBHOOK_MAX_ATTEMPTS must be at least 1, WEBHOOK_TIMEOUT_SECONDS 1 to 30."
+    )
 # A message being sent for this long was abandoned (its worker died): it is sent again.
 OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=600)
 # Sent (and abandoned) messages are deleted after this many days.

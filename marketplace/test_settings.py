@@ -26,3 +26,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 # pytest-django runs every test with DEBUG off, as in production; the suite pays through the
 # local test-mode gateway unless a test sets Stripe keys.
 PAYMENTS_TEST_MODE_ALLOWED_IN_PRODUCTION = True
+# Tests run their webhook receivers on this machine (pytest-django turns DEBUG off).
+WEBHOOKS_ALLOW_LOCAL_TARGETS = True

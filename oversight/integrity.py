@@ -35,7 +35,9 @@ from django.utils import timezone
 from accounts.models import StudentProfile
 from engagements.models import Engagement, EngagementStatus, Submission
 from feedback.models import FeedbackSession, SessionStatus
+from marketplace.domain_events import send_after_commit
 from oversight.models import Flag, FlagRule
+from oversight.signals import flag_raised
 
 HOURS_FLAG_PERCENT = 90
 NO_SESSION_DAYS = 10
@@ -235,5 +237,9 @@ def raise_automatic_flags(now=None, engagement_id: int | None = None) -> int:
                 resolution="Resolved automatically: the rule holds again "
                 "or the engagement is no longer under way.",
             )
+    # The flags this run opened (a conflict with an open one creates nothing), announced
+    # once committed; receivers are idempotent, so a rerun with the same `now` is harmless.
+    for flag_id in open_flags.exclude(rule="").filter(raised_at=now).values_list("pk", flat=True):
+        send_after_commit(flag_raised, sender=Flag, flag_id=flag_id)
     after = open_flags.exclude(rule="").count()
     return max(after - before, 0)

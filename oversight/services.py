@@ -11,7 +11,9 @@ from accounts.models import Organization, User
 from accounts.notifications import notify
 from accounts.services import audit
 from engagements.models import Engagement, EngagementStatus
+from marketplace.domain_events import send_after_commit
 from oversight.models import CoachingNote, Flag
+from oversight.signals import flag_raised
 
 NOTE_MAX_LENGTH = Flag._meta.get_field("note").max_length
 COACHING_MAX_LENGTH = CoachingNote._meta.get_field("text").max_length
@@ -71,6 +73,7 @@ def flag_raise(
         raised_by=actor,
     )
     audit(actor=actor, action="flag.raised", target=flag, summary=f"{actor.email} flagged {flag}")
+    send_after_commit(flag_raised, sender=Flag, flag_id=flag.pk)
     return flag
 
 

@@ -44,7 +44,7 @@ def test_each_dashboard_opens_only_for_its_own_role(client, request, url_name, w
 
 # Pages of more than one role: which roles open them (the others get 403).
 SHARED_PAGES = {
-    "integrations:settings": {"student", "employer"},
+    "integrations:settings": {"student", "employer", "career_staff"},
 }
 
 

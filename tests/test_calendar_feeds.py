@@ -223,7 +223,7 @@ def test_a_deactivated_users_feed_answers_404(client, engagement):
     assert client.get(feed_path).status_code == 404
 
 
-def test_the_integrations_page_is_for_students_and_employers(
+def test_the_calendar_feed_is_for_students_and_employers(
     client, student, employer, career_staff, platform_admin
 ):
     url = reverse("integrations:settings")
@@ -231,11 +231,14 @@ def test_the_integrations_page_is_for_students_and_employers(
     for user, status in (
         (student, 200),
         (employer, 200),
-        (career_staff, 403),
+        (career_staff, 200),
         (platform_admin, 403),
     ):
         client.force_login(user)
-        assert client.get(url).status_code == status
+        response = client.get(url)
+        assert response.status_code == status
+        shows_calendar = "Calendar subscription" in response.content.decode()
+        assert shows_calendar == (user in (student, employer))
     client.force_login(career_staff)
     assert client.post(reverse("integrations:calendar_feed_renew")).status_code == 403
     assert not CalendarFeed.objects.exists()

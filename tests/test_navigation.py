@@ -51,6 +51,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "career_staff_dashboard",
                 "profile",
                 "safety:my_reports",
+                "integrations:settings",
                 "admin:index",
             },
         ),
