@@ -16,3 +16,4 @@ class AccountsConfig(AppConfig):
         # After every app's migrations (each app's permissions are created in
         # its own post_migrate), so new permissions reach the group on deploy.
         post_migrate.connect(_sync_career_staff_group, dispatch_uid="sync_career_staff_group")
+        from accounts import receivers  # noqa: F401  (connects allauth's email signals)

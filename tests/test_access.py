@@ -12,8 +12,11 @@ from tests.factories import StudentFactory
 pytestmark = pytest.mark.django_db
 
 ROLES = ["student", "employer", "career_staff", "platform_admin"]
+# Pages of one role's own data, each open only to that role.
 DASHBOARDS = {
     "student_dashboard": "student",
+    "school_affiliation": "student",
+    "team": "employer",
     "employer_dashboard": "employer",
     "career_staff_dashboard": "career_staff",
 }
@@ -141,3 +144,15 @@ def test_career_staff_dashboard_runs_the_same_queries_for_3_or_30_pending_studen
     assert page.context["overview"].needs_verification == 30
     assert len(many) == len(few)
     assert len(many) <= 12
+
+
+def test_the_claims_queue_is_for_career_staff_and_platform_admins_only(
+    client, student, employer, career_staff, platform_admin
+):
+    url = reverse("admin:accounts_affiliationclaim_changelist")
+    for user in (student, employer):
+        client.force_login(user)
+        assert client.get(url).status_code == 302
+    for user in (career_staff, platform_admin):
+        client.force_login(user)
+        assert client.get(url).status_code == 200

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import StudentProfile, User
 from accounts.notifications import notify
-from accounts.selectors import acceptance_blocker
+from accounts.selectors import acceptance_blocker, affiliation_blocker
 from accounts.services import audit
 from engagements.models import (
     LIVE_ENGAGEMENT_STATUSES,
@@ -37,9 +37,9 @@ from projects.models import (
 def blockers_for(profile: StudentProfile | None, live_count: int) -> list[str]:
     """Every reason a student cannot be accepted now (empty when they can)."""
     reasons = []
-    blocker = acceptance_blocker(profile)
-    if blocker:
-        reasons.append(blocker)
+    for blocker in (acceptance_blocker(profile), affiliation_blocker(profile)):
+        if blocker:
+            reasons.append(blocker)
     if live_count >= settings.ACTIVE_ENGAGEMENT_LIMIT:
         reasons.append(
             f"The student already has {live_count} micro-internships under way, the most "
