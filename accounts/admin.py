@@ -34,6 +34,7 @@ from accounts.models import (
     StaffAccessRequest,
     StudentProfile,
     User,
+    VerificationDecision,
 )
 from marketplace.forms import add_service_errors
 
@@ -565,6 +566,16 @@ class AffiliationClaimAdmin(SchoolScopedAdmin):
                 "opts": self.model._meta,
             },
         )
+
+
+@admin.register(VerificationDecision)
+class VerificationDecisionAdmin(PlatformAdminReadOnly, admin.ModelAdmin):
+    """Decisions taken on an organization's evidence page (Organizations → Review)."""
+
+    list_display = ("organization", "status", "decided_by", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("organization", "decided_by")
+    search_fields = ("organization__name", "reasons")
 
 
 @admin.register(OrganizationJoinRequest)

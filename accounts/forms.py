@@ -320,6 +320,15 @@ class EmployerProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What your organization does, in a few sentences students will read.",
     )
+    registration_number = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Registration number (optional)",
+        help_text="EIN, company number or charity number: it helps us verify you faster.",
+    )
+    linkedin_url = forms.URLField(
+        max_length=300, required=False, assume_scheme="https", label="LinkedIn page (optional)"
+    )
     confirm_new = forms.BooleanField(
         required=False,
         label="None of these is my organization: register a new one",
@@ -329,7 +338,15 @@ class EmployerProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         if organization_locked:
             # Members read the organization's details; its admins change them.
-            for name in ("name", "website", "industry", "size", "description"):
+            for name in (
+                "name",
+                "website",
+                "industry",
+                "size",
+                "description",
+                "registration_number",
+                "linkedin_url",
+            ):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Only your organization's admins change this."
         self.helper = FormHelper()
@@ -347,6 +364,11 @@ class EmployerProfileForm(forms.Form):
                     css_class="row",
                 ),
                 "description",
+                Div(
+                    Div("registration_number", css_class="col-md-6"),
+                    Div("linkedin_url", css_class="col-md-6"),
+                    css_class="row",
+                ),
             ),
         )
         if offer_new:

@@ -241,6 +241,14 @@ class Organization(models.Model):
     )
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.TextField(blank=True)
+    # Evidence for verification, both optional.
+    registration_number = models.CharField(
+        "registration number",
+        max_length=40,
+        blank=True,
+        help_text="EIN, company number or charity number: it helps us verify you faster.",
+    )
+    linkedin_url = models.URLField("LinkedIn page", max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -305,6 +313,50 @@ def organizations_taking_students(prefix: str = "") -> models.Q:
             f"{prefix}suspended_at__isnull": True,
         }
     )
+
+
+class VerificationCheck(models.TextChoices):
+    """What a platform admin checks before deciding on an organization."""
+
+    WEBSITE = "website", "The website loads and describes this organization"
+    DOMAINS = "domains", "Its employers' email domains match the website's domain"
+    REGISTRATION = "registration", "The registration number matches a public registry"
+    LINKEDIN = "linkedin", "The LinkedIn page matches its name and website"
+    REPORTS = "reports", "Reports against it were read and weighed"
+
+
+class VerificationDecision(models.Model):
+    """One decision on an organization's verification: the checks ticked and the reasons.
+    Kept for good (the audit trail records it too)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="verification_decisions"
+    )
+    status = models.CharField(max_length=12, choices=OrganizationVerification.choices)
+    checks = models.JSONField(default=list, blank=True)
+    reasons = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["verified", "rejected"]),
+                name="verification_decision_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reasons=""), name="verification_decision_has_reasons"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.status}"
+
+    def check_labels(self) -> list[str]:
+        return [VerificationCheck(c).label for c in self.checks if c in VerificationCheck.values]
 
 
 class WorkAuthorization(models.TextChoices):

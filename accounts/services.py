@@ -283,6 +283,8 @@ class OrganizationData:
     industry: str
     size: str
     description: str
+    registration_number: str = ""
+    linkedin_url: str = ""
 
 
 @transaction.atomic

@@ -302,6 +302,8 @@ def _employer_profile(request):
             "industry": org.industry,
             "size": org.size,
             "description": org.description,
+            "registration_number": org.registration_number,
+            "linkedin_url": org.linkedin_url,
         }
     account_form = _account_form(request)
     offered = existing is None and bool(request.POST.get("confirm_new_offered"))
@@ -339,6 +341,8 @@ def _employer_profile(request):
                     industry=data["industry"],
                     size=data["size"],
                     description=data["description"].strip(),
+                    registration_number=data["registration_number"].strip(),
+                    linkedin_url=data["linkedin_url"],
                 ),
             )
         except ValidationError as error:

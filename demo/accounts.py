@@ -240,6 +240,8 @@ class _Seeder:
                 industry=Organization.Industry.MEDIA,
                 size=Organization.Size.MICRO,
                 description="A small branding studio for independent food and drink makers.",
+                registration_number="84-2931775",
+                linkedin_url="https://www.linkedin.com/company/harbor-and-pine-demo",
             )
             created_any = True
 
