@@ -28,6 +28,7 @@ from accounts.models import (
     CareerStaffProfile,
     EmployerProfile,
     Organization,
+    OrganizationJoinRequest,
     Role,
     School,
     Skill,
@@ -311,6 +312,10 @@ def employer_profile_save(
             target=org,
             summary=f"{user.email} registered organization {org.name}",
         )
+        # A request to join another organization no longer applies.
+        OrganizationJoinRequest.objects.filter(
+            user=user, status=OrganizationJoinRequest.Status.PENDING
+        ).update(status=OrganizationJoinRequest.Status.WITHDRAWN, decided_at=timezone.now())
         _notify_admins_of_organization_to_verify(org)
         return profile
 

@@ -186,6 +186,21 @@ def test_another_organizations_admin_gets_not_found_for_the_request(client, brig
     assert response.status_code == 404
 
 
+def test_registering_an_own_organization_withdraws_a_waiting_request(client, brightline):
+    lee = newcomer(email="lee@other.example")
+    request = teams.join_request_submit(user=lee, organization=brightline, job_title="Analyst")
+    client.force_login(lee)
+
+    client.post(reverse("profile"), organization_form("Cobalt Outdoor Co."))
+
+    request.refresh_from_db()
+    assert request.status == OrganizationJoinRequest.Status.WITHDRAWN
+    with pytest.raises(ValidationError):
+        teams.join_request_decide(
+            actor=brightline.employers.get().user, join_request=request, approve=True
+        )
+
+
 def test_an_employer_with_an_organization_cannot_ask_to_join_another(brightline):
     with pytest.raises(ValidationError, match="already belong"):
         teams.join_request_submit(
