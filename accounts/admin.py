@@ -13,11 +13,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from accounts import outbox, services, terms
-from accounts.admin_scope import PlatformAdminOnly, SchoolScopedAdmin
+from accounts import affiliation, outbox, services, terms
+from accounts.access import staff_school_id
+from accounts.admin_scope import PlatformAdminOnly, PlatformAdminReadOnly, SchoolScopedAdmin
 from accounts.audit import AuditedAdminMixin, pretty
 from accounts.models import (
     AcademicTerm,
+    Affiliation,
+    AffiliationClaim,
     AuditEvent,
     AuthorizationStatus,
     AuthorizedSchedule,
@@ -25,13 +28,17 @@ from accounts.models import (
     EmployerProfile,
     OptKind,
     Organization,
+    OrganizationInvitation,
+    OrganizationJoinRequest,
     OutboundEmail,
     Role,
     School,
+    SchoolDomain,
     Skill,
     StaffAccessRequest,
     StudentProfile,
     User,
+    VerificationDecision,
 )
 from marketplace.forms import add_service_errors
 
@@ -121,8 +128,45 @@ class UserAdmin(AuditedAdminMixin, PlatformAdminOnly, BaseUserAdmin):
 # --- Schools and skills -------------------------------------------------------------------
 
 
+class SchoolDomainForm(forms.ModelForm):
+    class Meta:
+        model = SchoolDomain
+        fields = ("domain",)
+
+    def clean_domain(self):
+        domain = self.cleaned_data["domain"].strip().lower().lstrip("@")
+        if "@" in domain or "." not in domain or " " in domain:
+            raise ValidationError("Enter a domain such as med.northbridge.edu.")
+        if School.objects.filter(email_domain__iexact=domain).exists():
+            raise ValidationError("This is already a school's main email domain.")
+        return domain
+
+
+class SchoolDomainInline(admin.TabularInline):
+    model = SchoolDomain
+    form = SchoolDomainForm
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and (
+            request.user.is_superuser or staff_school_id(request.user) is not None
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
 @admin.register(School)
 class SchoolAdmin(SchoolScopedAdmin):
+    """A school's email domains: a student who confirms an address at one of them is
+    verified as a student of the school."""
+
     school_path = "pk"
     admin_can_add = admin_can_change = True
     list_display = (
@@ -135,7 +179,14 @@ class SchoolAdmin(SchoolScopedAdmin):
         "is_active",
     )
     list_filter = ("is_active", "state")
-    search_fields = ("name", "short_name", "email_domain")
+    search_fields = ("name", "short_name", "email_domain", "other_domains__domain")
+    inlines = [SchoolDomainInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "email_domain" in form.base_fields:
+            form.base_fields["email_domain"].label = "Main email domain"
+        return form
 
 
 @admin.register(Skill)
@@ -224,9 +275,11 @@ class StudentProfileAdmin(SchoolScopedAdmin):
         "graduation_year",
         "work_authorization",
         "authorization_state",
+        "affiliation",
     )
     list_filter = (
         NeedsReviewFilter,
+        "affiliation",
         "work_authorization_status",
         "work_authorization",
         "graduation_year",
@@ -251,9 +304,25 @@ class StudentProfileAdmin(SchoolScopedAdmin):
         "cpt_organization",
         "authorized_schedule",
         "opt_kind",
+        "affiliation",
+        "affiliation_method",
+        "affiliation_email",
+        "affiliation_verified_at",
+        "affiliation_claim",
+        "affiliation_claimed_at",
+        "affiliation_decided_by",
+        "affiliation_reason",
+        "affiliation_lapsed_email",
+        "affiliation_lapsed_at",
         "updated_at",
     )
     exclude = ("resume", "authorization_document", "authorization_document_name")
+
+    def scope(self, queryset, school_id: int):
+        # Career services oversee the students whose affiliation is verified; claims
+        # wait in "School affiliation claims".
+        return queryset.filter(StudentProfile.verified_at_school(school_id))
+
     filter_horizontal = ("skills",)
     formfield_overrides = URL_FIELDS_HTTPS
 
@@ -389,9 +458,189 @@ class StudentProfileAdmin(SchoolScopedAdmin):
         )
 
 
+class AffiliationDecisionForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason",
+        help_text="How you checked (e.g. “on the registrar's enrolment list”), or why you "
+        "cannot confirm. Kept in the audit trail; a student you decline reads it.",
+    )
+
+
+class AffiliationFilter(admin.SimpleListFilter):
+    title = "claim"
+    parameter_name = "claim"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("pending", "Waiting for you"),
+            ("lapsed", "School address removed"),
+            ("declined", "Declined"),
+            ("unverified", "Not verified, no claim"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "lapsed":
+            return queryset.exclude(affiliation_lapsed_at=None)
+        if value in (Affiliation.PENDING, Affiliation.DECLINED, Affiliation.UNVERIFIED):
+            return queryset.filter(affiliation=value)
+        return queryset
+
+
+@admin.register(AffiliationClaim)
+class AffiliationClaimAdmin(SchoolScopedAdmin):
+    """The queue of students who say they study at the school and are not verified yet:
+    career services approve or decline each claim, with a reason (audited)."""
+
+    school_path = "school"
+    list_display = ("student_name", "email", "school", "state", "claimed", "lapsed")
+    list_filter = (AffiliationFilter,)
+    search_fields = ("user__email", "user__first_name", "user__last_name")
+    list_select_related = ("user", "school")
+    fields = (
+        "user",
+        "school",
+        "major",
+        "graduation_year",
+        "affiliation",
+        "affiliation_claim",
+        "affiliation_claimed_at",
+        "affiliation_reason",
+        "affiliation_lapsed_email",
+        "affiliation_lapsed_at",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).exclude(affiliation=Affiliation.VERIFIED)
+        # Claims waiting first, oldest first.
+        return queryset.order_by(
+            models.Case(models.When(affiliation=Affiliation.PENDING, then=0), default=1),
+            "affiliation_claimed_at",
+            "user__last_name",
+        )
+
+    def get_list_filter(self, request):
+        if self.is_platform_admin(request):
+            return ("school", *self.list_filter)
+        return self.list_filter
+
+    @admin.display(description="student", ordering="user__last_name")
+    def student_name(self, obj):
+        url = reverse("admin:accounts_affiliationclaim_review", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.user.get_full_name())
+
+    @admin.display(description="email", ordering="user__email")
+    def email(self, obj):
+        return obj.user.email
+
+    @admin.display(description="school affiliation", ordering="affiliation")
+    def state(self, obj):
+        return obj.get_affiliation_display()
+
+    @admin.display(description="claimed", ordering="affiliation_claimed_at")
+    def claimed(self, obj):
+        return obj.affiliation_claimed_at or "—"
+
+    @admin.display(description="flag")
+    def lapsed(self, obj):
+        if obj.affiliation_lapsed_at:
+            return format_html(
+                '<strong class="integrity-flag">⚠ school address {} removed</strong>',
+                obj.affiliation_lapsed_email,
+            )
+        return ""
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="accounts_affiliationclaim_review",
+            )
+        ] + super().get_urls()
+
+    def review_view(self, request, pk: int):
+        profile = self.get_queryset(request).select_related("user", "school").filter(pk=pk)
+        profile = profile.first()
+        if profile is None:
+            return self.not_available(request)
+        if not self.has_view_permission(request, profile):
+            raise PermissionDenied
+        may_decide = self.is_platform_admin(request) or request.user.has_perm(
+            "accounts.verify_school_affiliation"
+        )
+        form = AffiliationDecisionForm(request.POST or None)
+        if request.method == "POST":
+            if not may_decide:
+                raise PermissionDenied
+            decision = request.POST.get("decision")
+            if form.is_valid() and decision in ("approve", "decline"):
+                decide = (
+                    affiliation.affiliation_claim_approve
+                    if decision == "approve"
+                    else affiliation.affiliation_claim_decline
+                )
+                try:
+                    decide(actor=request.user, profile=profile, reason=form.cleaned_data["reason"])
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    verb = "confirmed" if decision == "approve" else "declined"
+                    self.message_user(
+                        request,
+                        f"{profile.user.get_full_name()}'s claim is {verb}. "
+                        "The student has been told.",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:accounts_affiliationclaim_changelist")
+        return render(
+            request,
+            "admin/accounts/affiliationclaim/review.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"School claim: {profile.user.get_full_name()}",
+                "profile": profile,
+                "form": form,
+                "may_decide": may_decide and profile.affiliation == Affiliation.PENDING,
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(VerificationDecision)
+class VerificationDecisionAdmin(PlatformAdminReadOnly, admin.ModelAdmin):
+    """Decisions taken on an organization's evidence page (Organizations → Review)."""
+
+    list_display = ("organization", "status", "decided_by", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("organization", "decided_by")
+    search_fields = ("organization__name", "reasons")
+
+
+@admin.register(OrganizationJoinRequest)
+class OrganizationJoinRequestAdmin(PlatformAdminReadOnly, admin.ModelAdmin):
+    """Requests to join an organization; its own admins decide them on the team page."""
+
+    list_display = ("user", "organization", "job_title", "status", "created_at", "decided_by")
+    list_filter = ("status",)
+    list_select_related = ("user", "organization", "decided_by")
+    search_fields = ("user__email", "organization__name")
+
+
+@admin.register(OrganizationInvitation)
+class OrganizationInvitationAdmin(PlatformAdminReadOnly, admin.ModelAdmin):
+    list_display = ("email", "organization", "role", "status", "invited_by", "created_at")
+    list_filter = ("status", "role")
+    list_select_related = ("organization", "invited_by")
+    search_fields = ("email", "organization__name")
+    exclude = ("token",)
+
+
 @admin.register(EmployerProfile)
 class EmployerProfileAdmin(AuditedAdminMixin, PlatformAdminOnly, admin.ModelAdmin):
-    list_display = ("user", "organization", "job_title")
+    list_display = ("user", "organization", "job_title", "team_role")
     list_select_related = ("user", "organization")
     search_fields = ("user__email", "organization__name")
     raw_id_fields = ("user", "organization")

@@ -19,3 +19,4 @@ class AccountsConfig(AppConfig):
         from accounts import metrics
 
         metrics.register()
+        from accounts import receivers  # noqa: F401  (connects allauth's email signals)

@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import Organization, Role, School, Skill, WorkAuthorization
+from accounts.models import Organization, Role, School, Skill, TeamRole, WorkAuthorization
 from accounts.services import MAX_SKILLS, clean_skill_names
 from accounts.validators import (
     validate_authorization_document,
@@ -320,9 +320,35 @@ class EmployerProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What your organization does, in a few sentences students will read.",
     )
+    registration_number = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Registration number (optional)",
+        help_text="EIN, company number or charity number: it helps us verify you faster.",
+    )
+    linkedin_url = forms.URLField(
+        max_length=300, required=False, assume_scheme="https", label="LinkedIn page (optional)"
+    )
+    confirm_new = forms.BooleanField(
+        required=False,
+        label="None of these is my organization: register a new one",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organization_locked: bool = False, offer_new: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if organization_locked:
+            # Members read the organization's details; its admins change them.
+            for name in (
+                "name",
+                "website",
+                "industry",
+                "size",
+                "description",
+                "registration_number",
+                "linkedin_url",
+            ):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Only your organization's admins change this."
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -338,8 +364,18 @@ class EmployerProfileForm(forms.Form):
                     css_class="row",
                 ),
                 "description",
+                Div(
+                    Div("registration_number", css_class="col-md-6"),
+                    Div("linkedin_url", css_class="col-md-6"),
+                    css_class="row",
+                ),
             ),
         )
+        if offer_new:
+            # Offered once existing organizations with this name or domain were shown.
+            self.helper.layout.append(Field("confirm_new"))
+        else:
+            del self.fields["confirm_new"]
 
 
 class CareerStaffDetailsForm(forms.Form):
@@ -403,3 +439,54 @@ class StaffAccessRequestForm(forms.Form):
                     "email", f"Use your {school.name} address (ending in @{school.email_domain})."
                 )
         return cleaned
+
+
+class AffiliationClaimForm(forms.Form):
+    statement = forms.CharField(
+        label="What should career services check?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example your student ID, your program and the year you started. "
+        "Career services at your school read it and confirm you.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class JoinRequestForm(forms.Form):
+    job_title = forms.CharField(max_length=120, label="Your job title")
+    message = forms.CharField(
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="A word for the organization's admins (optional)",
+    )
+
+
+class InvitationAcceptForm(forms.Form):
+    job_title = forms.CharField(max_length=120, label="Your job title")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Colleague's work email")
+    role = forms.ChoiceField(choices=TeamRole.choices, initial=TeamRole.MEMBER)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class DecisionNoteForm(forms.Form):
+    note = forms.CharField(max_length=1000, required=False, label="Note to them (optional)")

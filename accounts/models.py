@@ -160,6 +160,15 @@ class School(models.Model):
     def weekly_hours_in_term(self) -> int:
         return self.f1_weekly_hours_in_term or settings.F1_WEEKLY_HOURS_IN_TERM
 
+    def owns_address(self, email: str) -> bool:
+        """Is this address at one of the school's email domains (its main one or another)?"""
+        domain = email.rsplit("@", 1)[-1].strip().lower()
+        if not domain:
+            return False
+        if self.email_domain and domain == self.email_domain.strip().lower():
+            return True
+        return any(d.domain == domain for d in self.other_domains.all())
+
 
 class AcademicTerm(models.Model):
     """One term of a school's academic calendar, entered by its career services. During a
@@ -184,6 +193,28 @@ class AcademicTerm(models.Model):
         if self.starts_on is None or self.ends_on is None:
             return self.name
         return f"{self.name} ({self.starts_on:%b %-d} – {self.ends_on:%b %-d, %Y})"
+
+
+class SchoolDomain(models.Model):
+    """Another email domain of a school (a medical school, an alumni or staff domain):
+    a confirmed address at any of a school's domains verifies a student's affiliation."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="other_domains")
+    domain = models.CharField(max_length=100, help_text="e.g. med.northbridge.edu")
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = "other email domain"
+        constraints = [
+            models.UniqueConstraint(fields=["domain"], name="school_domain_unique"),
+            models.CheckConstraint(
+                condition=models.Q(domain=Lower("domain")) & ~models.Q(domain__contains="@"),
+                name="school_domain_lowercase_bare",
+            ),
+        ]
+
+    def __str__(self):
+        return self.domain
 
 
 class Skill(models.Model):
@@ -254,6 +285,14 @@ class Organization(models.Model):
     )
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.TextField(blank=True)
+    # Evidence for verification, both optional.
+    registration_number = models.CharField(
+        "registration number",
+        max_length=40,
+        blank=True,
+        help_text="EIN, company number or charity number: it helps us verify you faster.",
+    )
+    linkedin_url = models.URLField("LinkedIn page", max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -320,6 +359,50 @@ def organizations_taking_students(prefix: str = "") -> models.Q:
     )
 
 
+class VerificationCheck(models.TextChoices):
+    """What a platform admin checks before deciding on an organization."""
+
+    WEBSITE = "website", "The website loads and describes this organization"
+    DOMAINS = "domains", "Its employers' email domains match the website's domain"
+    REGISTRATION = "registration", "The registration number matches a public registry"
+    LINKEDIN = "linkedin", "The LinkedIn page matches its name and website"
+    REPORTS = "reports", "Reports against it were read and weighed"
+
+
+class VerificationDecision(models.Model):
+    """One decision on an organization's verification: the checks ticked and the reasons.
+    Kept for good (the audit trail records it too)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="verification_decisions"
+    )
+    status = models.CharField(max_length=12, choices=OrganizationVerification.choices)
+    checks = models.JSONField(default=list, blank=True)
+    reasons = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["verified", "rejected"]),
+                name="verification_decision_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reasons=""), name="verification_decision_has_reasons"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.status}"
+
+    def check_labels(self) -> list[str]:
+        return [VerificationCheck(c).label for c in self.checks if c in VerificationCheck.values]
+
+
 class WorkAuthorization(models.TextChoices):
     US_AUTHORIZED = "us_authorized", "US citizen or permanent resident"
     F1_CPT = "f1_cpt", "F-1 student, Curricular Practical Training (CPT)"
@@ -362,6 +445,20 @@ REVIEWED_AUTHORIZATION_STATUSES = (
     AuthorizationStatus.VERIFIED,
     AuthorizationStatus.REJECTED,
 )
+
+
+class Affiliation(models.TextChoices):
+    """Is the student really at the school they named? Verified, never just claimed."""
+
+    UNVERIFIED = "unverified", "School not verified"
+    PENDING = "pending", "Claim awaiting career services"
+    VERIFIED = "verified", "School verified"
+    DECLINED = "declined", "Claim declined by career services"
+
+
+class AffiliationMethod(models.TextChoices):
+    SCHOOL_EMAIL = "school_email", "Confirmed a school email address"
+    CAREER_STAFF = "career_staff", "Approved by career services"
 
 
 def authorization_upload_path(instance, filename):
@@ -427,6 +524,31 @@ class StudentProfile(models.Model):
         "authorized schedule", max_length=10, choices=AuthorizedSchedule.choices, blank=True
     )
     opt_kind = models.CharField("kind of OPT", max_length=20, choices=OptKind.choices, blank=True)
+    # School affiliation (accounts.affiliation changes it).
+    affiliation = models.CharField(
+        "school affiliation",
+        max_length=12,
+        choices=Affiliation.choices,
+        default=Affiliation.UNVERIFIED,
+    )
+    affiliation_method = models.CharField(
+        max_length=20, choices=AffiliationMethod.choices, blank=True
+    )
+    # The confirmed school address behind a verification by email.
+    affiliation_email = models.EmailField(max_length=254, blank=True)
+    affiliation_verified_at = models.DateTimeField(null=True, blank=True)
+    # What the student tells career services when they claim the affiliation.
+    affiliation_claim = models.TextField(max_length=1000, blank=True)
+    affiliation_claimed_at = models.DateTimeField(null=True, blank=True)
+    affiliation_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Career services' reason for approving or declining the claim.
+    affiliation_reason = models.TextField(blank=True)
+    # A school address that verified the student and is gone (removed): flagged until
+    # the student verifies again.
+    affiliation_lapsed_email = models.EmailField(max_length=254, blank=True)
+    affiliation_lapsed_at = models.DateTimeField(null=True, blank=True)
     show_evaluations_to_employers = models.BooleanField(
         "show my evaluation averages to employers",
         default=False,
@@ -449,7 +571,8 @@ class StudentProfile(models.Model):
 
     class Meta:
         permissions = [
-            ("verify_work_authorization", "Can verify or reject a student's work authorization")
+            ("verify_work_authorization", "Can verify or reject a student's work authorization"),
+            ("verify_school_affiliation", "Can approve or decline a student's school claim"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -524,10 +647,55 @@ class StudentProfile(models.Model):
                 condition=models.Q(opt_kind="") | models.Q(opt_kind__in=OptKind.values),
                 name="student_opt_kind_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(affiliation__in=Affiliation.values),
+                name="student_affiliation_valid",
+            ),
+            # Verified says how and when; anything else keeps no method.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        affiliation=Affiliation.VERIFIED,
+                        affiliation_method__in=AffiliationMethod.values,
+                        affiliation_verified_at__isnull=False,
+                    )
+                    | (
+                        ~models.Q(affiliation=Affiliation.VERIFIED)
+                        & models.Q(affiliation_method="", affiliation_verified_at__isnull=True)
+                    )
+                ),
+                name="student_affiliation_verified_has_method",
+            ),
+            # A verification by email names the address; one by career services, a reason.
+            models.CheckConstraint(
+                condition=~models.Q(affiliation_method=AffiliationMethod.SCHOOL_EMAIL)
+                | ~models.Q(affiliation_email=""),
+                name="student_affiliation_email_named",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(affiliation_method=AffiliationMethod.CAREER_STAFF)
+                | ~models.Q(affiliation_reason=""),
+                name="student_affiliation_approval_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "affiliation"], name="student_school_affiliation"),
         ]
 
     def __str__(self):
         return f"{self.user.get_full_name()} ({self.school})"
+
+    @property
+    def affiliation_verified(self) -> bool:
+        return self.affiliation == Affiliation.VERIFIED
+
+    @classmethod
+    def verified_at_school(cls, school_id, prefix: str = "") -> models.Q:
+        """Students whose affiliation with that school is verified (`prefix` e.g.
+        "student__student_profile__"): what oversight lists and figures count."""
+        return models.Q(
+            **{f"{prefix}school_id": school_id, f"{prefix}affiliation": Affiliation.VERIFIED}
+        )
 
     @property
     def resume_display_name(self):
@@ -602,6 +770,21 @@ class StudentProfile(models.Model):
         return f"from {before} to {self.get_work_authorization_display()}"
 
 
+class AffiliationClaim(StudentProfile):
+    """A student's school affiliation as career services review it (the claims queue)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "school affiliation claim"
+
+
+class TeamRole(models.TextChoices):
+    """An employer's role in their organization's team (accounts.teams)."""
+
+    ADMIN = "admin", "Admin"
+    MEMBER = "member", "Member"
+
+
 class EmployerProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -613,9 +796,113 @@ class EmployerProfile(models.Model):
         Organization, on_delete=models.PROTECT, related_name="employers"
     )
     job_title = models.CharField(max_length=120)
+    # Admins edit the organization, invite colleagues, decide join requests and set roles.
+    team_role = models.CharField(
+        "role in the team", max_length=10, choices=TeamRole.choices, default=TeamRole.MEMBER
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(team_role__in=TeamRole.values), name="employer_team_role_valid"
+            )
+        ]
 
     def __str__(self):
         return f"{self.user.get_full_name()} — {self.organization}"
+
+    @property
+    def is_team_admin(self) -> bool:
+        return self.team_role == TeamRole.ADMIN
+
+
+class OrganizationJoinRequest(models.Model):
+    """An employer asks to join an organization that already exists; its admins decide."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the organization's admins"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    job_title = models.CharField(max_length=120)
+    message = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="join_request_one_pending_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "approved", "declined", "withdrawn"]),
+                name="join_request_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organization}"
+
+
+class OrganizationInvitation(models.Model):
+    """An admin invites a colleague by email to join the organization's team."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=10, choices=TeamRole.choices, default=TeamRole.MEMBER)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization",
+                Lower("email"),
+                condition=models.Q(status="pending"),
+                name="org_invitation_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "accepted", "revoked"]),
+                name="org_invitation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=TeamRole.values), name="org_invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organization}"
 
 
 class CareerStaffProfile(models.Model):

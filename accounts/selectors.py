@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import (
+    Affiliation,
     AuthorizationStatus,
     CareerStaffProfile,
     EmployerProfile,
@@ -25,6 +26,12 @@ def student_profile_of(user: User) -> StudentProfile | None:
         .filter(user=user)
         .first()
     )
+
+
+def school_domains(school) -> list[str]:
+    """Every email domain of a school, its main one first."""
+    others = [d.domain for d in school.other_domains.all()]
+    return [school.email_domain.lower(), *others] if school.email_domain else others
 
 
 def employer_profile_of(user: User) -> EmployerProfile | None:
@@ -123,6 +130,7 @@ def organization_colleagues(profile: EmployerProfile) -> list[User]:
 @dataclass(frozen=True)
 class SchoolOverview:
     students: int
+    claims: int
     needs_verification: int
     verified: int
     rejected: int
@@ -130,23 +138,39 @@ class SchoolOverview:
 
 
 def school_overview(school_id: int, *, pending_limit: int = 25) -> SchoolOverview:
-    """Counts for a career services dashboard, in one aggregate query plus one list."""
+    """Counts for a career services dashboard, in one aggregate query plus one list. The
+    school's students are those whose affiliation is verified; claims are counted apart."""
+    mine = StudentProfile.verified_at_school(school_id)
     counts = StudentProfile.objects.filter(school_id=school_id).aggregate(
-        students=Count("pk"),
+        students=Count("pk", filter=mine),
+        claims=Count("pk", filter=Q(affiliation=Affiliation.PENDING)),
         needs_verification=Count(
-            "pk", filter=Q(work_authorization_status=AuthorizationStatus.PENDING)
+            "pk", filter=mine & Q(work_authorization_status=AuthorizationStatus.PENDING)
         ),
-        verified=Count("pk", filter=Q(work_authorization_status=AuthorizationStatus.VERIFIED)),
-        rejected=Count("pk", filter=Q(work_authorization_status=AuthorizationStatus.REJECTED)),
+        verified=Count(
+            "pk", filter=mine & Q(work_authorization_status=AuthorizationStatus.VERIFIED)
+        ),
+        rejected=Count(
+            "pk", filter=mine & Q(work_authorization_status=AuthorizationStatus.REJECTED)
+        ),
     )
     pending = list(
-        StudentProfile.objects.filter(
-            school_id=school_id, work_authorization_status=AuthorizationStatus.PENDING
-        )
+        StudentProfile.objects.filter(mine, work_authorization_status=AuthorizationStatus.PENDING)
         .select_related("user")
         .order_by("updated_at")[:pending_limit]
     )
     return SchoolOverview(pending_profiles=pending, **counts)
+
+
+def affiliation_blocker(profile: StudentProfile | None) -> str:
+    """Why this student cannot be accepted because of their school, or "" if they can.
+    Names no school: an employer reads it before shortlisting too."""
+    if profile is None or profile.affiliation_verified:
+        return ""
+    return (
+        "School not verified: the student cannot be accepted until they confirm an email "
+        "address at their school or their school's career services confirm them."
+    )
 
 
 def acceptance_blocker(profile: StudentProfile | None) -> str:

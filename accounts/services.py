@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.affiliation import affiliation_on_profile_saved
 from accounts.audit import audit
 from accounts.models import (
     AUTHORIZATIONS_NEEDING_VERIFICATION,
@@ -27,11 +28,13 @@ from accounts.models import (
     CareerStaffProfile,
     EmployerProfile,
     Organization,
+    OrganizationJoinRequest,
     Role,
     School,
     Skill,
     StaffAccessRequest,
     StudentProfile,
+    TeamRole,
     User,
     WorkAuthorization,
 )
@@ -168,6 +171,7 @@ def student_profile_save(
     if created:
         profile = StudentProfile(user=user)
     old_authorization = None if created else profile.work_authorization
+    school_changed = not created and profile.school_id != data.school.pk
 
     profile.school = data.school
     profile.major = data.major
@@ -228,6 +232,7 @@ def student_profile_save(
         profile.resume_filename = ""
         profile.resume_uploaded_at = None
     profile.save()
+    affiliation_on_profile_saved(profile=profile, actor=user, school_changed=school_changed)
     profile.skills.set(skills_get_or_create(names=data.skill_names))
 
     if old_resume_name and old_resume_name != profile.resume.name:
@@ -283,6 +288,8 @@ class OrganizationData:
     industry: str
     size: str
     description: str
+    registration_number: str = ""
+    linkedin_url: str = ""
 
 
 @transaction.atomic
@@ -299,17 +306,28 @@ def employer_profile_save(
     profile = EmployerProfile.objects.select_for_update().filter(user=user).first()
     if profile is None:
         org = Organization.objects.create(**organization.__dict__)
-        profile = EmployerProfile.objects.create(user=user, organization=org, job_title=job_title)
+        # Whoever registers the organization is its first admin (accounts.teams).
+        profile = EmployerProfile.objects.create(
+            user=user, organization=org, job_title=job_title, team_role=TeamRole.ADMIN
+        )
         audit(
             actor=user,
             action="organization.created",
             target=org,
             summary=f"{user.email} registered organization {org.name}",
         )
+        # A request to join another organization no longer applies.
+        OrganizationJoinRequest.objects.filter(
+            user=user, status=OrganizationJoinRequest.Status.PENDING
+        ).update(status=OrganizationJoinRequest.Status.WITHDRAWN, decided_at=timezone.now())
         _notify_admins_of_organization_to_verify(org)
         return profile
 
     org = Organization.objects.select_for_update().get(pk=profile.organization_id)
+    if not profile.is_team_admin and any(
+        getattr(org, field) != value for field, value in organization.__dict__.items()
+    ):
+        raise ValidationError("Only your organization's admins change its details.")
     identity_changed = org.name != organization.name or org.website != organization.website
     for field, value in organization.__dict__.items():
         setattr(org, field, value)
@@ -408,6 +426,8 @@ CAREER_STAFF_PERMISSIONS = [
     ("accounts", "view_school"),
     ("accounts", "view_studentprofile"),
     ("accounts", "verify_work_authorization"),
+    ("accounts", "verify_school_affiliation"),
+    ("accounts", "view_affiliationclaim"),
     ("accounts", "view_auditevent"),
     ("accounts", "view_organization"),
     ("accounts", "view_academicterm"),

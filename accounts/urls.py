@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import team_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,7 +10,32 @@ urlpatterns = [
     path("accounts/signup/employer/", views.EmployerSignupView.as_view(), name="signup_employer"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("student/", views.student_dashboard, name="student_dashboard"),
+    path("student/school/", views.school_affiliation, name="school_affiliation"),
     path("employer/", views.employer_dashboard, name="employer_dashboard"),
+    path("employer/team/", team_views.team, name="team"),
+    path("employer/team/invite/", team_views.team_invite, name="team_invite"),
+    path(
+        "employer/team/requests/<int:pk>/decide/",
+        team_views.team_request_decide,
+        name="team_request_decide",
+    ),
+    path(
+        "employer/team/invitations/<int:pk>/revoke/",
+        team_views.team_invitation_revoke,
+        name="team_invitation_revoke",
+    ),
+    path(
+        "employer/team/members/<int:user_id>/role/",
+        team_views.team_member_role,
+        name="team_member_role",
+    ),
+    path("employer/join/<int:organization_id>/", team_views.join_request, name="join_request"),
+    path(
+        "employer/join/requests/<int:pk>/withdraw/",
+        team_views.join_request_withdraw,
+        name="join_request_withdraw",
+    ),
+    path("employer/invitations/<uuid:token>/", team_views.invitation, name="invitation"),
     path("career-services/", views.career_staff_dashboard, name="career_staff_dashboard"),
     path("profile/", views.profile, name="profile"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),

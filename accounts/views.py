@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import selectors, services
+from accounts import affiliation, selectors, services, team_selectors, teams
 from accounts.access import (
     authorization_document_or_404,
     role_required,
@@ -20,6 +20,7 @@ from accounts.access import (
 from accounts.blind import blind_bio
 from accounts.forms import (
     AccountDetailsForm,
+    AffiliationClaimForm,
     CareerStaffDetailsForm,
     EmployerProfileForm,
     EmployerSignupForm,
@@ -31,6 +32,7 @@ from accounts.models import Notification, Organization, Role
 from accounts.notifications import mark_read
 from marketplace.context_processors import rules
 from marketplace.downloads import private_download
+from marketplace.forms import add_service_errors
 
 
 @require_GET
@@ -114,6 +116,39 @@ def student_dashboard(request):
             "checklist": checklist,
             "checklist_done": sum(item.done for item in checklist),
         },
+    )
+
+
+@role_required(Role.STUDENT)
+@require_http_methods(["GET", "POST"])
+def school_affiliation(request):
+    """How the student's school gets verified: a confirmed school address, or a claim that
+    career services approve."""
+    profile = selectors.student_profile_of(request.user)
+    if profile is None:
+        messages.info(request, "Name your school in your profile first.")
+        return redirect("profile")
+    form = AffiliationClaimForm(
+        request.POST or None, initial={"statement": profile.affiliation_claim}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            affiliation.affiliation_claim_submit(
+                user=request.user, statement=form.cleaned_data["statement"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Your claim is with career services at {profile.school.name}; "
+                "we will tell you when they answer.",
+            )
+            return redirect("school_affiliation")
+    return render(
+        request,
+        "accounts/school_affiliation.html",
+        {"profile": profile, "form": form, "domains": selectors.school_domains(profile.school)},
     )
 
 
@@ -267,10 +302,32 @@ def _employer_profile(request):
             "industry": org.industry,
             "size": org.size,
             "description": org.description,
+            "registration_number": org.registration_number,
+            "linkedin_url": org.linkedin_url,
         }
     account_form = _account_form(request)
-    form = EmployerProfileForm(request.POST or None, initial=initial)
+    offered = existing is None and bool(request.POST.get("confirm_new_offered"))
+    form = EmployerProfileForm(
+        request.POST or None,
+        initial=initial,
+        organization_locked=bool(existing and not existing.is_team_admin),
+        offer_new=offered,
+    )
+    matches = []
     if request.method == "POST" and account_form.is_valid() and form.is_valid():
+        data = form.cleaned_data
+        if existing is None and not data.get("confirm_new"):
+            # Someone else may have registered this organization already: offer to join it.
+            matches = teams.organization_matches(name=data["name"], email=request.user.email)
+            if matches and not offered:
+                form = EmployerProfileForm(request.POST, initial=initial, offer_new=True)
+                form.is_valid()
+            elif matches:
+                form.add_error(
+                    "confirm_new",
+                    "Ask to join one of these, or tick this box to register a new organization.",
+                )
+    if request.method == "POST" and not matches and account_form.is_valid() and form.is_valid():
         data = form.cleaned_data
         was_verified = bool(existing and existing.organization.is_verified)
         try:
@@ -284,6 +341,8 @@ def _employer_profile(request):
                     industry=data["industry"],
                     size=data["size"],
                     description=data["description"].strip(),
+                    registration_number=data["registration_number"].strip(),
+                    linkedin_url=data["linkedin_url"],
                 ),
             )
         except ValidationError as error:
@@ -307,6 +366,8 @@ def _employer_profile(request):
             "profile": existing,
             "organization": existing.organization if existing else None,
             "title": "Your organization" if existing else "Tell us about your organization",
+            "matches": matches,
+            **(team_selectors.joining_state(request.user) if existing is None else {}),
         },
     )
 

@@ -54,8 +54,17 @@ with connection.cursor() as c:
         "JOIN django_content_type ct ON ct.id = e.target_type_id GROUP BY 1, 2 ORDER BY 1, 2"
     )
     audit_targets = [list(row) for row in c.fetchall()]
+    c.execute("SELECT codename FROM auth_permission ORDER BY 1")
+    permissions = [row[0] for row in c.fetchall()]
+    c.execute(
+        "SELECT g.name, p.codename FROM auth_group_permissions gp "
+        "JOIN auth_group g ON g.id = gp.group_id "
+        "JOIN auth_permission p ON p.id = gp.permission_id ORDER BY 1, 2"
+    )
+    grants = [list(row) for row in c.fetchall()]
 print("SNAPSHOT " + json.dumps({"counts": counts, "sums": sums,
-    "content_types": content_types, "audit_targets": audit_targets}))
+    "content_types": content_types, "audit_targets": audit_targets,
+    "permissions": permissions, "grants": grants}))
 """
 
 
@@ -121,16 +130,30 @@ def main() -> None:
     print(f"Migrated a database seeded at {args.revision} ({engine}):")
     for line in applied:
         print(f"  {line}")
-    problems = []
+    problems: list[str] = []
     moved = sorted(
         set(map(tuple, after["content_types"])) - set(map(tuple, before["content_types"]))
     )
     gone = sorted(
         set(map(tuple, before["content_types"])) - set(map(tuple, after["content_types"]))
     )
-    # Models added since (not moved) bring a content type and Django's four permissions each.
+    # Models added since (not moved) bring a content type each; permissions added since
+    # (Django's four per new model, and any a model declares) may be granted to a group.
+    # None that existed before may be lost.
     added = len(moved) - len(gone)
-    grown = {"django_content_type": added, "auth_permission": 4 * added}
+    new_permissions = set(after["permissions"]) - set(before["permissions"])
+    new_grants = set(map(tuple, after["grants"])) - set(map(tuple, before["grants"]))
+    for codename in sorted(set(before["permissions"]) - set(after["permissions"])):
+        problems.append(f"permission {codename} lost")
+    for group, codename in sorted(
+        set(map(tuple, before["grants"])) - set(map(tuple, after["grants"]))
+    ):
+        problems.append(f"group {group} lost permission {codename}")
+    grown = {
+        "django_content_type": added,
+        "auth_permission": len(new_permissions),
+        "auth_group_permissions": len(new_grants),
+    }
     print("\nRows per table (tables with rows):")
     for table, count in sorted(before["counts"].items()):
         if table == "django_migrations":

@@ -8,7 +8,14 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts import teams
+from accounts.affiliation import (
+    affiliation_check,
+    affiliation_claim_approve,
+    affiliation_claim_submit,
+)
 from accounts.models import (
+    Affiliation,
     AuthorizationStatus,
     CareerStaffProfile,
     EmployerProfile,
@@ -17,6 +24,7 @@ from accounts.models import (
     School,
     Skill,
     StudentProfile,
+    TeamRole,
     User,
     WorkAuthorization,
 )
@@ -85,11 +93,13 @@ SKILLS = [
 
 
 DEMO_LOGINS = [
-    ("student@demo.test", "student, Northbridge State University"),
+    ("student@demo.test", "student, Northbridge State University (school email confirmed)"),
     ("intl.student@demo.test", "student on F-1 CPT awaiting verification"),
     ("cpt.student@demo.test", "student on F-1 CPT for Brightline, near the weekly cap"),
     ("opt.student@demo.test", "graduate on F-1 post-completion OPT"),
-    ("employer@demo.test", "employer, Brightline Analytics (verified)"),
+    ("new.student@demo.test", "student whose school claim awaits career services"),
+    ("employer@demo.test", "employer, Brightline Analytics (verified), admin of a 3-member team"),
+    ("new.hire@demo.test", "employer asking to join Brightline Analytics"),
     ("new.employer@demo.test", "employer, Harbor & Pine Studio (awaiting verification)"),
     ("staff@demo.test", "career services, Northbridge State University"),
     ("admin@demo.test", "platform admin (Django admin at /admin/)"),
@@ -232,20 +242,29 @@ class _Seeder:
                 industry=Organization.Industry.MEDIA,
                 size=Organization.Size.MICRO,
                 description="A small branding studio for independent food and drink makers.",
+                registration_number="84-2931775",
+                linkedin_url="https://www.linkedin.com/company/harbor-and-pine-demo",
             )
             created_any = True
 
         employer, created = self._user("employer@demo.test", "Sam", "Okafor", Role.EMPLOYER)
         if created:
             EmployerProfile.objects.create(
-                user=employer, organization=brightline, job_title="Head of Client Services"
+                user=employer,
+                organization=brightline,
+                job_title="Head of Client Services",
+                team_role=TeamRole.ADMIN,
             )
+        created_any |= self._brightline_team(brightline, employer)
         new_employer, created2 = self._user(
             "new.employer@demo.test", "Lena", "Fischer", Role.EMPLOYER
         )
         if created2:
             EmployerProfile.objects.create(
-                user=new_employer, organization=harbor, job_title="Founder"
+                user=new_employer,
+                organization=harbor,
+                job_title="Founder",
+                team_role=TeamRole.ADMIN,
             )
         created_any |= created or created2
 
@@ -258,6 +277,8 @@ class _Seeder:
             )
             staff.groups.add(career_staff_group())
             created_any = True
+
+        self._affiliations(nsu, staff)
 
         for name, website, industry, size, description, person in OTHER_ORGANIZATIONS:
             org = Organization.objects.filter(name=name).first()
@@ -276,8 +297,71 @@ class _Seeder:
             email, first, last, title = person
             user, created = self._user(email, first, last, Role.EMPLOYER)
             if created:
-                EmployerProfile.objects.create(user=user, organization=org, job_title=title)
+                EmployerProfile.objects.create(
+                    user=user, organization=org, job_title=title, team_role=TeamRole.ADMIN
+                )
         return created_any
+
+    def _brightline_team(self, brightline, admin) -> bool:
+        """Brightline Analytics has three members (Sam the admin, Noor, and Eli who joined
+        by invitation), one colleague asking to join and one invitation waiting."""
+        created_any = False
+        for email, first, last, title in [
+            ("noor@demo.test", "Noor", "Haddad", "Senior Analyst"),
+            ("eli@demo.test", "Eli", "Brooks", "Project Coordinator"),
+        ]:
+            user, created = self._user(email, first, last, Role.EMPLOYER)
+            if created:
+                EmployerProfile.objects.create(
+                    user=user, organization=brightline, job_title=title, team_role=TeamRole.MEMBER
+                )
+                created_any = True
+        asker, created = self._user("new.hire@demo.test", "Rae", "Collins", Role.EMPLOYER)
+        if created:
+            teams.join_request_submit(
+                user=asker,
+                organization=brightline,
+                job_title="Data Analyst",
+                message="I started on Sam's team this month.",
+            )
+            teams.invitation_send(
+                actor=admin, organization=brightline, email="jules@demo.test", role="member"
+            )
+            created_any = True
+        return created_any
+
+    def _affiliations(self, nsu, staff):
+        """Jordan confirmed a school address; career services confirmed Priya's claim; a
+        new student's claim waits in career services' queue."""
+        student = User.objects.get(email="student@demo.test")
+        if student.student_profile.affiliation != Affiliation.VERIFIED:
+            confirm_school_address(student, "jordan.rivera")
+        intl = User.objects.get(email="intl.student@demo.test")
+        if intl.student_profile.affiliation != Affiliation.VERIFIED:
+            affiliation_claim_submit(
+                user=intl, statement="Student ID N00482913, MS Business Analytics, started 2025."
+            )
+            affiliation_claim_approve(
+                actor=staff,
+                profile=intl.student_profile,
+                reason="Found on the registrar's enrolment list (ID N00482913).",
+            )
+        newcomer, created = self._user("new.student@demo.test", "Alex", "Moreno", Role.STUDENT)
+        if created:
+            StudentProfile.objects.create(
+                user=newcomer,
+                school=nsu,
+                major="Communication",
+                graduation_year=timezone.now().year + 2,
+                bio="Sophomore who writes for the campus paper and edits short videos.",
+                work_authorization=WorkAuthorization.US_AUTHORIZED,
+                work_authorization_status=AuthorizationStatus.NOT_REQUIRED,
+            )
+            affiliation_claim_submit(
+                user=newcomer,
+                statement="I transferred this fall and my @northbridge.edu mailbox is not "
+                "set up yet. Student ID N00519377.",
+            )
 
     def _user(self, email, first, last, role, *, superuser=False, staff=False):
         user = User.objects.filter(email=email).first()
@@ -294,3 +378,13 @@ class _Seeder:
         )
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
         return user, True
+
+
+def confirm_school_address(user: User, local_part: str) -> None:
+    """Give a demo student a confirmed second address at their school's domain, which
+    verifies their affiliation as confirming it by email would."""
+    school = user.student_profile.school
+    email = f"{local_part}@{school.email_domain}"
+    if not EmailAddress.objects.filter(email__iexact=email).exists():
+        EmailAddress.objects.create(user=user, email=email, primary=False, verified=True)
+    affiliation_check(user=user)

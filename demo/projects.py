@@ -22,7 +22,7 @@ from accounts.models import (
     User,
     WorkAuthorization,
 )
-from demo.accounts import DEMO_PASSWORD
+from demo.accounts import DEMO_PASSWORD, confirm_school_address
 from demo.content import DEMO_PROJECTS
 from engagements import services as engagements
 from engagements.models import Engagement
@@ -104,6 +104,7 @@ def _student(email, first, last, school, major, skill_names, *, year_offset=1):
         work_authorization_status=AuthorizationStatus.NOT_REQUIRED,
     )
     profile.skills.set(Skill.objects.filter(name__in=skill_names))
+    confirm_school_address(user, email.split("@")[0])
     return user
 
 

@@ -7,9 +7,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -18,7 +18,8 @@ from django.utils.safestring import mark_safe
 from accounts import services as account_services
 from accounts.access import staff_school_id
 from accounts.admin_scope import ReadOnlyInlineMixin, SchoolScopedAdmin
-from accounts.models import EmployerProfile, Organization
+from accounts.models import EmployerProfile, Organization, VerificationCheck
+from accounts.verification import organization_decide
 from engagements.models import (
     Engagement,
     EngagementEvent,
@@ -31,12 +32,14 @@ from engagements.models import (
 )
 from feedback.models import FeedbackSession
 from marketplace.csv_export import csv_response
+from marketplace.forms import add_service_errors
 from marketplace.templatetags.money import money, money_exact
 from marketplace.terms import parse_term, recent_terms
 from oversight import services as oversight
 from oversight.dashboard import dashboard_view
 from oversight.integrity import flagged, with_integrity
 from oversight.models import CoachingNote, Flag
+from oversight.verification import verification_evidence
 from payments.models import Payout
 
 URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -805,6 +808,22 @@ class VerificationNoteForm(forms.Form):
     )
 
 
+class VerificationDecisionForm(forms.Form):
+    checks = forms.MultipleChoiceField(
+        choices=VerificationCheck.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What you checked",
+    )
+    reasons = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Reasons",
+        help_text="Kept with the decision. When not verifying, the organization's employers "
+        "read them: say what to fix.",
+    )
+
+
 class EmployerInline(admin.TabularInline):
     model = EmployerProfile
     extra = 0
@@ -869,6 +888,68 @@ class OrganizationAdmin(SchoolScopedAdmin):
     @admin.display(description="suspended", boolean=True, ordering="suspended_at")
     def suspended(self, obj):
         return obj.suspended_at is not None
+
+    @admin.display(description="evidence")
+    def evidence(self, obj):
+        url = reverse("admin:accounts_organization_verification", args=[obj.pk])
+        return format_html('<a href="{}">Review the evidence</a>', url)
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return (*shown, "evidence") if self.is_platform_admin(request) else shown
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/verification/",
+                self.admin_site.admin_view(self.verification_view),
+                name="accounts_organization_verification",
+            )
+        ] + super().get_urls()
+
+    def verification_view(self, request, pk: int):
+        """The verification queue's page for one organization: the evidence, a checklist
+        to tick and the decision with its reasons."""
+        if not self.is_platform_admin(request):
+            return self.not_available(request)
+        organization = Organization.objects.filter(pk=pk).first()
+        if organization is None:
+            return self.not_available(request)
+        form = VerificationDecisionForm(request.POST or None)
+        decision = request.POST.get("decision")
+        if request.method == "POST" and form.is_valid() and decision in ("verify", "reject"):
+            try:
+                organization_decide(
+                    actor=request.user,
+                    organization=organization,
+                    verify=decision == "verify",
+                    checks=form.cleaned_data["checks"],
+                    reasons=form.cleaned_data["reasons"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                verb = "verified" if decision == "verify" else "marked as not verified"
+                self.message_user(
+                    request,
+                    f"{organization.name} is {verb}; its employers have been told.",
+                    messages.SUCCESS,
+                )
+                return redirect(
+                    reverse("admin:accounts_organization_changelist")
+                    + "?verification_status__exact=unverified"
+                )
+        return render(
+            request,
+            "admin/accounts/organization/verification.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Verify {organization.name}",
+                "evidence": verification_evidence(organization),
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.display(description="follow-up")
     def follow_up(self, obj):

@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.admin_scope import staff_school_id
-from accounts.models import School, User
+from accounts.models import School, StudentProfile, User
 from engagements.models import Engagement, EngagementStatus
 from feedback.models import EmployerReview, FeedbackSession, SessionStatus
 from marketplace.csv_export import csv_response
@@ -91,7 +91,8 @@ def school_figures(school_id: int | None, term: Term | Period) -> dict:
     never moves to another term as the work goes on. All the engagement figures below are
     about those engagements, whatever their status today:
 
-    - students applied: distinct students of the school who sent an application during
+    - students applied: distinct students of the school (whose affiliation is verified:
+      a school counts only the students it knows are its own) who sent an application during
       the term (to any project, accepted or not);
     - students accepted / completed: distinct students with an engagement of the term, and
       with one approved or paid ("completed");
@@ -124,7 +125,9 @@ def school_figures(school_id: int | None, term: Term | Period) -> dict:
     )
     if school_id is not None:
         engagements = engagements.filter(school_id=school_id)
-        applications = applications.filter(student__student_profile__school_id=school_id)
+        applications = applications.filter(
+            StudentProfile.verified_at_school(school_id, prefix="student__student_profile__")
+        )
         sessions = sessions.filter(engagement__school_id=school_id)
 
     completed = Q(status__in=COMPLETED)
@@ -159,7 +162,9 @@ def school_figures(school_id: int | None, term: Term | Period) -> dict:
     )
     marked = FullTimeInterest.objects.filter(created_at__gte=start, created_at__lt=end)
     if school_id is not None:
-        marked = marked.filter(student__student_profile__school_id=school_id)
+        marked = marked.filter(
+            StudentProfile.verified_at_school(school_id, prefix="student__student_profile__")
+        )
     marked_ids = marked.values("student_id")
     interested = Q(pk__in=prospect_ids) | Q(pk__in=marked_ids)
     students = User.objects.filter(Q(pk__in=applied_ids) | interested).aggregate(

@@ -10,6 +10,7 @@ shown as they are, with the integrity figures career services watch.
 from django.contrib import admin
 
 from accounts.admin_scope import PlatformAdminReadOnly, ReadOnlyInlineMixin, SchoolScopedAdmin
+from accounts.models import StudentProfile
 from marketplace.templatetags.money import money, money_exact
 from projects.models import Application, ApplicationAnswer, Project, ScreeningQuestion
 
@@ -68,6 +69,13 @@ class AnswerInline(ReadOnlyInline):
 @admin.register(Application)
 class ApplicationAdmin(SchoolScopedAdmin):
     school_path = STUDENT_SCHOOL
+
+    def scope(self, queryset, school_id: int):
+        # Only students whose affiliation with the school is verified.
+        return queryset.filter(
+            StudentProfile.verified_at_school(school_id, prefix="student__student_profile__")
+        )
+
     list_display = ("project", "student", "organization", "status", "created_at", "decided_at")
     list_filter = ("status", "project__category")
     search_fields = ("project__title", "student__email", "student__last_name")

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import (
+    Affiliation,
+    AffiliationMethod,
     AuthorizationStatus,
     CareerStaffProfile,
     EmployerProfile,
@@ -16,6 +18,7 @@ from accounts.models import (
     School,
     Skill,
     StudentProfile,
+    TeamRole,
     User,
     WorkAuthorization,
 )
@@ -79,6 +82,20 @@ class StudentFactory(factory.django.DjangoModelFactory):
     bio = "I like research and writing."
     work_authorization = WorkAuthorization.US_AUTHORIZED
     work_authorization_status = AuthorizationStatus.NOT_REQUIRED
+    # Verified by default (most tests are about what follows); `unverified=True` for a
+    # student whose school nobody has checked yet.
+    affiliation = Affiliation.VERIFIED
+    affiliation_method = AffiliationMethod.CAREER_STAFF
+    affiliation_verified_at = factory.LazyFunction(timezone.now)
+    affiliation_reason = "On the registrar's enrolment list."
+
+    class Params:
+        unverified = factory.Trait(
+            affiliation=Affiliation.UNVERIFIED,
+            affiliation_method="",
+            affiliation_verified_at=None,
+            affiliation_reason="",
+        )
 
     @factory.post_generation
     def skills(obj, create, extracted, **kwargs):
@@ -112,6 +129,9 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, role=Role.EMPLOYER)
     organization = factory.SubFactory(OrganizationFactory)
     job_title = "Operations Manager"
+    # An admin of the team, as whoever registers an organization is; `team_role="member"`
+    # for a colleague who joined it.
+    team_role = TeamRole.ADMIN
 
 
 class CareerStaffFactory(factory.django.DjangoModelFactory):

@@ -13,8 +13,11 @@ from tests.factories import StudentFactory, accepted_engagement, employer_of
 pytestmark = pytest.mark.django_db
 
 ROLES = ["student", "employer", "career_staff", "platform_admin"]
+# Pages of one role's own data, each open only to that role.
 DASHBOARDS = {
     "student_dashboard": "student",
+    "school_affiliation": "student",
+    "team": "employer",
     "employer_dashboard": "employer",
     "career_staff_dashboard": "career_staff",
 }
@@ -243,3 +246,15 @@ def test_a_schools_academic_calendar_opens_for_its_staff_and_admins_only(
         # Students and employers are sent to the admin's login page.
         assert page.status_code == 302
         assert listing.status_code == 302
+
+
+def test_the_claims_queue_is_for_career_staff_and_platform_admins_only(
+    client, student, employer, career_staff, platform_admin
+):
+    url = reverse("admin:accounts_affiliationclaim_changelist")
+    for user in (student, employer):
+        client.force_login(user)
+        assert client.get(url).status_code == 302
+    for user in (career_staff, platform_admin):
+        client.force_login(user)
+        assert client.get(url).status_code == 200

@@ -73,7 +73,9 @@ def school_form(school, **changes):
         "is_active": "on" if school.is_active else "",
     }
     data.update(changes)
-    return {k: v for k, v in data.items() if v != ""}
+    # The school's other email domains (an inline): none added.
+    inline = {"other_domains-TOTAL_FORMS": "0", "other_domains-INITIAL_FORMS": "0"}
+    return {k: v for k, v in data.items() if v != ""} | inline
 
 
 # --- Which school an event concerns ------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import StudentProfile, User
 from accounts.notifications import notify
-from accounts.selectors import acceptance_blocker, cpt_blocker
+from accounts.selectors import acceptance_blocker, affiliation_blocker, cpt_blocker
 from accounts.services import audit
 from engagements.models import (
     LIVE_ENGAGEMENT_STATUSES,
@@ -41,9 +41,9 @@ def blockers_for(
     """Every reason a student cannot be accepted now (empty when they can); with a project,
     also what keeps them from that project (a CPT for another employer or ending too soon)."""
     reasons = []
-    blocker = acceptance_blocker(profile)
-    if blocker:
-        reasons.append(blocker)
+    for blocker in (acceptance_blocker(profile), affiliation_blocker(profile)):
+        if blocker:
+            reasons.append(blocker)
     if project is not None:
         due = timezone.now() + timedelta(days=project.days_to_complete)
         blocker = cpt_blocker(
