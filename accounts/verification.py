@@ -13,7 +13,7 @@ from accounts.models import (
     VerificationCheck,
     VerificationDecision,
 )
-from accounts.services import _organization_set_verification
+from accounts.services.organizations import _organization_set_verification
 
 # What must have been checked before an organization is verified.
 REQUIRED_TO_VERIFY = (VerificationCheck.WEBSITE, VerificationCheck.DOMAINS)

@@ -36,7 +36,7 @@ import sweeps
 DEFAULT_SQLITE = browse.REPO / "var" / "bench_oversight.sqlite3"
 BIG_SCHOOL = "Oversight Bench University"
 ADMIN_EMAIL = "platform-admin@bench.test"
-CODE_FILES = ["oversight/dashboard.py", "oversight/integrity.py", "oversight/admin.py"]
+CODE_FILES = ["oversight/dashboard.py", "oversight/integrity.py", "oversight/admin/engagements.py"]
 
 
 def parse_args() -> argparse.Namespace:

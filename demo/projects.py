@@ -1,6 +1,6 @@
 """Demo projects, applications and engagements at every stage, for `make run`.
 
-The projects come from projects/demo_content.py. Applications and
+The projects come from demo/content/. Applications and
 engagements go through the real services, so the workspaces have their
 history, and the notifications exist as they would for real users.
 Safe to run again: nothing is created twice.

@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.models import User
 from accounts.notifications import notify
 from accounts.selectors import organization_employers
-from accounts.services import audit
 from engagements import lifecycle
 from engagements.lifecycle import By
 from engagements.models import Engagement, EngagementStatus

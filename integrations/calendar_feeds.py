@@ -26,8 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Event
 
+from accounts.audit import audit
 from accounts.models import Role, User
-from accounts.services import audit
 from engagements.models import Engagement, EngagementStatus, ScopeExtension
 from feedback.calendar import SessionLinks, new_calendar, plain_text, session_event
 from feedback.models import FeedbackSession

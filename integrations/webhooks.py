@@ -37,8 +37,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.models import Role, User
-from accounts.services import audit
 from engagements.models import Engagement
 from integrations.models import (
     DeliveryStatus,

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.models import Organization, User
 from accounts.notifications import notify
-from accounts.services import audit
 from engagements.models import Engagement, EngagementStatus
 from marketplace.domain_events import send_after_commit
 from oversight.models import CoachingNote, Flag

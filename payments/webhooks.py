@@ -22,9 +22,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.models import User
 from accounts.notifications import notify
-from accounts.services import audit
 from marketplace.queueing import delay_on_commit
 from payments import gateways, services
 from payments.gateways import GatewayError

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.models import Role, StudentProfile, User, WorkAuthorization
 from accounts.notifications import notify
 from accounts.selectors import organization_employers
-from accounts.services import audit
 from marketplace.domain_events import send_after_commit
 from projects.models import (
     PENDING_APPLICATION_STATUSES,

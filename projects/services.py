@@ -15,9 +15,10 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.models import Organization, Role, User
 from accounts.notifications import notify
-from accounts.services import audit, skills_get_or_create
+from accounts.services import skills_get_or_create
 from projects import rules
 from projects.models import (
     PENDING_APPLICATION_STATUSES,

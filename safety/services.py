@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services as account_services
+from accounts.audit import audit
 from accounts.models import Organization, Role, User
 from accounts.notifications import notify
-from accounts.services import audit
 from engagements.models import Message
 from projects.models import Project
 from safety.models import Reason, Report

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.models import StudentProfile, User
 from accounts.notifications import notify
 from accounts.selectors import acceptance_blocker, affiliation_blocker, cpt_blocker
-from accounts.services import audit
 from engagements.models import (
     LIVE_ENGAGEMENT_STATUSES,
     QUARTERS_PER_HOUR,

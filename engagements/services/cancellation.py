@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.models import User
 from accounts.notifications import notify
 from accounts.selectors import organization_employers, platform_admins
-from accounts.services import audit
 from engagements import lifecycle, ports
 from engagements.lifecycle import By
 from engagements.models import LIVE_ENGAGEMENT_STATUSES, Engagement, EngagementStatus

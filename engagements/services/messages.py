@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.models import User
 from accounts.notifications import notify
 from accounts.selectors import organization_employers
-from accounts.services import audit
 from engagements import lifecycle, screening
 from engagements.lifecycle import By
 from engagements.models import Engagement, Message

@@ -15,10 +15,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.models import StudentProfile, User
 from accounts.notifications import notify
 from accounts.selectors import organization_employers
-from accounts.services import audit
 from engagements import lifecycle, ports
 from engagements.lifecycle import By
 from engagements.models import (

@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts.audit import audit
 from accounts.models import User
-from accounts.services import audit
 from engagements import services as engagement_services
 from engagements.models import Engagement, EngagementStatus
 from marketplace.money import dollars

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.models import User
 from accounts.notifications import notify
-from accounts.services import audit
 from engagements import services as engagement_services
 from engagements.models import Engagement, EngagementStatus, ScopeExtension
 from marketplace.money import dollars

@@ -10,10 +10,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.models import User
 from accounts.notifications import notify
 from accounts.selectors import platform_admins
-from accounts.services import audit
 from engagements import services as engagement_services
 from engagements.models import Engagement
 from marketplace.money import dollars

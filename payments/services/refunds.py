@@ -10,9 +10,9 @@ from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit
 from accounts.notifications import notify
 from accounts.selectors import platform_admins
-from accounts.services import audit
 from engagements.models import Engagement
 from marketplace.money import dollars
 from marketplace.queueing import delay_on_commit

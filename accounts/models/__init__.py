@@ -1,0 +1,77 @@
+"""People, the places they belong to, and what they tell us about themselves.
+
+Invariants live here as database constraints; every change to these rows
+goes through accounts.services."""
+
+from .organizations import (
+    Organization,
+    OrganizationIndustry,
+    OrganizationSize,
+    OrganizationVerification,
+    VerificationCheck,
+    VerificationDecision,
+    organizations_taking_students,
+)
+from .profiles import (
+    CareerStaffProfile,
+    EmployerProfile,
+    OrganizationInvitation,
+    OrganizationJoinRequest,
+    StaffAccessRequest,
+    TeamRole,
+)
+from .records import AuditEvent, Notification, OutboundEmail
+from .schools import AcademicTerm, School, SchoolDomain, Skill
+from .students import (
+    AUTHORIZATIONS_NEEDING_VERIFICATION,
+    REVIEWED_AUTHORIZATION_STATUSES,
+    Affiliation,
+    AffiliationClaim,
+    AffiliationMethod,
+    AuthorizationStatus,
+    AuthorizedSchedule,
+    OptKind,
+    StudentProfile,
+    WorkAuthorization,
+    authorization_upload_path,
+    resume_upload_path,
+)
+from .users import Role, User, UserManager
+
+__all__ = [
+    "AUTHORIZATIONS_NEEDING_VERIFICATION",
+    "REVIEWED_AUTHORIZATION_STATUSES",
+    "AcademicTerm",
+    "Affiliation",
+    "AffiliationClaim",
+    "AffiliationMethod",
+    "AuditEvent",
+    "AuthorizationStatus",
+    "AuthorizedSchedule",
+    "CareerStaffProfile",
+    "EmployerProfile",
+    "Notification",
+    "OptKind",
+    "Organization",
+    "OrganizationIndustry",
+    "OrganizationInvitation",
+    "OrganizationJoinRequest",
+    "OrganizationSize",
+    "OrganizationVerification",
+    "OutboundEmail",
+    "Role",
+    "School",
+    "SchoolDomain",
+    "Skill",
+    "StaffAccessRequest",
+    "StudentProfile",
+    "TeamRole",
+    "User",
+    "UserManager",
+    "VerificationCheck",
+    "VerificationDecision",
+    "WorkAuthorization",
+    "authorization_upload_path",
+    "organizations_taking_students",
+    "resume_upload_path",
+]
