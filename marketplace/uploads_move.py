@@ -26,10 +26,12 @@ class MoveReport:
 
 
 def file_fields() -> list[tuple[type[models.Model], models.FileField]]:
-    """Every (model, file field) pair of the installed apps."""
+    """Every (model, file field) pair of the installed apps, each table once (a proxy model
+    reads the same rows as its concrete model)."""
     return [
         (model, model_field)
         for model in apps.get_models()
+        if not model._meta.proxy
         for model_field in model._meta.concrete_fields
         if isinstance(model_field, models.FileField)
     ]

@@ -53,8 +53,8 @@ def test_the_first_project_shows_on_a_phones_first_screen(open_page, live_server
 
     page.get_by_role("button", name="Search and filters").click()
     page.locator("#f-q").fill("Open project 2")
-    page.get_by_role("button", name="Show projects").click()
-    page.wait_for_url("**/projects/?**")
+    with page.expect_navigation(url="**/projects/?**", timeout=30_000):
+        page.get_by_role("button", name="Show projects").click()
     assert page.locator(".project-card").count() == 1
     # The button says that a filter is on.
     assert page.get_by_role("button", name="Search and filters (1)").is_visible()
