@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu.exceptions import ChannelError
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
@@ -121,7 +122,14 @@ def _queue_depth() -> Samples:
 
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     with app.connection_for_read() as connection, connection.channel() as channel:
-        _name, messages, _consumers = channel.queue_declare(queue=queue, passive=True)
+        try:
+            _name, messages, _consumers = channel.queue_declare(queue=queue, passive=True)
+        except ChannelError as error:
+            # The broker has never seen the queue (no worker has started, nothing was
+            # queued since Redis started): nothing waits in it.
+            if not str(getattr(error, "reply_text", "")).startswith("NOT_FOUND"):
+                raise
+            messages = 0
     yield {"queue": queue}, messages
 
 

@@ -12,6 +12,9 @@ from tests.factories import ProjectFactory
 pytestmark = pytest.mark.django_db
 
 
+# The warm-up goes through a real WSGI handler, which closes the database connection after
+# each request as in production: the rows must be committed, not inside a test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_warming_up_serves_home_browse_and_a_project_page(caplog):
     project = ProjectFactory()
 

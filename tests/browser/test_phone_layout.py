@@ -52,6 +52,9 @@ def test_the_first_project_shows_on_a_phones_first_screen(open_page, live_server
     quality.check(page)
 
     page.get_by_role("button", name="Search and filters").click()
+    # Bootstrap marks the form "collapse show" once it has finished opening: a click while
+    # it still slides open can land on the link below the button.
+    page.wait_for_selector("#filters.collapse.show")
     page.locator("#f-q").fill("Open project 2")
     with page.expect_navigation(url="**/projects/?**", timeout=30_000):
         page.get_by_role("button", name="Show projects").click()
