@@ -117,10 +117,16 @@ def test_history_written_before_in_utc_text_is_moved_to_the_readers_zone():
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate([("projects", "0008_engagementevent_at")])
+    try:
+        executor.migrate([("projects", "0008_engagementevent_at")])
+        planned = EngagementEvent.objects.get(kind="session_added")
+        held = EngagementEvent.objects.get(kind="session_held")
+    finally:
+        # Every later migration comes back, so the tests after this one find today's schema.
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
-    planned = EngagementEvent.objects.get(kind="session_added")
-    held = EngagementEvent.objects.get(kind="session_held")
     assert planned.at == created.replace(hour=14, minute=30, second=0, microsecond=0)
     assert planned.description == "Session planned for {at}."
     assert held.at == session.scheduled_at
