@@ -28,6 +28,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 50.0
+STUDENT_EMAIL = "student@throughput.bench.test"
+STUDENT_SKILLS = ["excel", "sql", "market-research", "copywriting"]
+APPLIED = 6  # applications of the bench student among the newest open projects
 
 
 def parse_args() -> argparse.Namespace:
@@ -780,6 +783,61 @@ def analyze() -> None:
     print(f"{what} in {time.perf_counter() - started:.1f} s")
 
 
+def ensure_student() -> tuple[int, list[int]]:
+    """A student with skills, who applied to a few of the newest open projects: the signed-in
+    scenarios show "Applied" marks and a best-match order. Returns the user id and the ids
+    of the projects applied to."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import (
+        AuthorizationStatus,
+        Role,
+        School,
+        Skill,
+        StudentProfile,
+        User,
+        WorkAuthorization,
+    )
+    from projects.models import Application
+    from projects.selectors import open_projects
+
+    user = User.objects.filter(email=STUDENT_EMAIL).first()
+    if user is None:
+        user = User.objects.create(
+            email=STUDENT_EMAIL, first_name="Bench", last_name="Student", role=Role.STUDENT
+        )
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        school, _ = School.objects.get_or_create(
+            short_name="TBU",
+            defaults={"name": "Throughput Bench University", "email_domain": "tbu.bench.test"},
+        )
+        profile = StudentProfile.objects.create(
+            user=user,
+            school=school,
+            major="Economics",
+            graduation_year=2028,
+            work_authorization=WorkAuthorization.US_AUTHORIZED,
+            work_authorization_status=AuthorizationStatus.NOT_REQUIRED,
+        )
+        profile.skills.set(Skill.objects.filter(slug__in=STUDENT_SKILLS))
+    newest = list(
+        open_projects().order_by("-published_at", "-pk").values_list("pk", flat=True)[:20]
+    )
+    wanted = newest[1 : 1 + 3 * APPLIED : 3]
+    have = set(Application.objects.filter(student=user).values_list("project_id", flat=True))
+    Application.objects.bulk_create(
+        Application(
+            project_id=pk,
+            student=user,
+            cover_note="I would love to help with this.",
+            confirmed_availability=True,
+        )
+        for pk in wanted
+        if pk not in have
+    )
+    return user.pk, wanted
+
+
 # --- Timing --------------------------------------------------------------------------------
 
 
@@ -789,6 +847,7 @@ class Scenario:
     label: str
     query: str  # query string without page
     pages: tuple[int, ...] = (1, 2, 3)
+    student: bool = False  # signed in as the bench student (skills, a few applications)
 
     def url(self, i: int) -> str:
         page = self.pages[i % len(self.pages)]
@@ -805,6 +864,8 @@ SCENARIOS = [
     Scenario("d", "search + filter, page 3", "q=social+media&remote=on", pages=(3,)),
     Scenario("e", "sort by rate", "sort=rate"),
     Scenario("f", "skills filter", "skills=excel&skills=sql"),
+    Scenario("g", "student, applied marks", "", student=True),
+    Scenario("h", "student, best match", "sort=match", student=True),
 ]
 
 
@@ -849,19 +910,28 @@ class QueryTimer:
             self.current.append((time.perf_counter() - started) * 1000)
 
 
-def matches_for(scenario: Scenario) -> int:
-    from django.contrib.auth.models import AnonymousUser
+def matches_for(scenario: Scenario, viewer) -> int:
     from django.http import QueryDict
 
     from projects import selectors
 
-    result = selectors.browse(params=QueryDict(scenario.query), viewer=AnonymousUser())
+    result = selectors.browse(params=QueryDict(scenario.query), viewer=viewer)
     return result.page.paginator.count
 
 
 def run_scenario(client, scenario: Scenario, requests: int, warmup: int) -> Result:
+    from django.contrib.auth.models import AnonymousUser
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    viewer = AnonymousUser()
+    if scenario.student:
+        from accounts.models import User
+
+        viewer = User.objects.get(pk=ensure_student()[0])
+        client.force_login(viewer)
+    else:
+        client.logout()
 
     for i in range(warmup):
         response = client.get(scenario.url(i))
@@ -892,7 +962,7 @@ def run_scenario(client, scenario: Scenario, requests: int, warmup: int) -> Resu
         per_query = [[q[i] for q in per_request] for i in range(count)]
     return Result(
         scenario=scenario,
-        matches=matches_for(scenario),
+        matches=matches_for(scenario, viewer),
         timings_ms=timings,
         cpu_ms=cpu,
         sql_ms=sql_totals,

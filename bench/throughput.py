@@ -34,9 +34,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import browse  # bench/browse.py: the database and its loader
 
 REPO = browse.REPO
-STUDENT_EMAIL = "student@throughput.bench.test"
-STUDENT_SKILLS = ["excel", "sql", "market-research", "copywriting"]
-APPLIED = 6  # applications of the bench student among the newest open projects
 
 
 def parse_args() -> argparse.Namespace:
@@ -65,61 +62,6 @@ def parse_args() -> argparse.Namespace:
 
 
 # --- The data ----------------------------------------------------------------------------
-
-
-def ensure_student() -> tuple[int, list[int]]:
-    """A student with skills, who applied to a few of the newest open projects: the signed-in
-    scenarios show "Applied" marks and a best-match order. Returns the user id and the ids
-    of the projects applied to."""
-    from allauth.account.models import EmailAddress
-
-    from accounts.models import (
-        AuthorizationStatus,
-        Role,
-        School,
-        Skill,
-        StudentProfile,
-        User,
-        WorkAuthorization,
-    )
-    from projects.models import Application
-    from projects.selectors import open_projects
-
-    user = User.objects.filter(email=STUDENT_EMAIL).first()
-    if user is None:
-        user = User.objects.create(
-            email=STUDENT_EMAIL, first_name="Bench", last_name="Student", role=Role.STUDENT
-        )
-        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-        school, _ = School.objects.get_or_create(
-            short_name="TBU",
-            defaults={"name": "Throughput Bench University", "email_domain": "tbu.bench.test"},
-        )
-        profile = StudentProfile.objects.create(
-            user=user,
-            school=school,
-            major="Economics",
-            graduation_year=2028,
-            work_authorization=WorkAuthorization.US_AUTHORIZED,
-            work_authorization_status=AuthorizationStatus.NOT_REQUIRED,
-        )
-        profile.skills.set(Skill.objects.filter(slug__in=STUDENT_SKILLS))
-    newest = list(
-        open_projects().order_by("-published_at", "-pk").values_list("pk", flat=True)[:20]
-    )
-    wanted = newest[1 : 1 + 3 * APPLIED : 3]
-    have = set(Application.objects.filter(student=user).values_list("project_id", flat=True))
-    Application.objects.bulk_create(
-        Application(
-            project_id=pk,
-            student=user,
-            cover_note="I would love to help with this.",
-            confirmed_availability=True,
-        )
-        for pk in wanted
-        if pk not in have
-    )
-    return user.pk, wanted
 
 
 def session_cookie(user_id: int) -> str:
@@ -279,7 +221,7 @@ def main() -> None:
     browse.analyze()
     if "testserver" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    student_id, applied = ensure_student()
+    student_id, applied = browse.ensure_student()
     cookie = session_cookie(student_id)
 
     from projects.selectors import open_projects

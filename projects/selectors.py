@@ -10,17 +10,16 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils.functional import cached_property
 
@@ -56,6 +55,8 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if self.known_count is not None:
             return self.known_count
+        if isinstance(self.object_list, BestMatch):
+            return self.object_list.count()
         return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
 
     @property
@@ -192,6 +193,69 @@ def applied_project_ids(viewer, project_ids) -> set[int]:
     )
 
 
+class BestMatch:
+    """Projects in best-match order: most of the viewer's skills asked for first, then newest.
+
+    Ordering every open project by a per-row count reads the whole market for each page, so
+    a page is read in two steps instead. The projects that ask for at least one of the skills
+    come from the project–skill rows of those skills alone, counted and ordered in the
+    database, up to the end of the page; when the page reaches past them, the rest of it is
+    the newest projects asking for none of the skills. Both steps are bounded by the page's
+    end (at most COUNT_CAP + 1 projects deep), and a page runs the same queries however big
+    the market is: the matched projects, the others when needed, then the page's rows.
+    """
+
+    def __init__(self, queryset: QuerySet[Project], skill_ids: list[int]):
+        self.queryset = queryset.order_by()
+        self.skill_ids = list(skill_ids)
+
+    def count(self) -> int:
+        return self.queryset.values("pk")[: COUNT_CAP + 1].count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def order_by(self, *fields) -> "BestMatch":
+        return self
+
+    def __getitem__(self, index: slice) -> list[Project]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("BestMatch pages are read by slice.")
+        start, stop = index.start or 0, index.stop
+        if stop is None or stop <= start:
+            return []
+        through = Project.skills.through
+        matched = list(
+            self.queryset.filter(skills__in=self.skill_ids)
+            .values("pk")
+            .annotate(match=Count("pk"))
+            .order_by("-match", "-published_at", "-pk")
+            .values_list("pk", "match")[:stop]
+        )
+        counts = dict(matched)
+        ids = [pk for pk, _ in matched[start:stop]]
+        if len(matched) < stop:
+            # The page reaches past the matched projects: the newest of the others follow.
+            offset = max(0, start - len(matched))
+            ids += list(
+                self.queryset.exclude(
+                    Exists(
+                        through.objects.filter(
+                            project_id=OuterRef("pk"), skill_id__in=self.skill_ids
+                        )
+                    )
+                )
+                .order_by("-published_at", "-pk")
+                .values_list("pk", flat=True)[offset : offset + stop - start - len(ids)]
+            )
+        rows = Project.objects.select_related("organization").prefetch_related("skills")
+        by_id = rows.in_bulk(ids)
+        page = [by_id[pk] for pk in ids if pk in by_id]
+        for project in page:
+            project.match = counts.get(project.pk, 0)
+        return page
+
+
 def browse(*, params: QueryDict, viewer, skill_ids: list[int] | None = None) -> BrowseResult:
     """Open projects, filtered, searched, sorted and paginated (20 a page). `skill_ids`: the
     viewer's skills, when the caller already read them (`match_skill_ids`)."""
@@ -213,17 +277,7 @@ def browse(*, params: QueryDict, viewer, skill_ids: list[int] | None = None) -> 
         if skill_ids is None:
             skill_ids = _student_skill_ids(viewer)
         if skill_ids:
-            through = Project.skills.through
-            overlap = (
-                through.objects.filter(project_id=OuterRef("pk"), skill_id__in=skill_ids)
-                .order_by()
-                .values("project_id")
-                .annotate(n=Count("pk"))
-                .values("n")
-            )
-            queryset = queryset.annotate(
-                match=Coalesce(Subquery(overlap, output_field=IntegerField()), 0)
-            ).order_by("-match", "-published_at", "-pk")
+            queryset = BestMatch(queryset, skill_ids)
         else:
             notice = (
                 "Best match compares a project's skills with your profile's skills: "
@@ -239,10 +293,10 @@ def browse(*, params: QueryDict, viewer, skill_ids: list[int] | None = None) -> 
     }
     if sort in orderings:
         queryset = queryset.order_by(*orderings[sort])
+    if not isinstance(queryset, BestMatch):
+        queryset = queryset.prefetch_related("skills")
 
-    paginator = CappedPaginator(
-        queryset.prefetch_related("skills"), PAGE_SIZE, known_count=known_count
-    )
+    paginator = CappedPaginator(queryset, PAGE_SIZE, known_count=known_count)
     page = paginator.get_page(params.get("page"))
     applied = applied_project_ids(viewer, [p.pk for p in page.object_list])
     return BrowseResult(

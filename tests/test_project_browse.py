@@ -402,6 +402,60 @@ def test_best_match_puts_projects_sharing_more_of_the_students_skills_first(clie
     assert response.context["result"].notice == ""
 
 
+def test_best_match_pages_run_on_from_the_matched_projects_into_the_newest_others(
+    client, organization
+):
+    excel, sql, figma = SkillFactory(name="Excel"), SkillFactory(name="SQL"), SkillFactory()
+    student = StudentFactory(skills=[excel, sql]).user
+    expected = []
+    # 7 projects asking for both skills, 9 for one, 30 for neither: the second page holds
+    # the last matched projects and the first others, the third only others.
+    for i in range(46):
+        skills = [excel, sql] if i < 7 else [sql, figma] if i < 16 else [figma]
+        published = ago(minutes=i * 7 % 46 + 1)
+        project = ProjectFactory(
+            organization=organization, title=f"P{i}", skills=skills, published_at=published
+        )
+        expected.append((-len({excel, sql} & set(skills)), -published.timestamp(), project.title))
+    expected = [title for *_, title in sorted(expected)]
+    client.force_login(student)
+
+    responses = [browse(client, sort="match", page=n) for n in (1, 2, 3)]
+
+    pages = [listed(response) for response in responses]
+    assert [len(page) for page in pages] == [20, 20, 6]
+    assert pages[0] + pages[1] + pages[2] == expected
+    assert responses[2].context["result"].page.paginator.count == 46
+
+
+def test_best_match_keeps_the_filters_and_the_search(client, organization):
+    excel, sql = SkillFactory(name="Excel"), SkillFactory(name="SQL")
+    student = StudentFactory(skills=[excel, sql]).user
+    ProjectFactory(
+        title="Remote both", skills=[excel, sql], is_remote=True, published_at=ago(hours=3)
+    )
+    ProjectFactory(
+        title="On site both",
+        skills=[excel, sql],
+        is_remote=False,
+        location="Boston, MA",
+        published_at=ago(hours=1),
+    )
+    ProjectFactory(title="Remote one", skills=[excel], is_remote=True, published_at=ago(hours=2))
+    ProjectFactory(title="Remote none", is_remote=True, published_at=ago(hours=1))
+    client.force_login(student)
+
+    assert listed(browse(client, sort="match", remote="on")) == [
+        "Remote both",
+        "Remote one",
+        "Remote none",
+    ]
+    assert listed(browse(client, sort="match", skills=excel.slug, remote="on")) == [
+        "Remote both",
+        "Remote one",
+    ]
+
+
 def test_best_match_for_anonymous_visitors_explains_and_shows_newest_first(client, three_projects):
     response = browse(client, sort="match")
 
