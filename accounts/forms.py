@@ -329,6 +329,14 @@ class EmployerProfileForm(forms.Form):
     linkedin_url = forms.URLField(
         max_length=300, required=False, assume_scheme="https", label="LinkedIn page (optional)"
     )
+    address = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Postal address (optional)",
+        help_text="Students on OPT must report their employer's address to the government: "
+        "it appears on their employment log.",
+    )
     confirm_new = forms.BooleanField(
         required=False,
         label="None of these is my organization: register a new one",
@@ -346,6 +354,7 @@ class EmployerProfileForm(forms.Form):
                 "description",
                 "registration_number",
                 "linkedin_url",
+                "address",
             ):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Only your organization's admins change this."
@@ -369,6 +378,7 @@ class EmployerProfileForm(forms.Form):
                     Div("linkedin_url", css_class="col-md-6"),
                     css_class="row",
                 ),
+                "address",
             ),
         )
         if offer_new:

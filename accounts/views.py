@@ -304,6 +304,7 @@ def _employer_profile(request):
             "description": org.description,
             "registration_number": org.registration_number,
             "linkedin_url": org.linkedin_url,
+            "address": org.address,
         }
     account_form = _account_form(request)
     offered = existing is None and bool(request.POST.get("confirm_new_offered"))
@@ -343,6 +344,7 @@ def _employer_profile(request):
                     description=data["description"].strip(),
                     registration_number=data["registration_number"].strip(),
                     linkedin_url=data["linkedin_url"],
+                    address=data["address"].strip(),
                 ),
             )
         except ValidationError as error:

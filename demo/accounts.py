@@ -229,6 +229,7 @@ class _Seeder:
                     "A 30-person analytics consultancy helping regional retailers and nonprofits "
                     "make decisions with their own data."
                 ),
+                address="400 Congress Avenue, Suite 1200\nAustin, TX 78701\nUnited States",
                 verification_status=Organization.Verification.VERIFIED,
                 verified_at=timezone.now(),
                 verified_by=admin,
@@ -244,6 +245,7 @@ class _Seeder:
                 description="A small branding studio for independent food and drink makers.",
                 registration_number="84-2931775",
                 linkedin_url="https://www.linkedin.com/company/harbor-and-pine-demo",
+                address="18 Wharf Street\nPortland, ME 04101\nUnited States",
             )
             created_any = True
 

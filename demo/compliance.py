@@ -4,7 +4,8 @@ Created once, after the demo projects: Northbridge's career services have entere
 term in the academic calendar. Wei Chen holds a CPT that they verified for Brightline
 Analytics (part time), works on two Brightline projects and has logged 17 of the 20 hours
 allowed this week during term; Wei has applied to another organization's project too, whose
-employer sees why Wei cannot be accepted there.
+employer sees why Wei cannot be accepted there. Lucía Ortega, a graduate on post-completion
+OPT, was accepted for an industry research project: her employment log lists that employer.
 """
 
 from datetime import timedelta
@@ -123,6 +124,8 @@ def _opt_student_applying(staff: User, school: School, today) -> None:
     )
     if project is None:
         return
+    # A second opening: the project stays open to others after Lucía is accepted.
+    Project.objects.filter(pk=project.pk).update(openings=max(project.openings, 2))
     applications.application_submit(
         student=student,
         project=project,
@@ -138,3 +141,9 @@ def _opt_student_applying(staff: User, school: School, today) -> None:
             ),
         ),
     )
+    # Accepted and funded: the work started, so Lucía's employment log lists the employer
+    # and reminds her to report it to SEVP.
+    employer = project.created_by
+    application = project.applications.get(student=student)
+    engagement = engagements.application_accept(actor=employer, application=application)
+    _fund(engagement)

@@ -129,6 +129,9 @@ class Engagement(models.Model):
     cancel_reason = models.TextField(blank=True)
     settlement_note = models.TextField(blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+    # A student on post-completion OPT reports each employer in the SEVP portal within
+    # OPT_REPORT_DAYS of starting; they mark it done on their employment log.
+    opt_reported_at = models.DateTimeField("reported to SEVP", null=True, blank=True)
 
     class Meta:
         db_table = "projects_engagement"

@@ -10,9 +10,10 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Notification
+from accounts.models import Notification, OptKind, WorkAuthorization
 from accounts.notifications import Reminder, already_sent, notify_many
 from accounts.selectors import career_staff_by_school, employers_by_organization
 from engagements import services as engagement_services
@@ -59,6 +60,52 @@ def sweep_due_soon(now=None) -> int:
                     url=_workspace(e.pk),
                     details=f"You have logged {e.logged_hours:g} of {e.cap_hours:g} hours. "
                     "If you need more time, talk to your employer now.",
+                )
+            )
+    return notify_many(reminders)
+
+
+def opt_reporting_engagements():
+    """Engagements a student on post-completion OPT must report to SEVP: funded (the work
+    started), not cancelled."""
+    return Engagement.objects.filter(
+        funded_at__isnull=False,
+        student__student_profile__work_authorization=WorkAuthorization.F1_OPT,
+        student__student_profile__opt_kind=OptKind.POST_COMPLETION,
+    ).exclude(status=EngagementStatus.CANCELLED)
+
+
+def sweep_opt_reports(now=None) -> int:
+    """A student on post-completion OPT, when the work starts and again before the deadline
+    (OPT_REPORT_REMINDER_DAYS), until they mark the employer reported to SEVP."""
+    now = now or timezone.now()
+    window = timedelta(days=settings.OPT_REPORT_DAYS)
+    reminders = []
+    for day in sorted(d for d in settings.OPT_REPORT_REMINDER_DAYS if d < settings.OPT_REPORT_DAYS):
+        prefix = f"opt-report-{day}d:engagement-"
+        due = (
+            opt_reporting_engagements()
+            .filter(
+                opt_reported_at__isnull=True,
+                funded_at__lte=now - timedelta(days=day),
+                funded_at__gt=now - window,
+            )
+            .exclude(already_sent(prefix, "student_id"))
+            .select_related("student", "organization")
+        )
+        for e in due:
+            deadline = e.funded_at + window
+            reminders.append(
+                Reminder(
+                    recipient=e.student,
+                    kind="opt.report",
+                    key=f"{prefix}{e.pk}",
+                    message=f"Report {e.organization.name} in the SEVP portal by "
+                    f"{local_text(deadline, e.student)}",
+                    url=reverse("outcomes:employment_log"),
+                    details="On post-completion OPT, each employer goes into the SEVP portal "
+                    f"within {settings.OPT_REPORT_DAYS} days of starting. Your employment log "
+                    "has the details to enter; mark it reported there once done.",
                 )
             )
     return notify_many(reminders)

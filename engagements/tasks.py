@@ -17,6 +17,11 @@ def sweep_overdue() -> int:
     return reminders.sweep_overdue()
 
 
+@shared_task(name="engagements.sweep_opt_reports", **SWEEP)
+def sweep_opt_reports() -> int:
+    return reminders.sweep_opt_reports()
+
+
 @shared_task(name="engagements.sweep_reviews", **SWEEP)
 def sweep_reviews() -> int:
     return reminders.sweep_reviews()

@@ -22,6 +22,7 @@ REMINDER_SWEEPS = (
     "engagements.sweep_due_soon",
     "engagements.sweep_overdue",
     "engagements.sweep_reviews",
+    "engagements.sweep_opt_reports",
     "feedback.sweep_sessions",
     "feedback.sweep_evaluations",
     "projects.sweep_applications",

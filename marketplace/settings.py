@@ -458,6 +458,10 @@ REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=300)  # how o
 # How often beat raises (and closes) career services' integrity flags.
 INTEGRITY_SWEEP_SECONDS = env.int("INTEGRITY_SWEEP_SECONDS", default=900)
 REMINDER_DUE_HOURS = env.list("REMINDER_DUE_HOURS", cast=int, default=[72, 24])
+# A student on post-completion OPT reports a new employer to SEVP within this many days of
+# starting; reminded on these days after the work starts until they mark it reported.
+OPT_REPORT_DAYS = env.int("OPT_REPORT_DAYS", default=10)
+OPT_REPORT_REMINDER_DAYS = env.list("OPT_REPORT_REMINDER_DAYS", cast=int, default=[0, 7])
 REMINDER_OVERDUE_REPEAT_HOURS = env.int("REMINDER_OVERDUE_REPEAT_HOURS", default=48)
 REMINDER_SESSION_HOURS = env.list("REMINDER_SESSION_HOURS", cast=int, default=[24, 1])
 REMINDER_SESSION_UNMARKED_HOURS = env.int("REMINDER_SESSION_UNMARKED_HOURS", default=24)

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils import timezone
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
@@ -248,3 +249,44 @@ def resume_text(*, student_name: str, entries: list[ResumeEntry]) -> str:
     if not entries:
         lines.append("No verified experience yet.")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def employment_log_pdf(*, student_name: str, school: str, rows) -> bytes:
+    """The OPT employment log (outcomes.employment_log): one block per employer."""
+    pdf = _Document(orientation="P", unit="mm", format="letter")
+    pdf.set_title(pdf_text(f"{student_name}: OPT employment log"))
+    pdf.set_author(pdf_text(student_name))
+    pdf.set_margins(20, 20, 20)
+    pdf.add_page()
+    pdf.write_line(student_name, size=16, style="B", height=8)
+    pdf.write_line(
+        f"OPT employment log · {school}", size=12, style="B", color=(13, 110, 253), height=8
+    )
+    pdf.write_line(
+        f"Prepared {timezone.localdate():%B %-d, %Y} for reporting in the SEVP portal.",
+        size=9,
+        color=(90, 98, 105),
+    )
+    pdf.set_draw_color(13, 110, 253)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.ln(3)
+    for row in rows:
+        pdf.write_line(row.employer, size=11, style="B")
+        end = f"{row.end:%b %-d, %Y}" + (" (expected)" if row.end_is_expected else "")
+        facts = [
+            ("Address", row.address or "Not given by the employer"),
+            ("Project", row.project),
+            ("Dates", f"{row.start:%b %-d, %Y} to {end}"),
+            ("Hours per week", f"{row.hours_per_week:g}"),
+            ("Duties", row.duties),
+            ("Relation to major", row.relation_to_major or "Not recorded"),
+        ]
+        for label, value in facts:
+            pdf.set_x(pdf.l_margin + 3)
+            pdf.set_font(FONT, size=10)
+            pdf.set_text_color(33, 37, 41)
+            pdf.multi_cell(0, 5.2, pdf.ready(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    if not rows:
+        pdf.write_line("No employment yet: work appears here once an engagement starts.", size=10)
+    return _bytes(pdf)

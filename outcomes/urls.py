@@ -1,7 +1,7 @@
 from django.urls import path
 
+from outcomes.views import employment_log, talent
 from outcomes.views import records as views
-from outcomes.views import talent
 
 app_name = "outcomes"
 
@@ -16,6 +16,22 @@ urlpatterns = [
     path("experiences/", views.experience_list, name="experiences"),
     path("experiences/resume.txt", views.resume_txt, name="resume_txt"),
     path("experiences/resume.pdf", views.resume_pdf, name="resume_pdf"),
+    path("experiences/employment-log/", employment_log.employment_log, name="employment_log"),
+    path(
+        "experiences/employment-log.csv",
+        employment_log.employment_log_csv,
+        name="employment_log_csv",
+    ),
+    path(
+        "experiences/employment-log.pdf",
+        employment_log.employment_log_pdf,
+        name="employment_log_pdf",
+    ),
+    path(
+        "experiences/employment-log/<int:pk>/reported/",
+        employment_log.employment_reported,
+        name="employment_reported",
+    ),
     path("experiences/<int:pk>/", views.experience_detail, name="experience"),
     path(
         "experiences/<int:pk>/visibility/",

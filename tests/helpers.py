@@ -31,6 +31,7 @@ SWEEPS = {
     "reviews": engagement_reminders.sweep_reviews,
     "applications": project_reminders.sweep_applications,
     "evaluations": feedback_reminders.sweep_evaluations,
+    "opt_reports": engagement_reminders.sweep_opt_reports,
 }
 
 

@@ -17,6 +17,7 @@ ROLES = ["student", "employer", "career_staff", "platform_admin"]
 DASHBOARDS = {
     "student_dashboard": "student",
     "school_affiliation": "student",
+    "outcomes:employment_log": "student",
     "team": "employer",
     "employer_dashboard": "employer",
     "career_staff_dashboard": "career_staff",

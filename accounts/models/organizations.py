@@ -70,6 +70,13 @@ class Organization(models.Model):
         help_text="EIN, company number or charity number: it helps us verify you faster.",
     )
     linkedin_url = models.URLField("LinkedIn page", max_length=300, blank=True)
+    # Students on post-completion OPT report their employer's address to SEVP.
+    address = models.TextField(
+        "postal address",
+        max_length=500,
+        blank=True,
+        help_text="Students on OPT report it to the government with their employment.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -217,6 +217,7 @@ class OrganizationData:
     description: str
     registration_number: str = ""
     linkedin_url: str = ""
+    address: str = ""
 
 
 @transaction.atomic

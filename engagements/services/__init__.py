@@ -26,6 +26,7 @@ from engagements.services.extensions import (
 )
 from engagements.services.funding import engagement_mark_funded
 from engagements.services.messages import MESSAGE_MAX, message_post, message_release
+from engagements.services.opt import opt_report_mark
 from engagements.services.work import (
     SubmissionData,
     submission_approve,
@@ -51,6 +52,7 @@ __all__ = [
     "extension_unpayable_reason",
     "message_post",
     "message_release",
+    "opt_report_mark",
     "project_complete_if_done",
     "projects_complete_reconcile",
     "submission_approve",

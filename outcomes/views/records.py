@@ -16,6 +16,7 @@ from accounts.access import role_required
 from accounts.models import Role
 from marketplace.forms import add_service_errors
 from outcomes import badges, pdfs, records
+from outcomes.employment_log import needs_employment_log
 from outcomes.forms import ResumeForm, VisibilityForm
 
 JSON_LD = "application/ld+json"
@@ -133,7 +134,10 @@ def experience_list(request):
     return render(
         request,
         "outcomes/experiences.html",
-        {"experiences": list(records.experiences_of(request.user))},
+        {
+            "experiences": list(records.experiences_of(request.user)),
+            "needs_employment_log": needs_employment_log(request.user),
+        },
     )
 
 
