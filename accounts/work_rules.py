@@ -44,8 +44,15 @@ def weekly_cap(profile: StudentProfile | None, day: date) -> WeeklyCap | None:
     """The most hours this student may work in the week of `day`, or None for no weekly cap."""
     if profile is None or not profile.works_part_time_in_term:
         return None
+    return cap_in(profile, term_on(profile.school_id, day))
+
+
+def cap_in(profile: StudentProfile, term: AcademicTerm | None) -> WeeklyCap | None:
+    """The cap of a student in term `term` (None: outside term). For lists that read the
+    term of many students at once (with the profile's `school`)."""
+    if not profile.works_part_time_in_term:
+        return None
     status = "CPT" if profile.is_verified_cpt else "OPT"
-    term = term_on(profile.school_id, day)
     if term is not None:
         return WeeklyCap(
             hours=profile.school.weekly_hours_in_term,

@@ -32,7 +32,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
-from accounts.models import StudentProfile
+from accounts.models import AuthorizationStatus, StudentProfile, WorkAuthorization
 from engagements.models import Engagement, EngagementStatus, Submission
 from feedback.models import FeedbackSession, SessionStatus
 from marketplace.domain_events import send_after_commit
@@ -176,6 +176,23 @@ RULES = {
 }
 
 
+def cpt_mismatches(scope: QuerySet[Engagement], day) -> QuerySet[Engagement]:
+    """Engagements under way of a student whose verified CPT does not cover them: another
+    employer, or dates outside the CPT's (it was changed after acceptance, say). A CPT that
+    has ended is the expired-authorization rule's, not this one's."""
+    profile = "student__student_profile__"
+    return scope.exclude(StudentProfile.expired_authorizations(day, prefix=profile)).filter(
+        ~Q(organization_id=F(f"{profile}cpt_organization_id"))
+        | Q(accepted_at__date__lt=F(f"{profile}authorization_valid_from"))
+        | Q(due_at__date__gt=F(f"{profile}authorization_valid_until")),
+        **{
+            f"{profile}work_authorization": WorkAuthorization.F1_CPT,
+            f"{profile}work_authorization_status": AuthorizationStatus.VERIFIED,
+        },
+        status__in=[EngagementStatus.AWAITING_FUNDING, *LIVE],
+    )
+
+
 def raise_automatic_flags(now=None, engagement_id: int | None = None) -> int:
     """Periodic: open one flag per engagement and broken rule, and resolve the automatic
     flags whose rule holds again. A fixed number of queries per rule, whatever the rows.
@@ -203,9 +220,14 @@ def raise_automatic_flags(now=None, engagement_id: int | None = None) -> int:
         ),
         status__in=[EngagementStatus.AWAITING_FUNDING, *LIVE],
     )
+    broken_by_rule[FlagRule.CPT_MISMATCH] = cpt_mismatches(scope, timezone.localdate(now))
     notes = {rule: note for rule, (_, note) in RULES.items()}
     notes[FlagRule.AUTHORIZATION_EXPIRED] = (
         "The student's work authorization expired while the engagement is under way."
+    )
+    notes[FlagRule.CPT_MISMATCH] = (
+        "The student's verified CPT names another employer, or its dates do not cover this "
+        "engagement (accepted before the CPT starts or due after it ends)."
     )
     for rule, broken in broken_by_rule.items():
         # A flag career services resolved themselves is not raised again for that engagement.

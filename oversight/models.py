@@ -20,6 +20,7 @@ class FlagRule(models.TextChoices):
     NO_RECENT_SESSION = "no_recent_session", "No session held in 10 days"
     OVERDUE = "overdue", "Past its due date"
     AUTHORIZATION_EXPIRED = "authorization_expired", "Work authorization expired"
+    CPT_MISMATCH = "cpt_mismatch", "Outside the student's CPT (employer or dates)"
 
 
 class Flag(models.Model):

@@ -198,3 +198,48 @@ def test_career_staff_record_the_kind_of_opt_when_they_verify_it(career_staff, s
     profile.refresh_from_db()
     assert profile.opt_kind == OptKind.POST_COMPLETION
     assert engagement_services.blockers_for(profile, 0) == []
+
+
+def test_an_engagement_outside_the_students_cpt_is_flagged_for_career_staff(
+    client, school, career_staff
+):
+    from oversight.integrity import raise_automatic_flags
+    from oversight.models import Flag, FlagRule
+
+    project = ProjectFactory(days_to_complete=14)
+    profile = verified_cpt(project.organization, school=school)
+    engagement = accepted_engagement(project=project, student=profile.user)
+    raise_automatic_flags()
+    assert not Flag.objects.filter(rule=FlagRule.CPT_MISMATCH).exists()
+
+    # Career services correct the CPT: it ends before the work is due.
+    profile.authorization_valid_until = timezone.localdate() + 3 * DAY
+    profile.save(update_fields=["authorization_valid_until"])
+    raise_automatic_flags()
+
+    flag = Flag.objects.get(rule=FlagRule.CPT_MISMATCH, status=Flag.Status.OPEN)
+    assert flag.engagement == engagement
+    client.force_login(career_staff)
+    listing = client.get(reverse("admin:oversight_flag_changelist")).content.decode()
+    assert "Outside the student" in listing
+
+    # The CPT is extended again: the flag closes by itself.
+    profile.authorization_valid_until = timezone.localdate() + 90 * DAY
+    profile.save(update_fields=["authorization_valid_until"])
+    raise_automatic_flags()
+    assert not Flag.objects.filter(rule=FlagRule.CPT_MISMATCH, status=Flag.Status.OPEN).exists()
+
+
+def test_a_cpt_naming_another_employer_flags_the_engagement():
+    from oversight.integrity import raise_automatic_flags
+    from oversight.models import Flag, FlagRule
+
+    project = ProjectFactory(days_to_complete=14)
+    profile = verified_cpt(project.organization)
+    engagement = accepted_engagement(project=project, student=profile.user)
+    profile.cpt_organization = OrganizationFactory(verified=True)
+    profile.save(update_fields=["cpt_organization"])
+
+    raise_automatic_flags()
+
+    assert Flag.objects.get(rule=FlagRule.CPT_MISMATCH).engagement == engagement

@@ -443,7 +443,7 @@ def test_the_sweep_runs_a_fixed_number_of_queries(school, count, django_assert_m
     Flag.objects.filter(engagement__school=school).exclude(engagement=fixed).delete()
 
     # Per rule: a savepoint, the broken rows, one insert, one update, the release.
-    with django_assert_max_num_queries(2 + 6 * 5):
+    with django_assert_max_num_queries(2 + 7 * 5):
         opened = raise_automatic_flags(now=now)
 
     assert opened == 3 * count - 1  # open flags now, against before: one was closed

@@ -286,3 +286,21 @@ def test_career_staff_do_not_see_another_schools_calendar(
 
     assert "Fall 2026" not in listing
     assert change.status_code == 404
+
+
+def test_career_staff_see_each_capped_students_week_against_the_cap_in_the_engagement_list(
+    client, school, career_staff
+):
+    fall_term(school)
+    first, second = student_with_two_engagements(school)
+    log(first, MONDAY, 12)
+    log(second, MONDAY + DAY, 8)
+    us_student = accepted_engagement(student=StudentFactory(school=school).user)
+    client.force_login(career_staff)
+
+    listing = client.get(reverse("admin:engagements_engagement_changelist")).content.decode()
+
+    assert listing.count("this week 20 / 20 h (F-1)") == 2
+    assert "At the weekly cap: during Fall 2026, a student on CPT works part time" in listing
+    assert us_student.project.title in listing
+    assert listing.count("(F-1)") == 2

@@ -1,7 +1,7 @@
 """Engagements in the admin, with the integrity figures career services follow."""
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +10,10 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from accounts.admin_scope import SchoolScopedAdmin
+from accounts.models import AcademicTerm
+from accounts.work_rules import cap_in, week_of
 from engagements.models import (
+    QUARTERS_PER_HOUR,
     Engagement,
     EngagementEvent,
     EngagementStatus,
@@ -189,7 +192,12 @@ class EngagementAdmin(SchoolScopedAdmin):
         "organization",
     )
     search_fields = ("project__title", "student__email", "student__last_name", "organization__name")
-    list_select_related = ("project", "student", "organization")
+    list_select_related = (
+        "project",
+        "student",
+        "organization",
+        "student__student_profile__school",
+    )
     list_per_page = 50
     fields = (
         "project",
@@ -230,9 +238,31 @@ class EngagementAdmin(SchoolScopedAdmin):
 
     def get_queryset(self, request):
         payout = Payout.objects.filter(engagement=OuterRef("pk"))
+        # The F-1 weekly cap: the student's hours this week across all their engagements,
+        # and the school's term today (which decides the cap; accounts.work_rules).
+        today = timezone.localdate()
+        monday, sunday = week_of(today)
+        week = (
+            TimeEntry.objects.filter(
+                engagement__student_id=OuterRef("student_id"),
+                work_date__gte=monday,
+                work_date__lte=sunday,
+            )
+            .order_by()
+            .values("engagement__student_id")
+            .annotate(total=Sum("quarters"))
+            .values("total")
+        )
+        term = AcademicTerm.objects.filter(
+            school_id=OuterRef("student__student_profile__school_id"),
+            starts_on__lte=today,
+            ends_on__gte=today,
+        ).order_by("starts_on")
         return with_integrity(super().get_queryset(request)).annotate(
             payout_status=Subquery(payout.values("status")[:1]),
             open_flags=Exists(Flag.objects.filter(engagement=OuterRef("pk"), status="open")),
+            week_quarters=Subquery(week),
+            term_name=Subquery(term.values("name")[:1]),
         )
 
     def get_search_results(self, request, queryset, search_term):
@@ -289,8 +319,24 @@ class EngagementAdmin(SchoolScopedAdmin):
             f"({floatformat(obj.hours_percent, 0)}%)"
         )
         if obj.flag_hours:
-            return _warn(text, "At 90% of the hour cap or more")
-        return text
+            text = _warn(text, "At 90% of the hour cap or more")
+        week = self._week_text(obj)
+        return format_html("{}<br>{}", text, week) if week else text
+
+    @staticmethod
+    def _week_text(obj) -> str:
+        """This week's hours against the F-1 weekly cap, for a student who has one."""
+        profile = getattr(obj.student, "student_profile", None)
+        if profile is None or not hasattr(obj, "term_name"):
+            return ""
+        cap = cap_in(profile, AcademicTerm(name=obj.term_name) if obj.term_name else None)
+        if cap is None:
+            return ""
+        hours = (obj.week_quarters or 0) / QUARTERS_PER_HOUR
+        text = f"this week {floatformat(hours, -2)} / {cap.hours} h (F-1)"
+        if hours >= cap.hours:
+            return _warn(text, f"At the weekly cap: {cap.reason}")
+        return format_html('<span class="week-hours" title="{}">{}</span>', cap.reason, text)
 
     @admin.display(description="effective rate", ordering="effective_rate_cents")
     def rate_column(self, obj):
