@@ -24,7 +24,11 @@ pytestmark = pytest.mark.django_db
 
 
 def apply_form(project, **overrides):
-    data = {"cover_note": "I have cleaned survey data before.", "confirmed_availability": "on"}
+    data = {
+        "cover_note": "I have cleaned survey data before.",
+        "confirmed_availability": "on",
+        "consent": "on",
+    }
     for question in project.questions.all():
         data[f"answer_{question.pk}"] = "A careful answer."
     data.update(overrides)
