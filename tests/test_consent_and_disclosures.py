@@ -459,3 +459,49 @@ def test_the_privacy_page_runs_the_same_queries_for_a_few_or_many_rows(
     assert page.context["log"].has_next()
     with django_assert_max_num_queries(len(small)):
         client.get(reverse("safety:privacy") + "?page=2")
+
+
+# --- Applications sent before consent was asked -------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_earlier_applications_take_their_sending_as_consent_with_what_was_shared():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    sharing = StudentFactory(show_evaluations_to_employers=True).user
+    private = StudentFactory(show_evaluations_to_employers=False).user
+    project = ProjectFactory()
+    sent = timezone.now() - timedelta(days=40)
+    before = [("projects", "0010_application_relation_to_major")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    OldApplication = executor.loader.project_state(before).apps.get_model("projects", "Application")
+    for student in (sharing, private):
+        OldApplication.objects.create(
+            project_id=project.pk, student_id=student.pk, cover_note="Hello", created_at=sent
+        )
+
+    try:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([("projects", "0011_application_consent_and_disclosures")])
+        shared = Application.objects.get(student=sharing)
+        kept = Application.objects.get(student=private)
+    finally:
+        # Every later migration comes back, so the tests after this one find today's schema.
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert shared.consent_at == kept.consent_at == sent
+    assert shared.consent_basis == kept.consent_basis == "notice"
+    assert kept.consent_fields == [
+        "name",
+        "school",
+        "major",
+        "graduation_year",
+        "profile",
+        "resume",
+    ]
+    assert shared.consent_fields == [*kept.consent_fields, "evaluation_averages"]
