@@ -28,6 +28,7 @@ NAV_ITEMS = [
     NavItem("Receipts", "payments:receipts", "receipt"),
     NavItem("Profile", "profile", "person-badge"),
     NavItem("My reports", "safety:my_reports", "flag"),
+    NavItem("Privacy", "safety:privacy", "shield-lock"),
     NavItem("Integrations", "integrations:settings", "plug"),
     NavItem("Oversight", "admin:index", "clipboard-data"),
 ]

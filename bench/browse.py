@@ -788,6 +788,7 @@ def ensure_student() -> tuple[int, list[int]]:
     scenarios show "Applied" marks and a best-match order. Returns the user id and the ids
     of the projects applied to."""
     from allauth.account.models import EmailAddress
+    from django.utils import timezone
 
     from accounts.models import (
         AuthorizationStatus,
@@ -798,7 +799,7 @@ def ensure_student() -> tuple[int, list[int]]:
         User,
         WorkAuthorization,
     )
-    from projects.models import Application
+    from projects.models import SHORTLIST_FIELDS, Application
     from projects.selectors import open_projects
 
     user = User.objects.filter(email=STUDENT_EMAIL).first()
@@ -831,6 +832,8 @@ def ensure_student() -> tuple[int, list[int]]:
             student=user,
             cover_note="I would love to help with this.",
             confirmed_availability=True,
+            consent_at=timezone.now(),
+            consent_fields=list(SHORTLIST_FIELDS),
         )
         for pk in wanted
         if pk not in have

@@ -361,7 +361,7 @@ class Loader:
     def _plan(self, rng: random.Random, project, student: tuple[int, int]) -> Planned:
         from engagements.models import QUARTERS_PER_HOUR, Engagement, Submission
         from feedback.models import EmployerReview, StudentEvaluation
-        from projects.models import Application
+        from projects.models import SHORTLIST_FIELDS, Application
 
         now = self.now
         status = rng.choices(list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()))[0]
@@ -397,6 +397,8 @@ class Loader:
             cover_note="I have done similar work in class and would love to help.",
             confirmed_availability=True,
             decided_at=accepted_at,
+            consent_at=accepted_at - timedelta(days=2),
+            consent_fields=list(SHORTLIST_FIELDS),
         )
         engagement = Engagement(
             application=application,
@@ -651,7 +653,7 @@ class Loader:
         from django.db import transaction
 
         from accounts.models import Notification
-        from projects.models import Application, Project
+        from projects.models import SHORTLIST_FIELDS, Application, Project
 
         maker = browse.ProjectMaker(rng, employers, {}, open_percent=100)
         maker.now, maker.today = self.now, self.today
@@ -690,6 +692,8 @@ class Loader:
                             cover_note="I would like to help with this project.",
                             confirmed_availability=True,
                             created_at=created,
+                            consent_at=created,
+                            consent_fields=list(SHORTLIST_FIELDS),
                             shortlisted_at=_between(rng, created, self.now)
                             if shortlisted
                             else None,

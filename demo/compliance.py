@@ -135,6 +135,7 @@ def _opt_student_applying(staff: User, school: School, today) -> None:
                 q.pk: "I would start from the public filings." for q in project.questions.all()
             },
             confirmed_availability=True,
+            consented=True,
             relation_to_major=(
                 "Competitor pricing research is applied industrial organization: I estimate "
                 "price positioning and market structure, as in my Economics coursework."

@@ -170,6 +170,7 @@ def _apply(student: User, project: Project, note: str) -> Application:
                 for q in project.questions.all()
             },
             confirmed_availability=True,
+            consented=True,
         ),
     )
 

@@ -1,10 +1,15 @@
 """Demo reports: what a student sent to the platform's admins, one still open in the
-queue and one closed with the outcome the student was told."""
+queue and one closed with the outcome the student was told; a message screening held (a
+report the platform filed). And the main student's privacy page: their consents and a few
+disclosures in the log (shortlisted, a résumé download, a verified record viewed)."""
 
-from accounts.models import User
+from accounts.models import EmployerProfile, User
 from engagements import services as engagements
 from engagements.models import Engagement
-from projects.models import Project, ProjectStatus
+from outcomes import records
+from outcomes.models import VerifiedExperience
+from projects import applications, disclosures
+from projects.models import Application, ApplicationStatus, Project, ProjectStatus
 from safety import services as safety
 from safety.models import Reason, Report
 
@@ -56,4 +61,47 @@ def seed_safety() -> bool:
             reason=Reason.OFF_PLATFORM,
             details="I would rather keep everything on the platform.",
         )
+        engagements.message_post(
+            actor=employer,
+            engagement=working,
+            body="Before Friday, please buy two gift cards for the client and send me the codes.",
+        )
+    _seed_disclosures(student)
     return True
+
+
+def _seed_disclosures(student: User) -> None:
+    """Disclosures the main student finds on their privacy page."""
+    waiting = (
+        Application.objects.filter(student=student, status=ApplicationStatus.SUBMITTED)
+        .select_related("project")
+        .order_by("pk")
+        .first()
+    )
+    if waiting is None:
+        return
+    employer = waiting.project.created_by
+    applications.application_shortlist(actor=employer, application=waiting)
+    profile = student.student_profile
+    if profile.resume:
+        disclosures.resume_downloaded(
+            student_id=student.pk,
+            organization_id=waiting.project.organization_id,
+            viewer=employer,
+            file_name=profile.resume_filename or "resume.pdf",
+        )
+    record = (
+        VerifiedExperience.objects.filter(engagement__student=student, is_public=True)
+        .select_related("engagement")
+        .first()
+    )
+    if record is None:
+        return
+    reader = (
+        EmployerProfile.objects.exclude(organization_id=record.engagement.organization_id)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if reader is not None:
+        records.record_view_disclosed(record=record, viewer=reader.user)

@@ -23,6 +23,10 @@ engagement_cancelled = Signal()
 engagement_overdue = Signal()
 # A platform admin settled a dispute: the engagement ends cancelled, with a split.
 engagement_settled = Signal()
+# Screening held an employer's message for the student's confirmation (`message_id`).
+message_held = Signal()
+# The student read the warning and confirmed a held message: it was delivered (`message_id`).
+message_released = Signal()
 
 
 def announce(signal: Signal, engagement: Engagement) -> None:

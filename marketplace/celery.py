@@ -32,6 +32,7 @@ RECONCILIATIONS = (
     "outcomes.reconcile",
     "projects.reconcile_suspensions",
     "engagements.reconcile_projects",
+    "safety.reconcile_held_messages",
 )
 
 

@@ -394,6 +394,30 @@ if WEBHOOK_MAX_ATTEMPTS < 1 or not 1 <= WEBHOOK_TIMEOUT_SECONDS <= 30:
 OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=600)
 # Sent (and abandoned) messages are deleted after this many days.
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+
+# How long the platform keeps what it must keep (the privacy page states them: safety.privacy).
+# Payments, payouts and the ledger: tax and bookkeeping law (IRS: 7 years is the longest case).
+RETENTION_LEDGER_YEARS = env.int("RETENTION_LEDGER_YEARS", default=7)
+# The audit trail: who changed what, for disputes, fraud reviews and school oversight.
+RETENTION_AUDIT_YEARS = env.int("RETENTION_AUDIT_YEARS", default=7)
+# The disclosure log: FERPA asks that disclosures be recorded as long as the records are kept.
+RETENTION_DISCLOSURES_YEARS = env.int("RETENTION_DISCLOSURES_YEARS", default=5)
+# Messages of an engagement, counted from its end: disputes, reports and their reviews.
+RETENTION_MESSAGES_YEARS = env.int("RETENTION_MESSAGES_YEARS", default=3)
+# Files (submitted work, résumés of closed accounts), counted from the engagement's end.
+RETENTION_FILES_YEARS = env.int("RETENTION_FILES_YEARS", default=3)
+# Reports of scams and abuse, counted from their closing: repeated offenders are recognized.
+RETENTION_REPORTS_YEARS = env.int("RETENTION_REPORTS_YEARS", default=5)
+for _name in (
+    "RETENTION_LEDGER_YEARS",
+    "RETENTION_AUDIT_YEARS",
+    "RETENTION_DISCLOSURES_YEARS",
+    "RETENTION_MESSAGES_YEARS",
+    "RETENTION_FILES_YEARS",
+    "RETENTION_REPORTS_YEARS",
+):
+    if not 1 <= globals()[_name] <= 30:
+        raise ImproperlyConfigured(f"{_name} must be a number of years from 1 to 30.")
 if EMAIL_TIMEOUT <= 0 or EMAIL_TIMEOUT * 10 > OUTBOX_CLAIM_SECONDS:
     raise ImproperlyConfigured(
         "EMAIL_TIMEOUT must be positive and at most a tenth of OUTBOX_CLAIM_SECONDS."

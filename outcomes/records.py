@@ -31,6 +31,8 @@ from feedback.models import STUDENT_SCORES, StudentEvaluation
 from feedback.services import evaluations_visible
 from outcomes import resume
 from outcomes.models import VerifiedExperience, new_badge_salt
+from projects.disclosures import Event, disclosure_record
+from projects.models import DisclosedField, DisclosureReason
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +101,28 @@ def experience_by_code_or_404(code: str) -> VerifiedExperience:
     if record is None:
         raise Http404("No such record.")
     return record
+
+
+@transaction.atomic
+def record_view_disclosed(*, record: VerifiedExperience, viewer: User) -> bool:
+    """A member of another organization opened a student's public record: a disclosure,
+    logged once per organization and record (True if written now). Anonymous readers are
+    not known, so not logged; the organization that issued the record already knows it."""
+    employer = getattr(viewer, "employer_profile", None)
+    if not viewer.is_authenticated or viewer.role != Role.EMPLOYER or employer is None:
+        return False
+    if employer.organization_id == record.engagement.organization_id:
+        return False
+    return disclosure_record(
+        Event(
+            student_id=record.engagement.student_id,
+            organization_id=employer.organization_id,
+            viewer_id=viewer.pk,
+            reason=DisclosureReason.RECORD_VIEW,
+            fields=[DisclosedField.NAME, DisclosedField.EXPERIENCE],
+            subject=f"record:{record.code}",
+        )
+    )
 
 
 def _staff_school_id(user: User) -> int | None:

@@ -91,6 +91,10 @@ class ApplicationAdmin(SchoolScopedAdmin):
         "created_at",
         "decided_at",
         "decline_message",
+        "consent_at",
+        "consent_basis",
+        "consent_fields",
+        "consent_withdrawn_at",
     )
     readonly_fields = fields
 

@@ -16,11 +16,14 @@ from accounts.models import Role, StudentProfile, User, WorkAuthorization
 from accounts.notifications import notify
 from accounts.selectors import organization_employers
 from marketplace.domain_events import send_after_commit
+from projects.disclosures import shortlist_disclosed
 from projects.models import (
     PENDING_APPLICATION_STATUSES,
+    SHORTLIST_FIELDS,
     Application,
     ApplicationAnswer,
     ApplicationStatus,
+    DisclosedField,
     Project,
     ProjectStatus,
 )
@@ -38,6 +41,18 @@ class ApplicationData:
     answers: dict[int, str]  # screening question id → answer
     confirmed_availability: bool
     relation_to_major: str = ""  # asked of students on F-1 OPT
+    # The student's consent to disclose what shortlisting reveals to the organization, and
+    # whether their evaluation averages go with this application.
+    consented: bool = False
+    share_evaluations: bool = False
+
+
+def consent_fields_for(*, share_evaluations: bool) -> list[str]:
+    """What the student consents to disclose by applying (DisclosedField values)."""
+    fields = [str(f) for f in SHORTLIST_FIELDS]
+    if share_evaluations:
+        fields.append(str(DisclosedField.EVALUATION_AVERAGES))
+    return fields
 
 
 def _check_student_can_apply(student: User) -> StudentProfile:
@@ -74,6 +89,11 @@ def application_submit(*, student: User, project: Project, data: ApplicationData
             f"Confirm you can do the {project.hours} hours within "
             f"{project.days_to_complete} days of starting."
         )
+    if not data.consented:
+        errors["consent"] = (
+            f"Tick to consent: {project.organization.name} sees who you are only if they "
+            "shortlist you, and only with your consent."
+        )
     relation_to_major = ""
     if profile.work_authorization == WorkAuthorization.F1_OPT:
         relation_to_major = data.relation_to_major.strip()
@@ -104,6 +124,8 @@ def application_submit(*, student: User, project: Project, data: ApplicationData
                 cover_note=cover_note,
                 confirmed_availability=True,
                 relation_to_major=relation_to_major,
+                consent_at=timezone.now(),
+                consent_fields=consent_fields_for(share_evaluations=data.share_evaluations),
             )
     except IntegrityError as error:  # a second request at the same moment
         raise ValidationError("You have already applied to this project.") from error
@@ -117,6 +139,7 @@ def application_submit(*, student: User, project: Project, data: ApplicationData
         action="application.submitted",
         target=application,
         summary=f"{student.email} applied to “{project.title}”",
+        data={"consent_fields": application.consent_fields},
     )
     notify(
         recipients=organization_employers(project.organization_id),
@@ -146,6 +169,30 @@ def application_withdraw(*, student: User, application: Application) -> Applicat
         action="application.withdrawn",
         target=application,
         summary=f"{student.email} withdrew from “{application.project.title}”",
+    )
+    return application
+
+
+@transaction.atomic
+def application_consent_withdraw(*, student: User, application: Application) -> Application:
+    """The student takes back their consent to disclosure: the application is withdrawn
+    (through `application_withdraw`, its rules apply) and nothing more is disclosed to the
+    organization for it. What it already saw stays in the disclosure log."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.student_id != student.pk:
+        raise PermissionDenied("This is not your application.")
+    if application.consent_withdrawn_at is not None:
+        return application
+    if application.status != ApplicationStatus.WITHDRAWN:
+        application = application_withdraw(student=student, application=application)
+    application.consent_withdrawn_at = timezone.now()
+    application.save(update_fields=["consent_withdrawn_at", "updated_at"])
+    audit(
+        actor=student,
+        action="application.consent_withdrawn",
+        target=application,
+        summary=f"{student.email} withdrew their consent to disclosure for "
+        f"“{application.project.title}”",
     )
     return application
 
@@ -181,6 +228,7 @@ def application_shortlist(*, actor: User, application: Application) -> Applicati
     application.status = ApplicationStatus.SHORTLISTED
     application.shortlisted_at = timezone.now()
     application.save(update_fields=["status", "shortlisted_at", "updated_at"])
+    shortlist_disclosed(application=application, viewer=actor)
     audit(
         actor=actor,
         action="application.shortlisted",

@@ -240,6 +240,12 @@ class ApplicationForm(forms.Form):
         ),
     )
     confirmed_availability = forms.BooleanField(required=True)
+    share_evaluations = forms.BooleanField(
+        required=False,
+        label="Also show my evaluation averages from past employers with this application",
+        help_text="Shown from the start of review, with your skills and note; never who gave them.",
+    )
+    consent = forms.BooleanField(required=True)
 
     def __init__(self, *args, project: Project, profile: StudentProfile | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -272,12 +278,24 @@ class ApplicationForm(forms.Form):
         self.fields["confirmed_availability"].error_messages["required"] = (
             "Confirm you can do the hours before the deadline."
         )
-        # The confirmation goes last, after the answers.
+        organization = project.organization.name
+        if profile is not None:
+            self.fields["share_evaluations"].initial = profile.show_evaluations_to_employers
+        self.fields["consent"].label = (
+            f"I consent to {organization} seeing, if they shortlist me, my name, school, "
+            "major, graduation year, bio as I wrote it and résumé (and my evaluation averages "
+            "if ticked above). I can take this back by withdrawing my application."
+        )
+        self.fields["consent"].error_messages["required"] = (
+            f"Tick to consent: {organization} sees who you are only if they shortlist you, "
+            "and only with your consent."
+        )
+        # The confirmations go last, after the answers; consent is the final word.
         self.order_fields(
             ["cover_note"]
             + [f"answer_{q.pk}" for q in self.questions]
             + (["relation_to_major"] if asks_major else [])
-            + ["confirmed_availability"]
+            + ["confirmed_availability", "share_evaluations", "consent"]
         )
         self.helper = _helper()
 

@@ -210,6 +210,39 @@ class ApplicationStatus(models.TextChoices):
 PENDING_APPLICATION_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED)
 
 
+class DisclosedField(models.TextChoices):
+    """What of a student an organization may come to see, by name (consent and log)."""
+
+    NAME = "name", "Name"
+    SCHOOL = "school", "School"
+    MAJOR = "major", "Major"
+    GRADUATION_YEAR = "graduation_year", "Graduation year"
+    RESUME = "resume", "Résumé"
+    EVALUATION_AVERAGES = "evaluation_averages", "Evaluation averages"
+    PROFILE = "profile", "Bio as you wrote it"
+    EXPERIENCE = "experience", "Verified experience"
+
+
+# What shortlisting reveals, and so what a student consents to when applying; the
+# evaluation averages only if they choose to share them.
+SHORTLIST_FIELDS = (
+    DisclosedField.NAME,
+    DisclosedField.SCHOOL,
+    DisclosedField.MAJOR,
+    DisclosedField.GRADUATION_YEAR,
+    DisclosedField.PROFILE,
+    DisclosedField.RESUME,
+)
+
+
+class ConsentBasis(models.TextChoices):
+    EXPLICIT = "explicit", "Ticked when applying"
+    # Applications sent before the question was asked: the apply page then said, above the
+    # button, that shortlisting reveals name, school, major and résumé. The moment of applying
+    # stands for the consent; the student can withdraw it like any other.
+    NOTICE = "notice", "Applied after reading the disclosure notice"
+
+
 class Application(models.Model):
     # Whose school the audit trail files this under (accounts.audit).
     audit_school_via = "student"
@@ -233,12 +266,34 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     shortlisted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The student's consent to disclose to the project's organization what shortlisting
+    # reveals (`consent_fields`, DisclosedField values), dated. No application without it.
+    consent_at = models.DateTimeField("consent given")
+    consent_fields = models.JSONField(default=list)
+    consent_basis = models.CharField(
+        max_length=10, choices=ConsentBasis.choices, default=ConsentBasis.EXPLICIT
+    )
+    # Withdrawing the consent withdraws the application (projects.applications).
+    consent_withdrawn_at = models.DateTimeField("consent withdrawn", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "student"], name="application_one_per_student_project"
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_basis__in=ConsentBasis.values),
+                name="application_consent_basis_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_withdrawn_at__isnull=True) | Q(status="withdrawn"),
+                name="application_consent_withdrawn_only_if_withdrawn",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_withdrawn_at__isnull=True)
+                | Q(consent_withdrawn_at__gte=F("consent_at")),
+                name="application_consent_withdrawn_after_given",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ApplicationStatus.values), name="application_status_valid"
@@ -248,6 +303,11 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.student} → {self.project}"
+
+    @property
+    def consent_field_labels(self) -> list[str]:
+        labels = dict(DisclosedField.choices)
+        return [labels.get(name, name) for name in self.consent_fields]
 
 
 class ApplicationAnswer(models.Model):
@@ -264,3 +324,73 @@ class ApplicationAnswer(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class DisclosureReason(models.TextChoices):
+    SHORTLIST = "shortlist", "Shortlisted (or accepted) for a project"
+    RESUME = "resume", "Résumé downloaded after shortlisting"
+    APPLICATION = "application", "Application reviewed (averages you share)"
+    TALENT_POOL = "talent_pool", "Saved to a talent pool"
+    INVITATION = "invitation", "Applied to a project you were invited to"
+    RECORD_VIEW = "record_view", "Verified record viewed"
+
+
+class Disclosure(models.Model):
+    """One disclosure of a student's information to an organization (projects.disclosures).
+
+    A disclosure event is written once: `once_key` names it (reason, organization and
+    subject, e.g. "shortlist:org3:application12") and is unique, so a repeated page view,
+    a double click or a retried task finds the row already there. A file handed over again
+    is a new disclosure each time: a résumé download has no `once_key`."""
+
+    # Whose school the audit trail and the admin file this under.
+    audit_school_via = "student"
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disclosures"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="disclosures"
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="disclosures_seen",
+        help_text="The organization's member who saw it (empty once their account is gone).",
+    )
+    reason = models.CharField(max_length=20, choices=DisclosureReason.choices)
+    fields = models.JSONField(default=list, help_text="DisclosedField values.")
+    file_name = models.CharField(max_length=255, blank=True)
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.CharField(max_length=80, help_text="What was shown: application:12, …")
+    once_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=DisclosureReason.values), name="disclosure_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason="resume", once_key__isnull=True)
+                | (~Q(reason="resume") & Q(once_key__isnull=False)),
+                name="disclosure_once_unless_a_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=["resume"], file_name__gt="") | ~Q(reason="resume"),
+                name="disclosure_file_named",
+            ),
+        ]
+        indexes = [models.Index(fields=["student", "-at"], name="disclosure_student_at")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.student} → {self.organization}"
+
+    @property
+    def field_labels(self) -> list[str]:
+        labels = dict(DisclosedField.choices)
+        return [labels.get(name, name) for name in self.fields]

@@ -460,3 +460,17 @@ def student_applications(student) -> list[Application]:
         .select_related("project", "project__organization")
         .order_by("-created_at")
     )
+
+
+def what_shortlisting_reveals(profile: StudentProfile) -> list[tuple[str, str]]:
+    """The apply page's list of what the organization will see on shortlisting, with the
+    student's own values, so they consent to exactly this."""
+    user = profile.user
+    return [
+        ("Name", user.get_full_name()),
+        ("School", profile.school.name),
+        ("Major", profile.major),
+        ("Graduation year", str(profile.graduation_year)),
+        ("Bio", "as you wrote it (before shortlisting, names and contacts are masked)"),
+        ("Résumé", profile.resume_filename or "the résumé on your profile, if you add one"),
+    ]

@@ -12,7 +12,7 @@ from accounts.models import Role
 from marketplace.context_processors import rules as site_rules
 from marketplace.downloads import private_download
 from marketplace.forms import add_service_errors
-from projects import applications, market, rules, selectors, services
+from projects import applications, disclosures, market, rules, selectors, services
 from projects.access import resume_for_viewer_or_404
 from projects.forms import ApplicationForm, CancelProjectForm, DeclineForm, ProjectForm
 from projects.models import PENDING_APPLICATION_STATUSES, ApplicationStatus
@@ -233,6 +233,8 @@ def apply(request, pk: int):
                     answers=form.answers(),
                     confirmed_availability=form.cleaned_data["confirmed_availability"],
                     relation_to_major=form.cleaned_data.get("relation_to_major", ""),
+                    consented=form.cleaned_data["consent"],
+                    share_evaluations=form.cleaned_data["share_evaluations"],
                 ),
             )
         except ValidationError as error:
@@ -247,7 +249,12 @@ def apply(request, pk: int):
     return render(
         request,
         "projects/apply.html",
-        {"project": project, "form": form, "profile": profile},
+        {
+            "project": project,
+            "form": form,
+            "profile": profile,
+            "disclosed": selectors.what_shortlisting_reveals(profile),
+        },
     )
 
 
@@ -313,6 +320,15 @@ def decline(request, pk: int):
 @require_GET
 def resume_download(request, student_id: int):
     profile = resume_for_viewer_or_404(request.user, student_id)
+    viewer = request.user
+    employer = getattr(viewer, "employer_profile", None)
+    if viewer.role == Role.EMPLOYER and employer is not None:
+        disclosures.resume_downloaded(
+            student_id=profile.user_id,
+            organization_id=employer.organization_id,
+            viewer=viewer,
+            file_name=profile.resume_filename or "resume.pdf",
+        )
     return private_download(
         profile.resume,
         filename=profile.resume_filename or "resume.pdf",

@@ -14,6 +14,31 @@ from engagements.models import Message
 from safety import services
 from safety.models import Report
 
+
+class HeldMessageFilter(admin.SimpleListFilter):
+    """The reports the platform filed for messages screening held, by what the student did."""
+
+    title = "held by screening"
+    parameter_name = "held"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", "Held, waiting for the student"),
+            ("confirmed", "Delivered after the student confirmed"),
+            ("people", "Filed by people"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "waiting":
+            return queryset.filter(reporter__isnull=True, student_confirmed_at__isnull=True)
+        if value == "confirmed":
+            return queryset.filter(reporter__isnull=True, student_confirmed_at__isnull=False)
+        if value == "people":
+            return queryset.filter(reporter__isnull=False)
+        return queryset
+
+
 CLOSE_CHOICES = [
     ("", "Keep it open"),
     (Report.Status.RESOLVED, "Close as resolved"),
@@ -81,11 +106,12 @@ class ReportAdmin(SchoolScopedAdmin):
         "reason",
         "kind",
         "about",
-        "reporter",
+        "filed_by",
+        "screening",
         "status",
         "assignee",
     )
-    list_filter = ("status", "reason", "kind")
+    list_filter = ("status", "reason", "kind", HeldMessageFilter)
     list_select_related = (
         "reporter",
         "assignee",
@@ -98,7 +124,8 @@ class ReportAdmin(SchoolScopedAdmin):
     date_hierarchy = "created_at"
     actions = ["assign_to_me"]
     READ_ONLY = (
-        "reporter",
+        "filed_by",
+        "screening",
         "about",
         "reason",
         "details",
@@ -109,6 +136,21 @@ class ReportAdmin(SchoolScopedAdmin):
         "closed_at",
         "closed_by",
     )
+
+    @admin.display(description="filed by", ordering="reporter__email")
+    def filed_by(self, obj):
+        return obj.reporter if obj.reporter_id else "Screening (held message)"
+
+    @admin.display(description="held message")
+    def screening(self, obj):
+        if not obj.by_platform:
+            return "—"
+        if obj.student_confirmed_at:
+            return (
+                f"Delivered {timezone.localtime(obj.student_confirmed_at):%Y-%m-%d %H:%M}: "
+                "the student confirmed it"
+            )
+        return "Held: waiting for the student"
 
     @admin.display(description="report", ordering="pk")
     def number(self, obj):
@@ -167,13 +209,17 @@ class ReportAdmin(SchoolScopedAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
-        """The queue also counts the messages screening held (engagements.screening)."""
+        """The queue counts the messages screening held (engagements.screening): each is a
+        report the platform filed, open until an admin closes it."""
         extra_context = extra_context or {}
         if self.is_platform_admin(request):
             held = Message.objects.filter(held_at__isnull=False)
             extra_context["held_messages"] = {
                 "waiting": held.filter(released_at__isnull=True).count(),
                 "released": held.filter(released_at__isnull=False).count(),
+                "open_reports": Report.objects.filter(
+                    reporter__isnull=True, status__in=Report.OPEN_STATUSES
+                ).count(),
             }
         return super().changelist_view(request, extra_context)
 

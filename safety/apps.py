@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class SafetyConfig(AppConfig):
     name = "safety"
     verbose_name = "Safety"
+
+    def ready(self):
+        # Answers to engagements' signals about held messages.
+        from safety import receivers  # noqa: F401

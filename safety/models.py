@@ -39,8 +39,13 @@ class Report(models.Model):
 
     # Whose school the audit trail files this under (accounts.audit): `school` itself.
 
+    # Empty for a report the platform filed itself: a message screening held.
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_made"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports_made",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     subject_key = models.CharField(max_length=40, editable=False)
@@ -94,6 +99,10 @@ class Report(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A held message's report: when the student read the warning and confirmed the message
+    # (delivered then). The report stays open for an admin to judge: a false positive
+    # usually, but a student can be persuaded by a scam too.
+    student_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     OPEN_STATUSES = (Status.OPEN, Status.IN_REVIEW)
 
@@ -119,6 +128,17 @@ class Report(models.Model):
                 | (Q(closed_at__isnull=False) & ~Q(outcome="")),
                 name="report_closed_has_date_and_outcome",
             ),
+            # Only screening files reports without a reporter, each about one held message.
+            models.CheckConstraint(
+                condition=Q(reporter__isnull=False, student_confirmed_at__isnull=True)
+                | Q(reporter__isnull=True, kind="message"),
+                name="report_by_platform_is_a_held_message",
+            ),
+            models.UniqueConstraint(
+                fields=["message"],
+                condition=Q(reporter__isnull=True),
+                name="report_one_by_platform_per_message",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="report_status_created"),
@@ -127,6 +147,10 @@ class Report(models.Model):
 
     def __str__(self):
         return f"Report #{self.pk}: {self.get_reason_display()} ({self.subject_label})"
+
+    @property
+    def by_platform(self) -> bool:
+        return self.reporter_id is None
 
     @property
     def is_open(self) -> bool:

@@ -7,7 +7,11 @@ Invariants:
   reporter's row so two quick submissions cannot both slip under the limit;
 - a closed report has a date and an outcome, and the reporter is told the outcome once;
 - suspending from a report goes through the accounts services (their rules apply), and
-  each action is written on the report and in the audit trail.
+  each action is written on the report and in the audit trail;
+- every message screening holds is in the queue as a report the platform filed (no
+  reporter), one per message, with the reason of the first rule it matched; when the
+  student confirms the message it is delivered and the report says so, staying open for
+  an admin to dismiss (a false positive) or act on.
 """
 
 from datetime import timedelta
@@ -22,6 +26,7 @@ from accounts import services as account_services
 from accounts.audit import audit
 from accounts.models import Organization, Role, User
 from accounts.notifications import notify
+from engagements import screening
 from engagements.models import Message
 from projects.models import Project
 from safety.models import Reason, Report
@@ -222,14 +227,15 @@ def report_close(*, actor: User, report: Report, status: str, outcome: str) -> R
         summary=f"{actor.email} closed report #{report.pk} as {report.get_status_display()}",
         data={"outcome": outcome},
     )
-    notify(
-        recipients=[report.reporter],
-        kind="report.closed",
-        key=f"report-{report.pk}-closed",
-        message=f"We looked into your report about {report.subject_label}",
-        url=reverse("safety:my_reports"),
-        context={"details": outcome},
-    )
+    if report.reporter is not None:  # the platform's own reports have no one to tell
+        notify(
+            recipients=[report.reporter],
+            kind="report.closed",
+            key=f"report-{report.pk}-closed",
+            message=f"We looked into your report about {report.subject_label}",
+            url=reverse("safety:my_reports"),
+            context={"details": outcome},
+        )
     return report
 
 
@@ -258,3 +264,129 @@ def report_suspend_organization(*, actor: User, report: Report, reason: str) -> 
     _note_action(report, f"suspended the organization {org.name} ({reason.strip()})")
     report.save(update_fields=["actions_taken"])
     return report
+
+
+# --- Messages screening held ------------------------------------------------------------
+
+# The report reason of each screening rule (engagements.screening.RULES).
+RULE_REASONS = {
+    "payment": Reason.ASKS_FOR_MONEY,
+    "bank_or_card": Reason.ASKS_FOR_MONEY,
+    "gift_cards": Reason.SCAM,
+    "check_cashing": Reason.SCAM,
+    "messaging_app": Reason.OFF_PLATFORM,
+    "phone_number": Reason.OFF_PLATFORM,
+    "personal_email": Reason.OFF_PLATFORM,
+}
+HELD_BATCH = 200
+
+
+def reason_for_rules(held_for: str) -> str:
+    """The reason of the first rule matched (rules are listed most serious first)."""
+    for name in held_for.split(","):
+        if name in RULE_REASONS:
+            return RULE_REASONS[name]
+    return Reason.SCAM
+
+
+def _file_for_held(message: Message) -> Report | None:
+    """Inside a transaction, the message row locked: its report, filed once."""
+    if message.held_at is None:
+        return None
+    existing = Report.objects.filter(message=message, reporter__isnull=True).first()
+    if existing is not None:
+        return existing
+    engagement = message.engagement
+    warnings = screening.warnings_for(message.held_for)
+    report = Report.objects.create(
+        reporter=None,
+        kind=Kind.MESSAGE,
+        subject_key=subject_key(message),
+        message=message,
+        reported_user_id=message.author_id,
+        organization_id=engagement.organization_id,
+        school_id=engagement.school_id,
+        reason=reason_for_rules(message.held_for),
+        details="Held by screening before delivery: it "
+        + "; it ".join(warnings)
+        + f". Rules matched: {message.held_for}.",
+        created_at=message.held_at,
+        student_confirmed_at=message.released_at,
+    )
+    _note_action(report, "filed by screening; the message waits for the student's confirmation")
+    if message.released_at is not None:
+        _note_action(report, "the student read the warning and confirmed: delivered")
+    report.save(update_fields=["actions_taken"])
+    audit(
+        actor=None,
+        action="report.filed",
+        target=report,
+        summary=f"Screening held {report.subject_label}: {report.get_reason_display()}",
+        data={"kind": Kind.MESSAGE, "reason": report.reason, "rules": message.held_for},
+    )
+    return report
+
+
+@transaction.atomic
+def report_file_for_held_message(*, message_id: int) -> Report | None:
+    """The platform's report of a message screening held (after the hold committed, from
+    the `message_held` signal, or the reconciliation). Safe to repeat."""
+    message = (
+        Message.objects.select_for_update()
+        .select_related("engagement")
+        .filter(pk=message_id)
+        .first()
+    )
+    return _file_for_held(message) if message is not None else None
+
+
+@transaction.atomic
+def report_mark_student_confirmed(*, message_id: int) -> Report | None:
+    """The student confirmed a held message and it was delivered: its report says so (and
+    is filed first if it was still missing). Safe to repeat."""
+    message = (
+        Message.objects.select_for_update()
+        .select_related("engagement")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None or message.released_at is None:
+        return None
+    report = _file_for_held(message)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.student_confirmed_at is not None:
+        return report
+    report.student_confirmed_at = message.released_at
+    _note_action(report, "the student read the warning and confirmed: delivered")
+    report.save(update_fields=["student_confirmed_at", "actions_taken"])
+    audit(
+        actor=None,
+        action="report.student_confirmed",
+        target=report,
+        summary=f"The student confirmed {report.subject_label}; it was delivered",
+    )
+    return report
+
+
+def held_reports_reconcile() -> int:
+    """Periodic: held messages whose report is missing, and confirmed ones whose report
+    does not say so yet (a lost task). At most `HELD_BATCH` of each a run."""
+    platform_reports = Report.objects.filter(reporter__isnull=True)
+    missing = list(
+        Message.objects.filter(held_at__isnull=False)
+        .exclude(pk__in=platform_reports.values("message_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:HELD_BATCH]
+    )
+    unconfirmed = list(
+        platform_reports.filter(
+            student_confirmed_at__isnull=True, message__released_at__isnull=False
+        )
+        .order_by("pk")
+        .values_list("message_id", flat=True)[:HELD_BATCH]
+    )
+    for message_id in missing:
+        report_file_for_held_message(message_id=message_id)
+    for message_id in unconfirmed:
+        report_mark_student_confirmed(message_id=message_id)
+    return len(missing) + len(unconfirmed)

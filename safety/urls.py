@@ -11,4 +11,10 @@ urlpatterns = [
         name="report",
     ),
     path("reports/", views.my_reports, name="my_reports"),
+    path("privacy/", views.privacy, name="privacy"),
+    path(
+        "privacy/consents/<int:pk>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
 ]

@@ -24,7 +24,14 @@ from accounts.models import (
 )
 from accounts.services import career_staff_group
 from engagements import services as engagement_services
-from projects.models import Application, Category, Project, ProjectStatus, ScreeningQuestion
+from projects.models import (
+    SHORTLIST_FIELDS,
+    Application,
+    Category,
+    Project,
+    ProjectStatus,
+    ScreeningQuestion,
+)
 from tests.helpers import run_after_commit
 
 PASSWORD = "correct horse battery staple"
@@ -210,6 +217,8 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     student = factory.LazyFunction(lambda: StudentFactory().user)
     cover_note = "I would love to help with this."
     confirmed_availability = True
+    consent_at = factory.LazyFunction(timezone.now)
+    consent_fields = factory.LazyFunction(lambda: [str(f) for f in SHORTLIST_FIELDS])
 
 
 def employer_of(project) -> User:

@@ -210,6 +210,95 @@ def test_reporting_a_message_opens_only_for_the_other_side_of_its_thread(
     assert response.status_code == status
 
 
+# --- Privacy: consents and the disclosure log -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("student", 200), ("employer", 403), ("career_staff", 403), ("platform_admin", 403)],
+)
+def test_the_privacy_page_opens_for_students_only(client, request, who, status):
+    assert client.get(reverse("safety:privacy")).status_code == 302
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(reverse("safety:privacy")).status_code == status
+
+
+@pytest.fixture
+def shortlisted(student):
+    from projects.applications import application_shortlist
+    from tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(student=student)
+    application_shortlist(actor=employer_of(application.project), application=application)
+    return application
+
+
+def test_a_students_privacy_page_shows_only_their_own_log(client, shortlisted, other_student):
+    organization = shortlisted.project.organization.name
+    client.force_login(shortlisted.student)
+    assert organization in client.get(reverse("safety:privacy")).content.decode()
+
+    client.force_login(other_student)
+    page = client.get(reverse("safety:privacy")).content.decode()
+    assert organization not in page
+    assert "No organization has seen" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("the_student", 302),
+        ("other_student", 404),
+        ("employer", 403),
+        ("career_staff", 403),
+        ("platform_admin", 403),
+    ],
+)
+def test_only_the_student_withdraws_their_consent(client, request, shortlisted, who, status):
+    viewer = shortlisted.student if who == "the_student" else request.getfixturevalue(who)
+    client.force_login(viewer)
+
+    response = client.post(reverse("safety:consent_withdraw", args=[shortlisted.pk]))
+
+    assert response.status_code == status
+    shortlisted.refresh_from_db()
+    assert (shortlisted.consent_withdrawn_at is not None) == (who == "the_student")
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("career_staff", True),
+        ("platform_admin", True),
+        ("other_school_staff", False),
+        ("student", False),
+        ("employer", False),
+    ],
+)
+def test_a_students_disclosure_log_opens_for_their_schools_staff_and_admins_only(
+    client, request, shortlisted, who, allowed
+):
+    from projects.models import Disclosure
+
+    disclosure = Disclosure.objects.get()
+    client.force_login(request.getfixturevalue(who))
+
+    page = client.get(reverse("admin:projects_disclosure_change", args=[disclosure.pk]))
+    listing = client.get(reverse("admin:projects_disclosure_changelist"))
+
+    if allowed:
+        assert page.status_code == 200
+        assert shortlisted.student.email in listing.content.decode()
+    elif who == "other_school_staff":
+        assert page.status_code == 404
+        assert listing.status_code == 200
+        assert shortlisted.student.email not in listing.content.decode()
+    else:
+        assert page.status_code == 302
+        assert listing.status_code == 302
+
+
 @pytest.fixture
 def school_term(school):
     from accounts.models import AcademicTerm

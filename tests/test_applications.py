@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuthorizationStatus, Notification, WorkAuthorization
 from engagements import services as engagement_services
@@ -23,7 +24,11 @@ pytestmark = pytest.mark.django_db
 
 
 def apply_form(project, **overrides):
-    data = {"cover_note": "I have cleaned survey data before.", "confirmed_availability": "on"}
+    data = {
+        "cover_note": "I have cleaned survey data before.",
+        "confirmed_availability": "on",
+        "consent": "on",
+    }
     for question in project.questions.all():
         data[f"answer_{question.pk}"] = "A careful answer."
     data.update(overrides)
@@ -107,10 +112,12 @@ def test_a_student_applies_only_once(client, student):
         applications.application_submit(
             student=student,
             project=project,
-            data=applications.ApplicationData("Again", {}, True),
+            data=applications.ApplicationData("Again", {}, True, consented=True),
         )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Application.objects.create(project=project, student=student, cover_note="x")
+        Application.objects.create(
+            project=project, student=student, cover_note="x", consent_at=timezone.now()
+        )
 
 
 @pytest.mark.parametrize(
@@ -128,7 +135,7 @@ def test_applying_to_a_project_not_taking_applications_is_refused(student, make_
         applications.application_submit(
             student=student,
             project=project,
-            data=applications.ApplicationData("Hello", {}, True),
+            data=applications.ApplicationData("Hello", {}, True, consented=True),
         )
     assert not Application.objects.exists()
 

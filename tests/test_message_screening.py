@@ -204,4 +204,5 @@ def test_held_messages_are_counted_in_the_report_queue(client, engagement, platf
 
     page = client.get(reverse("admin:safety_report_changelist")).content.decode()
 
-    assert "<strong>1</strong> waiting for the student's confirmation, 1 delivered" in page
+    assert "<strong>1</strong> waiting for the student's confirmation" in page
+    assert "1 delivered after the student confirmed" in page

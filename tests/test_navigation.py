@@ -28,6 +28,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "payments:earnings",
                 "profile",
                 "safety:my_reports",
+                "safety:privacy",
                 "integrations:settings",
             },
         ),

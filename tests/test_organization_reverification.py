@@ -88,7 +88,7 @@ def test_a_renamed_organization_takes_no_applications_and_accepts_no_one(client,
             student=newcomer,
             project=project,
             data=applications.ApplicationData(
-                cover_note="Hello", answers={}, confirmed_availability=True
+                cover_note="Hello", answers={}, confirmed_availability=True, consented=True
             ),
         )
     with pytest.raises(ValidationError, match="awaits verification"):

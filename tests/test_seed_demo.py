@@ -92,10 +92,27 @@ def test_demo_reports_show_an_open_and_a_closed_report(client):
     call_command("seed_demo", verbosity=0)
 
     assert Report.objects.filter(status="resolved").count() == 1
-    assert Report.objects.filter(status="open", kind="message").count() == 1
+    people = Report.objects.filter(reporter__isnull=False)
+    assert people.filter(status="open", kind="message").count() == 1
+    # Both employer messages screening held are in the queue, filed by the platform.
+    assert Report.objects.filter(reporter__isnull=True, status="open").count() == 2
     client.force_login(User.objects.get(email="student@demo.test"))
     page = client.get(reverse("safety:my_reports")).content.decode()
     assert "Never pay to start a project here." in page
+
+
+def test_demo_student_sees_consents_and_disclosures_on_the_privacy_page(client):
+    from projects.models import Disclosure
+
+    call_command("seed_demo", verbosity=0)
+
+    student = User.objects.get(email="student@demo.test")
+    reasons = set(Disclosure.objects.filter(student=student).values_list("reason", flat=True))
+    assert {"shortlist", "record_view"} <= reasons
+    client.force_login(student)
+    page = client.get(reverse("safety:privacy")).content.decode()
+    assert "Withdraw consent" in page
+    assert "Verified record viewed" in page
 
 
 def test_demo_data_has_a_verified_cpt_student_working_for_the_cpt_employer():

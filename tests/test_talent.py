@@ -463,7 +463,11 @@ def test_an_invitation_reaches_the_student_who_applies_in_one_click(
     with on_commit():
         client.post(
             apply_url,
-            {"cover_note": "Happy to help again.", "confirmed_availability": "on"},
+            {
+                "cover_note": "Happy to help again.",
+                "confirmed_availability": "on",
+                "consent": "on",
+            },
         )
 
     invitation.refresh_from_db()

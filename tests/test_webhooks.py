@@ -65,7 +65,10 @@ def apply(student, project):
         student=student,
         project=project,
         data=applications.ApplicationData(
-            cover_note="I would love to help.", answers={}, confirmed_availability=True
+            cover_note="I would love to help.",
+            answers={},
+            confirmed_availability=True,
+            consented=True,
         ),
     )
     run_after_commit()

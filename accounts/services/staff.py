@@ -41,6 +41,7 @@ CAREER_STAFF_PERMISSIONS = [
     ("accounts", "add_academicterm"),
     ("accounts", "change_academicterm"),
     ("projects", "view_application"),
+    ("projects", "view_disclosure"),
     ("engagements", "view_engagement"),
     ("engagements", "view_timeentry"),
     ("engagements", "view_submissionfile"),

@@ -26,6 +26,7 @@ from projects.applications import (
     application_mark_accepted,
     applications_close_when_full,
 )
+from projects.disclosures import shortlist_disclosed
 from projects.models import (
     PENDING_APPLICATION_STATUSES,
     Application,
@@ -119,6 +120,8 @@ def application_accept(*, actor: User, application: Application) -> Engagement:
 
     now = timezone.now()
     application_mark_accepted(application=application, at=now)
+    # Accepting without shortlisting first lifts blind review all the same (once).
+    shortlist_disclosed(application=application, viewer=actor)
     engagement = engagement_create(actor=actor, application=application, at=now)
     audit(
         actor=actor,

@@ -3,8 +3,9 @@
 Every message is screened (`engagements.screening`). An employer's message that looks like
 a scam is held: the student reads a warning first and the message is delivered (shown in
 the thread) once they confirm; the employer sees it waiting. A student whose own message
-matches is warned before it is sent and sends it by confirming. Held messages are counted
-in the platform admins' report queue (`safety`).
+matches is warned before it is sent and sends it by confirming. Every held message becomes
+a report filed by the platform in the admins' report queue (`safety`, through the
+`message_held` signal), marked when the student confirms it (`message_released`).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,8 @@ from engagements import lifecycle, screening
 from engagements.lifecycle import By
 from engagements.models import Engagement, Message
 from engagements.services.common import require_side, workspace_url
+from engagements.signals import message_held, message_released
+from marketplace.domain_events import send_after_commit
 
 MESSAGE_MAX = 5000
 
@@ -62,6 +65,8 @@ def message_post(
             summary=f"A message from {actor.email} was held for the student's confirmation",
             data={"rules": message.held_for},
         )
+        # The report queue counts it: safety files a report by the platform (safety.services).
+        send_after_commit(message_held, sender=Message, message_id=message.pk)
         notify(
             recipients=[engagement.student],
             kind="engagement.message_held",
@@ -106,4 +111,5 @@ def message_release(*, actor: User, message: Message) -> Message:
         summary=f"{actor.email} read the warning and opened a held message",
         data={"rules": message.held_for},
     )
+    send_after_commit(message_released, sender=Message, message_id=message.pk)
     return message

@@ -11,6 +11,8 @@ from feedback import selectors
 from feedback.forms import EmployerReviewForm, SessionForm, StudentEvaluationForm
 from feedback.models import EmployerReview, FeedbackSession, SessionNote, StudentEvaluation
 from feedback.services import evaluations_visible
+from projects.disclosures import Event, disclosures_record_many
+from projects.models import ApplicationStatus, DisclosedField, DisclosureReason
 
 register = template.Library()
 
@@ -79,19 +81,41 @@ def evaluation_summary(student):
     return selectors.student_scores([student.pk]).get(student.pk)
 
 
-@register.simple_tag
-def shared_scores(applicants):
-    """Averages of the applicants who chose to show them to employers, by student id."""
-    sharing = [
-        a.application.student_id
-        for a in applicants
-        if getattr(
-            getattr(a.application.student, "student_profile", None),
-            "show_evaluations_to_employers",
-            False,
+def _shares_scores(application) -> bool:
+    """The student shares their averages (profile) and consented to this application
+    carrying them; a withdrawn application carries nothing more."""
+    profile = getattr(application.student, "student_profile", None)
+    return (
+        getattr(profile, "show_evaluations_to_employers", False)
+        and DisclosedField.EVALUATION_AVERAGES in application.consent_fields
+        and application.status != ApplicationStatus.WITHDRAWN
+    )
+
+
+@register.simple_tag(takes_context=True)
+def shared_scores(context, applicants):
+    """Averages of the applicants who chose to show them to employers, by student id. Showing
+    them is a disclosure, logged once per application (projects.disclosures)."""
+    shown = {
+        a.application.student_id: a.application for a in applicants if _shares_scores(a.application)
+    }
+    scores = selectors.student_scores(list(shown)) if shown else {}
+    viewer = getattr(context.get("request"), "user", None)
+    project = context.get("project")  # the applicant list is one project's
+    if scores and project is not None and viewer is not None and viewer.is_authenticated:
+        disclosures_record_many(
+            Event(
+                student_id=student_id,
+                organization_id=project.organization_id,
+                viewer_id=viewer.pk,
+                reason=DisclosureReason.APPLICATION,
+                fields=[DisclosedField.EVALUATION_AVERAGES],
+                subject=f"application:{shown[student_id].pk}",
+                project_id=project.pk,
+            )
+            for student_id in scores
         )
-    ]
-    return selectors.student_scores(sharing) if sharing else {}
+    return scores
 
 
 @register.simple_tag

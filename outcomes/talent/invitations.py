@@ -22,7 +22,8 @@ from outcomes.models import (
     InvitationStatus,
     TalentPoolEntry,
 )
-from projects.models import Application, Project, ProjectStatus
+from projects.disclosures import Event, disclosure_record
+from projects.models import Application, DisclosedField, DisclosureReason, Project, ProjectStatus
 from projects.rules import apply_by_today
 
 from .access import (
@@ -103,27 +104,86 @@ def invitation_send(
     return invitation
 
 
+def _invitation_disclosed(invitation: Invitation, application_id: int) -> None:
+    """An invited student's application carries the "Invited" mark: the inviter knows whose
+    it is before any shortlisting. One disclosure per invitation answered."""
+    disclosure_record(
+        Event(
+            student_id=invitation.student_id,
+            organization_id=invitation.project.organization_id,
+            viewer_id=invitation.invited_by_id,
+            reason=DisclosureReason.INVITATION,
+            fields=[DisclosedField.NAME],
+            subject=f"application:{application_id}",
+            project_id=invitation.project_id,
+        )
+    )
+
+
+def _mark_applied(invitations, application: Application, at) -> int:
+    done = 0
+    for invitation in invitations:
+        invitation.status = InvitationStatus.APPLIED
+        invitation.responded_at = at
+        invitation.save(update_fields=["status", "responded_at"])
+        _invitation_disclosed(invitation, application.pk)
+        done += 1
+    return done
+
+
+_ANSWERABLE = [InvitationStatus.SENT, InvitationStatus.DECLINED]
+
+
+@transaction.atomic
 def invitation_mark_applied(*, application_id: int) -> int:
     """The student applied to a project they were invited to (after the application
     committed, in answer to `application_submitted`). Safe to repeat."""
     application = Application.objects.filter(pk=application_id).first()
     if application is None:
         return 0
-    return Invitation.objects.filter(
-        project_id=application.project_id,
-        student_id=application.student_id,
-        status__in=[InvitationStatus.SENT, InvitationStatus.DECLINED],
-    ).update(status=InvitationStatus.APPLIED, responded_at=application.created_at)
+    invitations = (
+        Invitation.objects.select_for_update()
+        .filter(
+            project_id=application.project_id,
+            student_id=application.student_id,
+            status__in=_ANSWERABLE,
+        )
+        .select_related("project")
+    )
+    return _mark_applied(invitations, application, application.created_at)
 
 
+RECONCILE_BATCH = 200
+
+
+@transaction.atomic
 def invitations_reconcile() -> int:
-    """Periodic: invitations still open although the student applied (a lost task)."""
+    """Periodic: invitations still open although the student applied (a lost task); at
+    most `RECONCILE_BATCH` a run, the next run takes the rest."""
     applied = Application.objects.filter(
         project_id=OuterRef("project_id"), student_id=OuterRef("student_id")
     )
-    return Invitation.objects.filter(
-        Exists(applied), status__in=[InvitationStatus.SENT, InvitationStatus.DECLINED]
-    ).update(status=InvitationStatus.APPLIED, responded_at=timezone.now())
+    invitations = list(
+        Invitation.objects.select_for_update()
+        .filter(Exists(applied), status__in=_ANSWERABLE)
+        .select_related("project")
+        .order_by("pk")[:RECONCILE_BATCH]
+    )
+    if not invitations:
+        return 0
+    applications = {
+        (a.project_id, a.student_id): a
+        for a in Application.objects.filter(
+            project_id__in={i.project_id for i in invitations},
+            student_id__in={i.student_id for i in invitations},
+        )
+    }
+    now = timezone.now()
+    done = 0
+    for invitation in invitations:
+        application = applications[(invitation.project_id, invitation.student_id)]
+        done += _mark_applied([invitation], application, now)
+    return done
 
 
 @transaction.atomic

@@ -23,7 +23,8 @@ from outcomes.models import (
     Invitation,
     TalentPoolEntry,
 )
-from projects.models import Project
+from projects.disclosures import Event, disclosure_record
+from projects.models import DisclosedField, DisclosureReason, Project
 
 from .access import (
     _organization_id,
@@ -37,6 +38,14 @@ from .forms import NOTES_MAX, SEARCH_MAX, _text, clean_tags
 from .invitations import organization_open_projects
 
 POOL_PAGE_SIZE = 25
+# What a talent pool entry shows the organization's members about the student.
+POOL_FIELDS = [
+    DisclosedField.NAME,
+    DisclosedField.SCHOOL,
+    DisclosedField.MAJOR,
+    DisclosedField.GRADUATION_YEAR,
+    DisclosedField.PROFILE,
+]
 
 
 # --- The talent pool ---------------------------------------------------------------------
@@ -72,6 +81,18 @@ def pool_save(
             )
     except IntegrityError:  # a colleague saved them at the same moment
         return TalentPoolEntry.objects.get(organization_id=organization_id, student=student), False
+    # The pool keeps the student's profile in view of the whole organization: one
+    # disclosure per entry (saved again after removal is a new entry, a new disclosure).
+    disclosure_record(
+        Event(
+            student_id=student.pk,
+            organization_id=organization_id,
+            viewer_id=actor.pk,
+            reason=DisclosureReason.TALENT_POOL,
+            fields=POOL_FIELDS,
+            subject=f"pool:{entry.pk}",
+        )
+    )
     return entry, True
 
 

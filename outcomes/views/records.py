@@ -48,6 +48,7 @@ def verify(request, code: str):
         context["state"] = "hidden"
     else:
         view = records.record_view(record)
+        records.record_view_disclosed(record=record, viewer=request.user)
         context.update(
             view=view,
             facts=view.facts,

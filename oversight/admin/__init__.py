@@ -2,10 +2,11 @@
 figures, flags to follow up, coaching notes, the employers their students work with, and the
 school dashboard. Platform admins see every school."""
 
-from . import common, engagements, flags, organizations, work
+from . import common, disclosures, engagements, flags, organizations, work
 
 __all__ = [
     "common",
+    "disclosures",
     "engagements",
     "flags",
     "organizations",

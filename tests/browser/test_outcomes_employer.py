@@ -68,6 +68,7 @@ def test_talent_pool_and_invitation(page_for, live_server, quality):
     quality.check(s_page)
     field(s_page, "Cover note").fill("Happy to code the answers; I know the survey already.")
     s_page.get_by_label("I can do the").check()
+    s_page.get_by_label("I consent to").check()
     s_page.get_by_role("button", name="Send application").click()
     s_page.get_by_text("Applied to").wait_for()
     assert Invitation.objects.get().status == "applied"

@@ -91,6 +91,7 @@ def test_the_whole_work_loop_from_application_to_approval(page_for, live_server,
     field(s_page, "Cover note").fill("I compare prices for my family's shop every week.")
     field(s_page, "Which sources would you use?").fill("Their websites and in-store visits.")
     s_page.get_by_label(re.compile("I can do the 10 hours")).check()
+    s_page.get_by_label(re.compile("I consent to")).check()
     s_page.get_by_role("button", name="Send application").click()
     s_page.get_by_text("Applied to “Competitor price research”").wait_for()
     quality.check(s_page)
