@@ -504,3 +504,26 @@ def test_the_graph_finds_the_rows_below_the_students_engagement(rich_student):
     found = rows_of(rich_student)
     assert found["engagements.SubmissionFile"]
     assert found["payments.LedgerEntry"]
+
+
+def test_platform_admins_read_exports_and_closings_in_the_admin_and_change_nothing(
+    client, platform_admin, career_staff, student, employer
+):
+    export = exporting.data_export_request(user=student)
+    closure = closing.account_closure_request(user=employer)
+    pages = [
+        reverse("admin:datarights_dataexport_changelist"),
+        reverse("admin:datarights_dataexport_change", args=[export.pk]),
+        reverse("admin:datarights_accountclosure_changelist"),
+        reverse("admin:datarights_accountclosure_change", args=[closure.pk]),
+    ]
+    client.force_login(platform_admin)
+    for url in pages:
+        assert client.get(url).status_code == 200
+    assert client.get(reverse("admin:datarights_dataexport_add")).status_code == 403
+    response = client.post(reverse("admin:datarights_dataexport_delete", args=[export.pk]))
+    assert response.status_code == 403
+    assert DataExport.objects.filter(pk=export.pk).exists()
+    client.force_login(career_staff)
+    for url in pages:
+        assert client.get(url).status_code in (302, 403)
