@@ -6,7 +6,7 @@ point at it and must keep adding up. Everything else that names the person goes:
 
 - their name, every email address they used, their profile's words and links are erased
   from every column of every row about them (the rows `datarights.graph` finds) and from
-  the audit events that named them;
+  the audit events, other people's notifications and the emails that named them;
 - their own private records are deleted (notifications and their emails, email
   addresses, calendar feed, join requests, talent-pool entries, full-time interest marks,
   data exports), and every file they hold (résumé, authorization document, deliverables)
@@ -42,6 +42,7 @@ from accounts.audit import audit
 from accounts.models import (
     AuditEvent,
     EmployerProfile,
+    Notification,
     OutboundEmail,
     Role,
     StudentProfile,
@@ -348,12 +349,26 @@ def _scrub_row(row: models.Model, patterns, replacement) -> bool:
     return bool(changes)
 
 
-def _audit_events_naming(user: User, emails: list[str]):
+# Free text of other people's rows that may name the person without pointing at them: the
+# audit trail ("a@b.edu withdrew from …"), others' notifications ("New message from …") and
+# the emails that carried them.
+NAMED_ELSEWHERE = {
+    AuditEvent: ("summary",),
+    Notification: ("message",),
+    OutboundEmail: ("subject", "body", "html"),
+}
+
+
+def _rows_naming(user: User, values: list[str]):
     user_type = ContentType.objects.get_for_model(User)
-    query = Q(actor=user) | Q(target_type=user_type, target_id=str(user.pk))
-    for email in emails:
-        query |= Q(summary__icontains=email)
-    return AuditEvent.objects.filter(query)
+    for model, fields in NAMED_ELSEWHERE.items():
+        query = Q(pk__in=[])
+        for field in fields:
+            for value in values:
+                query |= Q(**{f"{field}__icontains": value})
+        if model is AuditEvent:
+            query |= Q(actor=user) | Q(target_type=user_type, target_id=str(user.pk))
+        yield from model._default_manager.filter(query)
 
 
 def _close(closure: AccountClosure, user: User) -> AccountClosure:
@@ -363,7 +378,7 @@ def _close(closure: AccountClosure, user: User) -> AccountClosure:
     summary: dict[str, int] = {}
     replacement = pseudonym(user)
     patterns = _patterns(user)
-    emails = [v for v in personal_identifiers(user)[0] if "@" in v]
+    named_by = personal_identifiers(user)[0]
 
     # Pending applications are withdrawn; verified experiences revoked or kept public.
     for application in Application.objects.filter(
@@ -408,8 +423,8 @@ def _close(closure: AccountClosure, user: User) -> AccountClosure:
             continue
         for row in rows.values():
             scrubbed += _scrub_row(row, patterns, replacement)
-    for event in _audit_events_naming(user, emails):
-        scrubbed += _scrub_row(event, patterns, replacement)
+    for row in _rows_naming(user, named_by):
+        scrubbed += _scrub_row(row, patterns, replacement)
     summary["rows_pseudonymised"] = scrubbed
 
     _blank_profiles(user)

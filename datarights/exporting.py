@@ -35,6 +35,7 @@ from accounts.notifications import notify
 from datarights.graph import rows_of
 from datarights.models import AccountClosure, DataExport, ErasurePermit
 from marketplace.queueing import delay_on_commit
+from marketplace.timezones import zone_of
 
 logger = logging.getLogger(__name__)
 
@@ -225,8 +226,8 @@ def data_export_prepare(*, export_id: int) -> DataExport | None:
                 context={
                     "details": (
                         "The download works until "
-                        f"{timezone.localtime(export.expires_at):%B %-d, %Y} and only when "
-                        "you are logged in."
+                        f"{timezone.localtime(export.expires_at, zone_of(user)):%B %-d, %Y} "
+                        "and only when you are logged in."
                     )
                 },
             )

@@ -27,6 +27,7 @@ from accounts.models import (
     CareerStaffProfile,
     EmployerProfile,
     Notification,
+    OutboundEmail,
     StudentProfile,
     TeamRole,
     User,
@@ -95,6 +96,9 @@ def paid_engagement(student, *, project=None):
         actor=employer_of(engagement.project),
         engagement=engagement,
         body=f"Thanks {student.first_name}, great work!",
+    )
+    engagements.message_post(
+        actor=student, engagement=engagement, body="Here is the table, as promised."
     )
     engagements.submission_approve(actor=employer_of(engagement.project), engagement=engagement)
     run_after_commit()
@@ -296,6 +300,7 @@ def text_values(row):
 def rows_linked_to(user):
     """Every row that points at the user (walked here, independently) and the rows below the
     user's engagements, plus the audit events that named them."""
+    user = User.objects.get(pk=user.pk)
     rows = []
     for model, field in links_to_a_user():
         rows += list(model._default_manager.filter(**{field: user.pk}))
@@ -309,7 +314,15 @@ def rows_linked_to(user):
                 rows += [child] if child else []
             else:
                 rows += list(getattr(engagement, accessor).all())
-    return rows + list(AuditEvent.objects.all())
+    for rows_by_pk in rows_of(user).values():
+        rows += list(rows_by_pk.values())
+    # Rows of others that may name the person in words.
+    return (
+        rows
+        + list(AuditEvent.objects.all())
+        + list(Notification.objects.all())
+        + list(OutboundEmail.objects.all())
+    )
 
 
 def test_closing_leaves_no_personal_data_in_any_column_and_the_ledger_unchanged(
@@ -326,6 +339,7 @@ def test_closing_leaves_no_personal_data_in_any_column_and_the_ledger_unchanged(
     assert all(default_storage.exists(name) for name in files)
     before = money_sums()
     assert any(email in value for row in rows_linked_to(student) for _, value in text_values(row))
+    assert Notification.objects.filter(message__contains=full).exclude(recipient=student)
 
     client.force_login(student)
     page = client.get(reverse("datarights:close"))
