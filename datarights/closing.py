@@ -371,8 +371,30 @@ def _rows_naming(user: User, values: list[str]):
         yield from model._default_manager.filter(query)
 
 
+def _lock_what_could_block(user: User) -> None:
+    """The rows whose change could make a closing wrong while it runs: the student's
+    engagements (funding, payouts), the employer's team (roles, members leaving)."""
+    if user.role == Role.STUDENT:
+        list(Engagement.objects.select_for_update().filter(student=user).values_list("pk"))
+        return
+    profile = EmployerProfile.objects.filter(user=user).first()
+    if profile is not None:
+        list(
+            EmployerProfile.objects.select_for_update()
+            .filter(organization_id=profile.organization_id)
+            .values_list("pk")
+        )
+        list(
+            Engagement.objects.select_for_update()
+            .filter(organization_id=profile.organization_id)
+            .exclude(status__in=[EngagementStatus.PAID, EngagementStatus.CANCELLED])
+            .values_list("pk")
+        )
+
+
 def _close(closure: AccountClosure, user: User) -> AccountClosure:
     """The erasure, in the caller's transaction, with the user row locked."""
+    _lock_what_could_block(user)
     _refuse_if_blocked(user)
     permit = ErasurePermit.objects.create()
     summary: dict[str, int] = {}
