@@ -24,6 +24,8 @@ def _render_data(request, *, export_form=None, status=200):
         "exports": exports,
         "pending": any(e.status == e.Status.PENDING for e in exports),
         "export_form": export_form or ExportRequestForm(),
+        # While an archive is being prepared the form is not shown: its refusal is, alone.
+        "export_refusals": export_form.non_field_errors() if export_form else [],
         "link_days": settings.DATA_EXPORT_LINK_DAYS,
         "grace_days": settings.ACCOUNT_CLOSURE_GRACE_DAYS,
         "closure": closing.current_closure(user),
