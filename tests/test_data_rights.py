@@ -541,3 +541,32 @@ def test_platform_admins_read_exports_and_closings_in_the_admin_and_change_nothi
     client.force_login(career_staff)
     for url in pages:
         assert client.get(url).status_code in (302, 403)
+
+
+@pytest.fixture
+def bucket(s3_server, settings):
+    """A fresh private bucket that uploads go to, for this test alone."""
+    import uuid
+
+    name = s3_server.create_bucket(f"uploads-{uuid.uuid4().hex[:12]}")
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage_settings(name)}
+    return name
+
+
+def test_on_object_storage_the_archive_holds_the_files_and_closing_deletes_them(
+    bucket, s3_server, student, on_commit
+):
+    profile = student.student_profile
+    profile.resume.save("cv.pdf", ContentFile(b"%PDF-1.4 on the bucket"))
+    resume_key = profile.resume.name
+    with on_commit():
+        export = exporting.data_export_request(user=student)
+    export.refresh_from_db()
+    assert export.status == DataExport.Status.READY
+    archive = zipfile.ZipFile(io.BytesIO(s3_server.read(bucket, export.file.name)))
+    assert b"%PDF-1.4 on the bucket" in {archive.read(n) for n in archive.namelist()}
+
+    assert sorted(s3_server.object_names(bucket)) == sorted([resume_key, export.file.name])
+    with on_commit():
+        closing.account_closure_request(user=student)
+    assert s3_server.object_names(bucket) == []
