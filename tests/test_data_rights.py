@@ -570,3 +570,19 @@ def test_on_object_storage_the_archive_holds_the_files_and_closing_deletes_them(
     with on_commit():
         closing.account_closure_request(user=student)
     assert s3_server.object_names(bucket) == []
+
+
+def test_beat_runs_the_data_rights_sweeps():
+    from marketplace.celery import app, beat_schedule
+
+    schedule = beat_schedule(timedelta(minutes=5), recovery_every=timedelta(seconds=60))
+    tasks_scheduled = {entry["task"]: entry["schedule"] for entry in schedule.values()}
+    app.loader.import_default_modules()
+    for name in (
+        "datarights.prepare_pending_exports",
+        "datarights.expire_exports",
+        "datarights.close_due_accounts",
+    ):
+        assert name in tasks_scheduled
+        assert name in app.tasks
+    assert tasks_scheduled["datarights.prepare_pending_exports"] == timedelta(seconds=60)
