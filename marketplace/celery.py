@@ -72,6 +72,14 @@ def beat_schedule(
             "task": "oversight.raise_integrity_flags",
             "schedule": integrity_every or timedelta(minutes=15),
         },
+        # Data rights: exports whose task was lost, archives past their expiry, closings
+        # whose grace period is over.
+        "prepare-pending-data-exports": {
+            "task": "datarights.prepare_pending_exports",
+            "schedule": recovery_every,
+        },
+        "expire-data-exports": {"task": "datarights.expire_exports", "schedule": sweep_every},
+        "close-due-accounts": {"task": "datarights.close_due_accounts", "schedule": sweep_every},
         "clear-expired-sessions": {
             "task": "marketplace.clear_expired_sessions",
             "schedule": crontab(minute=17, hour=3),

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "outcomes",
     "oversight",
     "integrations",
+    "datarights",
     "demo",
 ]
 
@@ -504,6 +505,15 @@ F1_WEEKLY_HOURS_PART_TIME = env.int("F1_WEEKLY_HOURS_PART_TIME", default=20)
 DELIVERABLE_MAX_BYTES = env.int("DELIVERABLE_MAX_BYTES", default=25 * 1024 * 1024)
 # Reports one person may file in 24 hours (safety.services.report_create).
 REPORTS_PER_DAY = env.int("REPORTS_PER_DAY", default=5)
+# Data rights (datarights): how long a "download all my data" link works, and how many days
+# after the request an account closure takes effect (0: at once; before then the user may
+# change their mind).
+DATA_EXPORT_LINK_DAYS = env.int("DATA_EXPORT_LINK_DAYS", default=7)
+ACCOUNT_CLOSURE_GRACE_DAYS = env.int("ACCOUNT_CLOSURE_GRACE_DAYS", default=0)
+if DATA_EXPORT_LINK_DAYS < 1 or ACCOUNT_CLOSURE_GRACE_DAYS < 0:
+    raise ImproperlyConfigured(
+        "DATA_EXPORT_LINK_DAYS must be at least 1 and ACCOUNT_CLOSURE_GRACE_DAYS at least 0."
+    )
 # The message screening rules in force (engagements/screening.py), by name; unset: all.
 MESSAGE_SCREENING_RULES = env.list("MESSAGE_SCREENING_RULES", default=None)
 CURRENCY = "usd"

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("safety/", include("safety.urls")),
     path("", include("integrations.urls")),
+    path("", include("datarights.urls")),
 ]

@@ -49,6 +49,8 @@ def test_each_dashboard_opens_only_for_its_own_role(client, request, url_name, w
 # Pages of more than one role: which roles open them (the others get 403).
 SHARED_PAGES = {
     "integrations:settings": {"student", "employer", "career_staff"},
+    "datarights:data": {"student", "employer"},
+    "datarights:close": {"student", "employer"},
 }
 
 
@@ -348,3 +350,26 @@ def test_the_claims_queue_is_for_career_staff_and_platform_admins_only(
     for user in (career_staff, platform_admin):
         client.force_login(user)
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("who", [*ROLES, "other_student", "other_employer"])
+def test_a_data_export_downloads_only_for_its_own_user(client, request, student, employer, who):
+    from datarights import exporting
+
+    exports = {}
+    for owner in (student, employer):
+        export = exporting.data_export_request(user=owner)
+        exporting.data_export_prepare(export_id=export.pk)
+        exports[owner.role] = export
+    viewer = request.getfixturevalue(who)
+    client.force_login(viewer)
+
+    for export in exports.values():
+        url = reverse("datarights:export_download", args=[export.pk])
+        response = client.get(url)
+        if viewer.pk == export.user_id:
+            assert response.status_code == 200
+        elif viewer.role in ("student", "employer"):
+            assert response.status_code == 404
+        else:
+            assert response.status_code == 403

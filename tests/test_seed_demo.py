@@ -145,3 +145,17 @@ def test_demo_data_has_an_opt_graduate_whose_application_relates_to_her_major():
 
     application = Application.objects.get(student__email="opt.student@demo.test")
     assert "Economics" in application.relation_to_major
+
+
+def test_demo_data_has_a_download_ready_and_a_closed_account(client):
+    from datarights.models import AccountClosure, DataExport
+
+    call_command("seed_demo")
+
+    export = DataExport.objects.get(user__email="student@demo.test")
+    assert export.is_downloadable()
+    closure = AccountClosure.objects.get(status="closed")
+    assert not closure.user.is_active
+    assert not User.objects.filter(email="leaving.student@demo.test").exists()
+    client.force_login(export.user)
+    assert client.get(reverse("datarights:export_download", args=[export.pk])).status_code == 200

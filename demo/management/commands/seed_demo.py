@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_accounts
 from demo.compliance import seed_compliance
+from demo.datarights import seed_datarights
 from demo.integrations import calendar_addresses, seed_integrations
 from demo.outcomes import seed_outcomes
 from demo.oversight import seed_oversight
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                     "Stripe keys are set: demo projects and payments are not created."
                 )
             created = seed_integrations() or created
+            created = seed_datarights() or created
         self.stdout.write(
             self.style.SUCCESS("Demo data ready" + (" (created)." if created else "."))
         )
