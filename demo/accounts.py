@@ -253,7 +253,7 @@ class _Seeder:
                 user=employer,
                 organization=brightline,
                 job_title="Head of Client Services",
-                team_role=TeamRole.ADMIN,
+                team_role=TeamRole.OWNER,
             )
         created_any |= self._brightline_team(brightline, employer)
         new_employer, created2 = self._user(
@@ -264,7 +264,7 @@ class _Seeder:
                 user=new_employer,
                 organization=harbor,
                 job_title="Founder",
-                team_role=TeamRole.ADMIN,
+                team_role=TeamRole.OWNER,
             )
         created_any |= created or created2
 
@@ -298,22 +298,23 @@ class _Seeder:
             user, created = self._user(email, first, last, Role.EMPLOYER)
             if created:
                 EmployerProfile.objects.create(
-                    user=user, organization=org, job_title=title, team_role=TeamRole.ADMIN
+                    user=user, organization=org, job_title=title, team_role=TeamRole.OWNER
                 )
         return created_any
 
     def _brightline_team(self, brightline, admin) -> bool:
-        """Brightline Analytics has three members (Sam the admin, Noor, and Eli who joined
-        by invitation), one colleague asking to join and one invitation waiting."""
+        """Brightline Analytics has three members (Sam the owner, Noor an admin, and Eli a
+        recruiter who joined by invitation), one colleague asking to join and one invitation
+        waiting."""
         created_any = False
-        for email, first, last, title in [
-            ("noor@demo.test", "Noor", "Haddad", "Senior Analyst"),
-            ("eli@demo.test", "Eli", "Brooks", "Project Coordinator"),
+        for email, first, last, title, role in [
+            ("noor@demo.test", "Noor", "Haddad", "Senior Analyst", TeamRole.ADMIN),
+            ("eli@demo.test", "Eli", "Brooks", "Project Coordinator", TeamRole.MEMBER),
         ]:
             user, created = self._user(email, first, last, Role.EMPLOYER)
             if created:
                 EmployerProfile.objects.create(
-                    user=user, organization=brightline, job_title=title, team_role=TeamRole.MEMBER
+                    user=user, organization=brightline, job_title=title, team_role=role
                 )
                 created_any = True
         asker, created = self._user("new.hire@demo.test", "Rae", "Collins", Role.EMPLOYER)
