@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts import teams
+from accounts import bounces, teams
 from accounts.affiliation import (
     affiliation_check,
     affiliation_claim_approve,
@@ -232,6 +232,8 @@ class _Seeder:
                 verification_status=Organization.Verification.VERIFIED,
                 verified_at=timezone.now(),
                 verified_by=admin,
+                # Colleagues at brightline-analytics.example join without waiting.
+                auto_join_domain=True,
             )
             created_any = True
         harbor = Organization.objects.filter(name="Harbor & Pine Studio").first()
@@ -333,7 +335,8 @@ class _Seeder:
 
     def _affiliations(self, nsu, staff):
         """Jordan confirmed a school address; career services confirmed Priya's claim; a
-        new student's claim waits in career services' queue."""
+        new student's claim waits in career services' queue; mail to another student's
+        school address bounced, so their verification lapsed."""
         student = User.objects.get(email="student@demo.test")
         if student.student_profile.affiliation != Affiliation.VERIFIED:
             confirm_school_address(student, "jordan.rivera")
@@ -362,6 +365,28 @@ class _Seeder:
                 user=newcomer,
                 statement="I transferred this fall and my @northbridge.edu mailbox is not "
                 "set up yet. Student ID N00519377.",
+            )
+        bounced, created = self._user("lapsed.student@demo.test", "Sam", "Lee", Role.STUDENT)
+        if created:
+            StudentProfile.objects.create(
+                user=bounced,
+                school=nsu,
+                major="Economics",
+                graduation_year=timezone.now().year,
+                bio="Senior who tutors statistics.",
+                work_authorization=WorkAuthorization.US_AUTHORIZED,
+                work_authorization_status=AuthorizationStatus.NOT_REQUIRED,
+            )
+            confirm_school_address(bounced, "sam.lee")
+            bounces.email_bounce_record(
+                event=bounces.BounceEvent(
+                    email=f"sam.lee@{nsu.email_domain}",
+                    kind="bounce",
+                    event_id="demo-bounce-1",
+                    bounced_at=timezone.now(),
+                    detail="550 5.1.1 mailbox unavailable",
+                ),
+                source="command",
             )
 
     def _user(self, email, first, last, role, *, superuser=False, staff=False):
