@@ -227,8 +227,8 @@ def test_the_last_owner_can_neither_step_down_nor_be_removed(owner, admin):
 
 
 def test_two_owners_stepping_down_at_once_leave_one_owner(transactional_db, org):
-    """Each owner demotes the other at the same moment: the organization row lock queues
-    them, so the second sees it would leave no owner and is refused."""
+    """Both owners step down at the same moment: the organization row lock queues them, so
+    the second sees it would leave no owner and is refused."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers itself; row locks are tested on PostgreSQL.")
     first = EmployerFactory(organization=org, team_role=TeamRole.OWNER).user
@@ -236,10 +236,10 @@ def test_two_owners_stepping_down_at_once_leave_one_owner(transactional_db, org)
     barrier = threading.Barrier(2)
     outcomes = []
 
-    def step_down(actor, member):
+    def step_down(owner):
         try:
             barrier.wait(timeout=10)
-            teams.team_role_set(actor=actor, member=member, role=TeamRole.ADMIN)
+            teams.team_role_set(actor=owner, member=owner, role=TeamRole.ADMIN)
             outcomes.append("done")
         except ValidationError:
             outcomes.append("refused")
@@ -247,8 +247,8 @@ def test_two_owners_stepping_down_at_once_leave_one_owner(transactional_db, org)
             connection.close()
 
     threads = [
-        threading.Thread(target=step_down, args=(first, second)),
-        threading.Thread(target=step_down, args=(second, first)),
+        threading.Thread(target=step_down, args=(first,)),
+        threading.Thread(target=step_down, args=(second,)),
     ]
     for thread in threads:
         thread.start()
