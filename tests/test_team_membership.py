@@ -343,3 +343,40 @@ def test_engagements_stay_counted_for_the_organization_after_removal(org, owner,
     assert Engagement.objects.filter(organization=org).count() == 1
     assert Project.objects.filter(organization=org, created_by=owner).count() == 1
     assert engagement.payments.count() == 1
+
+
+def test_at_sign_up_the_organization_found_by_domain_is_joined_at_once(client, org, owner):
+    """The sign-up flow: the employer types their organization, is shown the one that
+    exists, and (the owner having allowed it) joins it at once instead of waiting."""
+    teams.organization_settings_save(actor=owner, organization=org, auto_join_domain=True)
+    lee = colleague()
+    client.force_login(lee)
+    form = {
+        "account-first_name": "Lee",
+        "account-last_name": "Tran",
+        "account-time_zone": "America/Chicago",
+        "job_title": "Analyst",
+        "name": "Brightline Analytics, Inc.",
+        "website": "https://brightline.example",
+        "industry": "technology",
+        "size": "11-50",
+        "description": "We analyse data.",
+    }
+
+    offered = client.post(reverse("profile"), form)
+
+    assert offered.context["matches"] == [org]
+    assert offered.context["joins_at_once"] == {org.pk}
+    assert "you join at once" in offered.content.decode()
+    joined = client.post(
+        reverse("join_request", args=[org.pk]), {"job_title": "Analyst"}, follow=True
+    )
+    assert joined.redirect_chain[-1][0] == reverse("employer_dashboard")
+    assert EmployerProfile.objects.get(user=lee).organization == org
+    # Without the owner's setting, the same page only offers to ask.
+    stranger = colleague("kim@brightline.example")
+    teams.organization_settings_save(actor=owner, organization=org, auto_join_domain=False)
+    client.force_login(stranger)
+    page = client.post(reverse("profile"), form)
+    assert page.context["joins_at_once"] == set()
+    assert "Ask to join Brightline Analytics" in page.content.decode()
