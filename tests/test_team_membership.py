@@ -2,14 +2,18 @@
 keeps an owner; a removed member's projects pass to a colleague and the organization's
 engagements and money stay with it; a verified organization's own domain joins at once."""
 
+import importlib
 import threading
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps as global_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import teams
 from accounts.models import (
@@ -380,3 +384,23 @@ def test_at_sign_up_the_organization_found_by_domain_is_joined_at_once(client, o
     page = client.post(reverse("profile"), form)
     assert page.context["joins_at_once"] == set()
     assert "Ask to join Brightline Analytics" in page.content.decode()
+
+
+def test_the_upgrade_makes_each_organizations_earliest_admin_its_owner():
+    org = OrganizationFactory()
+    first = EmployerFactory(
+        organization=org,
+        team_role=TeamRole.ADMIN,
+        user__date_joined=timezone.now() - timedelta(days=9),
+    ).user
+    later = EmployerFactory(organization=org, team_role=TeamRole.ADMIN).user
+    member = EmployerFactory(organization=org, team_role=TeamRole.MEMBER).user
+    migration = importlib.import_module("accounts.migrations.0016_teams_ownership_merging_bounces")
+
+    migration.first_admin_owns(global_apps, connection.schema_editor())
+
+    assert (role_of(first), role_of(later), role_of(member)) == (
+        TeamRole.OWNER,
+        TeamRole.ADMIN,
+        TeamRole.MEMBER,
+    )
