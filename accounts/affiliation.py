@@ -9,7 +9,8 @@ A student names their school; the platform believes it once one of these is true
 Until then the student can browse and apply but cannot be accepted, employers and career
 services see "school not verified", and the school's oversight lists and figures leave the
 student out. Changing school starts over. A school address that verified the student and is
-then removed lapses the verification and flags the student for career services.
+then removed, or to which mail bounces (accounts.bounces), lapses the verification and flags
+the student for career services.
 
 Every change here runs in a transaction, locks the profile and writes an audit event that
 the school's career services can read.
@@ -23,17 +24,32 @@ from django.utils import timezone
 
 from accounts.access import oversees
 from accounts.audit import audit
-from accounts.models import Affiliation, AffiliationMethod, School, StudentProfile, User
+from accounts.models import (
+    Affiliation,
+    AffiliationMethod,
+    EmailBounce,
+    School,
+    StudentProfile,
+    User,
+)
 from accounts.notifications import notify
 
 
 def school_address_of(user_id: int, school: School) -> str:
-    """A confirmed address of the user at one of the school's domains ("" if none); the
-    login address first."""
-    addresses = EmailAddress.objects.filter(user_id=user_id, verified=True).order_by(
-        "-primary", "pk"
+    """A confirmed address of the user at one of the school's domains, to which mail does
+    not bounce ("" if none); the login address first."""
+    addresses = list(
+        EmailAddress.objects.filter(user_id=user_id, verified=True).order_by("-primary", "pk")
     )
+    bounced = {
+        e.lower()
+        for e in EmailBounce.objects.filter(
+            cleared_at__isnull=True, email__in=[a.email.lower() for a in addresses]
+        ).values_list("email", flat=True)
+    }
     for address in addresses:
+        if address.email.lower() in bounced:
+            continue
         if school.owns_address(address.email):
             return address.email.lower()
     return ""
@@ -58,6 +74,7 @@ def _verify_by_email(profile: StudentProfile, email: str, *, actor: User | None)
     profile.affiliation_verified_at = timezone.now()
     profile.affiliation_lapsed_email = ""
     profile.affiliation_lapsed_at = None
+    profile.affiliation_lapsed_because = ""
     audit(
         actor=actor,
         action="affiliation.verified",
@@ -78,6 +95,7 @@ def affiliation_on_profile_saved(
         _clear(profile)
         profile.affiliation_lapsed_email = ""
         profile.affiliation_lapsed_at = None
+        profile.affiliation_lapsed_because = ""
         if had != Affiliation.UNVERIFIED:
             audit(
                 actor=actor,
@@ -95,13 +113,18 @@ def affiliation_on_profile_saved(
 
 
 @transaction.atomic
-def affiliation_check(*, user: User) -> StudentProfile | None:
-    """Read the student's confirmed addresses again (one was confirmed or removed).
+def affiliation_check(
+    *, user: User, because: str = "removed", actor: User | None = None
+) -> StudentProfile | None:
+    """Read the student's confirmed addresses again (one was confirmed, removed, or mail to
+    it bounced: `because`).
 
     A confirmed school address verifies the student. If the address behind a verification
     is gone, another confirmed school address takes its place; without one, the
-    verification lapses and the student is flagged for career services.
+    verification lapses and the student is flagged for career services. `actor` is who
+    acted (None: the platform, for a bounce); by default the student.
     """
+    actor = user if actor is None and because != "bounced" else actor
     profile = (
         StudentProfile.objects.select_for_update()
         .select_related("user", "school")
@@ -113,7 +136,7 @@ def affiliation_check(*, user: User) -> StudentProfile | None:
     email = school_address_of(profile.user_id, profile.school)
     if profile.affiliation != Affiliation.VERIFIED:
         if email:
-            _verify_by_email(profile, email, actor=user)
+            _verify_by_email(profile, email, actor=actor)
             profile.save()
             notify(
                 recipients=[profile.user],
@@ -134,11 +157,11 @@ def affiliation_check(*, user: User) -> StudentProfile | None:
         profile.affiliation_email = email
         profile.save(update_fields=["affiliation_email"])
         audit(
-            actor=user,
+            actor=actor,
             action="affiliation.address_replaced",
             target=profile,
             summary=f"{user.email}'s school affiliation now rests on {email} "
-            f"({previous} is no longer confirmed)",
+            f"({previous} is no longer confirmed, or mail to it bounced)",
             data={"before": previous, "after": email},
         )
         return profile
@@ -146,14 +169,20 @@ def affiliation_check(*, user: User) -> StudentProfile | None:
     _clear(profile)
     profile.affiliation_lapsed_email = lapsed
     profile.affiliation_lapsed_at = timezone.now()
+    profile.affiliation_lapsed_because = because
     profile.save()
+    what = (
+        "mail to the school address {} bounced"
+        if because == "bounced"
+        else ("no longer has the school address {}")
+    )
     audit(
-        actor=user,
+        actor=actor,
         action="affiliation.lapsed",
         target=profile,
-        summary=f"{user.email} no longer has the school address {lapsed}: their affiliation "
+        summary=f"{user.email}: {what.format(lapsed)}; their affiliation "
         f"with {profile.school.name} is no longer verified",
-        data={"email": lapsed},
+        data={"email": lapsed, "because": because},
     )
     notify(
         recipients=[profile.user],
@@ -162,8 +191,13 @@ def affiliation_check(*, user: User) -> StudentProfile | None:
         message=f"Your affiliation with {profile.school.name} needs verifying again",
         url=reverse("school_affiliation"),
         context={
-            "details": f"{lapsed} was removed from your account. Confirm a school address "
-            "again, or ask career services to confirm you."
+            "details": (
+                f"Mail to {lapsed} bounced. Remove it and add it again (or another school "
+                "address) to confirm it, or ask career services to confirm you."
+                if because == "bounced"
+                else f"{lapsed} was removed from your account. Confirm a school address "
+                "again, or ask career services to confirm you."
+            )
         },
     )
     return profile
@@ -252,6 +286,7 @@ def affiliation_claim_approve(
     profile.affiliation_reason = reason.strip()
     profile.affiliation_lapsed_email = ""
     profile.affiliation_lapsed_at = None
+    profile.affiliation_lapsed_because = ""
     profile.save()
     audit(
         actor=actor,

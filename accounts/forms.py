@@ -489,7 +489,10 @@ class InvitationAcceptForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Colleague's work email")
-    role = forms.ChoiceField(choices=TeamRole.choices, initial=TeamRole.MEMBER)
+    role = forms.ChoiceField(
+        choices=[(TeamRole.MEMBER, TeamRole.MEMBER.label), (TeamRole.ADMIN, TeamRole.ADMIN.label)],
+        initial=TeamRole.MEMBER,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -500,3 +503,23 @@ class InviteForm(forms.Form):
 
 class DecisionNoteForm(forms.Form):
     note = forms.CharField(max_length=1000, required=False, label="Note to them (optional)")
+
+
+class ColleagueChoiceForm(forms.Form):
+    """Choose a colleague on the team (who takes a removed member's projects, or the new
+    owner); `colleagues` are the team's profiles offered."""
+
+    colleague = forms.TypedChoiceField(coerce=int, label="Colleague")
+
+    def __init__(self, *args, colleagues=(), label="Colleague", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colleague"].label = label
+        self.fields["colleague"].choices = [
+            (p.user_id, f"{p.user.get_full_name()} ({p.user.email})") for p in colleagues
+        ]
+
+
+class TeamSettingsForm(forms.Form):
+    auto_join_domain = forms.BooleanField(
+        required=False, label="Let colleagues at our domain join without approval"
+    )

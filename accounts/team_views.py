@@ -9,8 +9,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, teams
 from accounts.access import role_required
-from accounts.forms import DecisionNoteForm, InvitationAcceptForm, InviteForm, JoinRequestForm
+from accounts.forms import (
+    ColleagueChoiceForm,
+    DecisionNoteForm,
+    InvitationAcceptForm,
+    InviteForm,
+    JoinRequestForm,
+    TeamSettingsForm,
+)
 from accounts.models import (
+    EmployerProfile,
     Organization,
     OrganizationInvitation,
     OrganizationJoinRequest,
@@ -30,15 +38,23 @@ def _profile_or_redirect(request):
 
 
 def _render_team(request, profile, invite_form=None, status=200):
+    found = team_of(profile.organization_id)
+    organization = profile.organization
+    roles = TeamRole.choices if profile.is_team_owner else TeamRole.choices[1:]
     return render(
         request,
         "accounts/team.html",
         {
             "profile": profile,
-            "organization": profile.organization,
-            "team": team_of(profile.organization_id),
+            "organization": organization,
+            "team": found,
             "invite_form": invite_form or InviteForm(),
-            "roles": TeamRole.choices,
+            "roles": roles,
+            "colleagues": [m for m in found.members if m.user_id != request.user.pk],
+            "settings_form": TeamSettingsForm(
+                initial={"auto_join_domain": organization.auto_join_domain}
+            ),
+            "own_domain": teams.website_domain(organization.website),
         },
         status=status,
     )
@@ -138,6 +154,89 @@ def team_member_role(request, user_id: int):
     return redirect("team")
 
 
+def _colleague(request, profile, form):
+    """The colleague chosen on the form, on this team (None if the form is wrong)."""
+    if not form.is_valid():
+        return None
+    return User.objects.filter(
+        pk=form.cleaned_data["colleague"], employer_profile__organization_id=profile.organization_id
+    ).first()
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def team_member_remove(request, user_id: int):
+    """Take a colleague off the team; their projects pass to the colleague chosen."""
+    profile = _profile_or_redirect(request)
+    if profile is None:
+        return redirect("profile")
+    member = get_object_or_404(
+        User, pk=user_id, employer_profile__organization_id=profile.organization_id
+    )
+    colleagues = EmployerProfile.objects.filter(organization_id=profile.organization_id)
+    form = ColleagueChoiceForm(request.POST, colleagues=colleagues.select_related("user"))
+    successor = _colleague(request, profile, form) if request.POST.get("colleague") else None
+    if request.POST.get("colleague") and successor is None:
+        messages.error(request, "Choose a colleague on your team to take their projects.")
+        return redirect("team")
+    try:
+        heir = teams.member_remove(actor=request.user, member=member, successor=successor)
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request,
+            f"{member.get_full_name()} is no longer on your team; their projects are now "
+            f"{'yours' if heir.pk == request.user.pk else heir.get_full_name() + chr(39) + 's'}.",
+        )
+    return redirect("team")
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def team_transfer(request):
+    """An owner hands the organization to a colleague."""
+    profile = _profile_or_redirect(request)
+    if profile is None:
+        return redirect("profile")
+    colleagues = EmployerProfile.objects.filter(organization_id=profile.organization_id)
+    form = ColleagueChoiceForm(request.POST, colleagues=colleagues.select_related("user"))
+    new_owner = _colleague(request, profile, form)
+    if new_owner is None:
+        messages.error(request, "Choose the colleague who becomes the owner.")
+        return redirect("team")
+    try:
+        teams.ownership_transfer(actor=request.user, new_owner=new_owner)
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request, f"{new_owner.get_full_name()} now owns {profile.organization.name}."
+        )
+    return redirect("team")
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def team_settings(request):
+    profile = _profile_or_redirect(request)
+    if profile is None:
+        return redirect("profile")
+    form = TeamSettingsForm(request.POST)
+    form.is_valid()
+    try:
+        teams.organization_settings_save(
+            actor=request.user,
+            organization=profile.organization,
+            auto_join_domain=form.cleaned_data.get("auto_join_domain", False),
+        )
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, "Your team's settings are saved.")
+    return redirect("team")
+
+
 # --- Joining ---------------------------------------------------------------------------------
 
 
@@ -151,7 +250,7 @@ def join_request(request, organization_id: int):
         messages.error(request, "Give your job title to ask to join.")
         return redirect("profile")
     try:
-        teams.join_request_submit(
+        submitted = teams.join_request_submit(
             user=request.user,
             organization=organization,
             job_title=form.cleaned_data["job_title"],
@@ -160,6 +259,13 @@ def join_request(request, organization_id: int):
     except ValidationError as error:
         _refusal(request, error)
     else:
+        if submitted.status == OrganizationJoinRequest.Status.APPROVED:
+            messages.success(
+                request,
+                f"Welcome to {organization.name}'s team: your address at its domain let you "
+                "in at once.",
+            )
+            return redirect("employer_dashboard")
         messages.success(
             request,
             f"Your request is with {organization.name}'s admins; we will tell you their answer.",

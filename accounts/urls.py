@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import team_views, views
+from accounts import bounce_views, team_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("student/", views.student_dashboard, name="student_dashboard"),
     path("student/school/", views.school_affiliation, name="school_affiliation"),
     path("employer/", views.employer_dashboard, name="employer_dashboard"),
+    path("webhooks/email-bounces/", bounce_views.bounce_webhook, name="bounce_webhook"),
     path("employer/team/", team_views.team, name="team"),
     path("employer/team/invite/", team_views.team_invite, name="team_invite"),
     path(
@@ -29,6 +30,13 @@ urlpatterns = [
         team_views.team_member_role,
         name="team_member_role",
     ),
+    path(
+        "employer/team/members/<int:user_id>/remove/",
+        team_views.team_member_remove,
+        name="team_member_remove",
+    ),
+    path("employer/team/transfer/", team_views.team_transfer, name="team_transfer"),
+    path("employer/team/settings/", team_views.team_settings, name="team_settings"),
     path("employer/join/<int:organization_id>/", team_views.join_request, name="join_request"),
     path(
         "employer/join/requests/<int:pk>/withdraw/",

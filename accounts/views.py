@@ -369,6 +369,8 @@ def _employer_profile(request):
             "organization": existing.organization if existing else None,
             "title": "Your organization" if existing else "Tell us about your organization",
             "matches": matches,
+            # Organizations whose owner lets colleagues at its domain in at once.
+            "joins_at_once": {o.pk for o in matches if teams.joins_automatically(request.user, o)},
             **(team_selectors.joining_state(request.user) if existing is None else {}),
         },
     )

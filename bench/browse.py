@@ -716,7 +716,9 @@ def ensure_employers(rng: random.Random, wanted: int) -> list[tuple[int, int]]:
         )
         EmployerProfile.objects.bulk_create(
             [
-                EmployerProfile(user_id=u.pk, organization_id=o.pk, job_title="Team lead")
+                EmployerProfile(
+                    user_id=u.pk, organization_id=o.pk, job_title="Team lead", team_role="owner"
+                )
                 for o, u in zip(organizations, users, strict=True)
             ]
         )

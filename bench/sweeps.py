@@ -294,7 +294,9 @@ class Loader:
         org_of = [o.pk for o, k in zip(organizations, per_org, strict=True) for _ in range(k)]
         EmployerProfile.objects.bulk_create(
             [
-                EmployerProfile(user_id=u, organization_id=o, job_title="Team lead")
+                EmployerProfile(
+                    user_id=u, organization_id=o, job_title="Team lead", team_role="owner"
+                )
                 for u, o in zip(ids, org_of, strict=True)
             ],
             batch_size=self.batch,

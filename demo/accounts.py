@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts import teams
+from accounts import bounces, teams
 from accounts.affiliation import (
     affiliation_check,
     affiliation_claim_approve,
@@ -233,6 +233,8 @@ class _Seeder:
                 verification_status=Organization.Verification.VERIFIED,
                 verified_at=timezone.now(),
                 verified_by=admin,
+                # Colleagues at brightline-analytics.example join without waiting.
+                auto_join_domain=True,
             )
             created_any = True
         harbor = Organization.objects.filter(name="Harbor & Pine Studio").first()
@@ -255,7 +257,7 @@ class _Seeder:
                 user=employer,
                 organization=brightline,
                 job_title="Head of Client Services",
-                team_role=TeamRole.ADMIN,
+                team_role=TeamRole.OWNER,
             )
         created_any |= self._brightline_team(brightline, employer)
         new_employer, created2 = self._user(
@@ -266,7 +268,7 @@ class _Seeder:
                 user=new_employer,
                 organization=harbor,
                 job_title="Founder",
-                team_role=TeamRole.ADMIN,
+                team_role=TeamRole.OWNER,
             )
         created_any |= created or created2
 
@@ -300,22 +302,23 @@ class _Seeder:
             user, created = self._user(email, first, last, Role.EMPLOYER)
             if created:
                 EmployerProfile.objects.create(
-                    user=user, organization=org, job_title=title, team_role=TeamRole.ADMIN
+                    user=user, organization=org, job_title=title, team_role=TeamRole.OWNER
                 )
         return created_any
 
     def _brightline_team(self, brightline, admin) -> bool:
-        """Brightline Analytics has three members (Sam the admin, Noor, and Eli who joined
-        by invitation), one colleague asking to join and one invitation waiting."""
+        """Brightline Analytics has three members (Sam the owner, Noor an admin, and Eli a
+        recruiter who joined by invitation), one colleague asking to join and one invitation
+        waiting."""
         created_any = False
-        for email, first, last, title in [
-            ("noor@demo.test", "Noor", "Haddad", "Senior Analyst"),
-            ("eli@demo.test", "Eli", "Brooks", "Project Coordinator"),
+        for email, first, last, title, role in [
+            ("noor@demo.test", "Noor", "Haddad", "Senior Analyst", TeamRole.ADMIN),
+            ("eli@demo.test", "Eli", "Brooks", "Project Coordinator", TeamRole.MEMBER),
         ]:
             user, created = self._user(email, first, last, Role.EMPLOYER)
             if created:
                 EmployerProfile.objects.create(
-                    user=user, organization=brightline, job_title=title, team_role=TeamRole.MEMBER
+                    user=user, organization=brightline, job_title=title, team_role=role
                 )
                 created_any = True
         asker, created = self._user("new.hire@demo.test", "Rae", "Collins", Role.EMPLOYER)
@@ -334,7 +337,8 @@ class _Seeder:
 
     def _affiliations(self, nsu, staff):
         """Jordan confirmed a school address; career services confirmed Priya's claim; a
-        new student's claim waits in career services' queue."""
+        new student's claim waits in career services' queue; mail to another student's
+        school address bounced, so their verification lapsed."""
         student = User.objects.get(email="student@demo.test")
         if student.student_profile.affiliation != Affiliation.VERIFIED:
             confirm_school_address(student, "jordan.rivera")
@@ -363,6 +367,28 @@ class _Seeder:
                 user=newcomer,
                 statement="I transferred this fall and my @northbridge.edu mailbox is not "
                 "set up yet. Student ID N00519377.",
+            )
+        bounced, created = self._user("lapsed.student@demo.test", "Sam", "Lee", Role.STUDENT)
+        if created:
+            StudentProfile.objects.create(
+                user=bounced,
+                school=nsu,
+                major="Economics",
+                graduation_year=timezone.now().year,
+                bio="Senior who tutors statistics.",
+                work_authorization=WorkAuthorization.US_AUTHORIZED,
+                work_authorization_status=AuthorizationStatus.NOT_REQUIRED,
+            )
+            confirm_school_address(bounced, "sam.lee")
+            bounces.email_bounce_record(
+                event=bounces.BounceEvent(
+                    email=f"sam.lee@{nsu.email_domain}",
+                    kind="bounce",
+                    event_id="demo-bounce-1",
+                    bounced_at=timezone.now(),
+                    detail="550 5.1.1 mailbox unavailable",
+                ),
+                source="command",
             )
 
     def _user(self, email, first, last, role, *, superuser=False, staff=False):

@@ -435,6 +435,12 @@ except ValidationError:
         f"SUPPORT_EMAIL must be an email address, not {SUPPORT_EMAIL!r}."
     ) from None
 
+# --- Mail bounces -------------------------------------------------------------------
+# The shared secret the mail provider signs its bounce webhook with (accounts.bounces):
+# "X-Bounce-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">". Empty: the
+# webhook refuses everything (the `email_bounce` command records bounces by hand).
+EMAIL_BOUNCE_WEBHOOK_SECRET = env.str("EMAIL_BOUNCE_WEBHOOK_SECRET", default="")
+
 # --- Payments (Stripe) -----------------------------------------------------------
 
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

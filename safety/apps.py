@@ -6,5 +6,5 @@ class SafetyConfig(AppConfig):
     verbose_name = "Safety"
 
     def ready(self):
-        # Answers to engagements' signals about held messages.
+        # Answers to engagements' signals about held messages and to merges of organizations.
         from safety import receivers  # noqa: F401

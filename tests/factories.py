@@ -136,9 +136,9 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, role=Role.EMPLOYER)
     organization = factory.SubFactory(OrganizationFactory)
     job_title = "Operations Manager"
-    # An admin of the team, as whoever registers an organization is; `team_role="member"`
-    # for a colleague who joined it.
-    team_role = TeamRole.ADMIN
+    # The owner of the team, as whoever registers an organization is; `team_role="member"`
+    # (a recruiter) or "admin" for a colleague who joined it.
+    team_role = TeamRole.OWNER
 
 
 class CareerStaffFactory(factory.django.DjangoModelFactory):

@@ -373,3 +373,42 @@ def test_a_data_export_downloads_only_for_its_own_user(client, request, student,
             assert response.status_code == 404
         else:
             assert response.status_code == 403
+
+
+# --- Team members of one organization against another's projects and applicants ----------
+
+TEAM_ROLES = ["owner", "admin", "member"]
+# Pages and actions on one project or application of an organization.
+PROJECT_PAGES = [
+    ("get", "projects:edit", "project"),
+    ("get", "projects:preview", "project"),
+    ("post", "projects:publish", "project"),
+    ("post", "projects:close", "project"),
+    ("post", "projects:cancel", "project"),
+    ("post", "projects:duplicate", "project"),
+    ("get", "engagements:applicants", "project"),
+    ("post", "projects:shortlist", "application"),
+    ("post", "projects:decline", "application"),
+    ("post", "engagements:accept", "application"),
+]
+
+
+@pytest.mark.parametrize("team_role", TEAM_ROLES)
+@pytest.mark.parametrize(("method", "url_name", "kind"), PROJECT_PAGES)
+def test_a_team_member_of_one_organization_is_refused_anothers_projects_and_applicants(
+    client, team_role, method, url_name, kind
+):
+    from projects.models import Application, Project
+    from tests.factories import ApplicationFactory, EmployerFactory, ProjectFactory
+
+    theirs = ApplicationFactory(project=ProjectFactory(draft=kind == "project"))
+    mine = EmployerFactory(team_role=team_role).user
+    client.force_login(mine)
+    pk = theirs.project_id if kind == "project" else theirs.pk
+    before = (Project.objects.count(), Project.objects.get(pk=theirs.project_id).status)
+
+    response = getattr(client, method)(reverse(url_name, args=[pk]))
+
+    assert response.status_code in (403, 404)
+    assert (Project.objects.count(), Project.objects.get(pk=theirs.project_id).status) == before
+    assert Application.objects.get(pk=theirs.pk).status == theirs.status

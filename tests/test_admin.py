@@ -40,17 +40,21 @@ def test_a_platform_admin_verifies_an_organization_and_its_employers_are_told(
     client.force_login(platform_admin)
     changelist = reverse("admin:accounts_organization_changelist")
 
-    confirm = client.post(changelist, {"action": "verify_selected", "_selected_action": [org.pk]})
-    assert confirm.status_code == 200
-    assert org.name.encode() in confirm.content
+    # The bulk action only leads to the evidence page: no verifying without the checklist.
+    to_evidence = client.post(
+        changelist, {"action": "verify_selected", "_selected_action": [org.pk]}
+    )
+    evidence = reverse("admin:accounts_organization_verification", args=[org.pk])
+    assert to_evidence.status_code == 302 and to_evidence.url == evidence
+    org.refresh_from_db()
+    assert org.verification_status == Organization.Verification.UNVERIFIED
     with on_commit():
         client.post(
-            changelist,
+            evidence,
             {
-                "action": "verify_selected",
-                "_selected_action": [org.pk],
-                "apply": "1",
-                "note": "Checked the website and business registry.",
+                "checks": ["website", "domains"],
+                "reasons": "Checked the website and business registry.",
+                "decision": "verify",
             },
         )
 
@@ -61,6 +65,24 @@ def test_a_platform_admin_verifies_an_organization_and_its_employers_are_told(
     assert AuditEvent.objects.filter(action="organization.verified", actor=platform_admin).exists()
     client.force_login(employer.user)
     assert b"Verified organization" in client.get(reverse("employer_dashboard")).content
+
+
+def test_organizations_are_never_verified_in_bulk(client, platform_admin):
+    first, second = OrganizationFactory(), OrganizationFactory()
+    client.force_login(platform_admin)
+    changelist = reverse("admin:accounts_organization_changelist")
+
+    for extra in ({}, {"apply": "1", "note": "Looks fine."}):
+        response = client.post(
+            changelist,
+            {"action": "verify_selected", "_selected_action": [first.pk, second.pk], **extra},
+            follow=True,
+        )
+        assert "one at a time" in response.content.decode()
+
+    assert not Organization.objects.filter(
+        verification_status=Organization.Verification.VERIFIED
+    ).exists()
 
 
 def test_refusing_verification_needs_a_reason_that_the_employer_sees(client, platform_admin):
@@ -78,6 +100,9 @@ def test_refusing_verification_needs_a_reason_that_the_employer_sees(client, pla
     client.post(changelist, {**post, "note": "The website does not load."})
     org.refresh_from_db()
     assert org.verification_status == Organization.Verification.REJECTED
+    # Recorded as a decision with its reasons, as on the evidence page.
+    decision = org.verification_decisions.get()
+    assert (decision.status, decision.reasons) == ("rejected", "The website does not load.")
     client.force_login(employer.user)
     assert b"The website does not load." in client.get(reverse("employer_dashboard")).content
 

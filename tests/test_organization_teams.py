@@ -101,7 +101,7 @@ def test_a_new_organization_needs_confirmation_then_is_created(client, brightlin
     assert Organization.objects.filter(name="Brightline Analytics").count() == 2
     mine = EmployerProfile.objects.get(user__email="lee@other.example")
     assert mine.organization != brightline
-    assert mine.team_role == TeamRole.ADMIN
+    assert mine.team_role == TeamRole.OWNER
 
 
 def test_saving_again_without_ticking_the_box_says_why(client, brightline):
@@ -299,16 +299,16 @@ def test_an_admin_makes_a_member_admin_and_it_is_audited(client, brightline):
     assert event.data == {"member": member.email, "before": "member", "after": "admin"}
 
 
-def test_the_last_admin_stays_an_admin(client, brightline):
-    admin = brightline.employers.get().user
-    client.force_login(admin)
+def test_the_last_owner_stays_an_owner(client, brightline):
+    owner = brightline.employers.get().user
+    client.force_login(owner)
 
     response = client.post(
-        reverse("team_member_role", args=[admin.pk]), {"role": "member"}, follow=True
+        reverse("team_member_role", args=[owner.pk]), {"role": "member"}, follow=True
     )
 
-    assert "at least one admin" in response.content.decode()
-    assert EmployerProfile.objects.get(user=admin).team_role == TeamRole.ADMIN
+    assert "at least one owner" in response.content.decode()
+    assert EmployerProfile.objects.get(user=owner).team_role == TeamRole.OWNER
 
 
 def test_a_member_cannot_change_the_organization(client, brightline):

@@ -151,7 +151,7 @@ def test_a_rejected_organization_is_told_why(
 def test_career_staff_and_employers_never_open_the_evidence(client, career_staff, harbor):
     client.force_login(career_staff)
     assert client.get(url(harbor)).status_code == 404
-    client.force_login(harbor.employers.get(team_role=TeamRole.ADMIN).user)
+    client.force_login(harbor.employers.get(team_role=TeamRole.OWNER).user)
     response = client.get(url(harbor))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))

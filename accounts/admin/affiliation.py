@@ -33,7 +33,7 @@ class AffiliationFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("pending", "Waiting for you"),
-            ("lapsed", "School address removed"),
+            ("lapsed", "School address lapsed (removed or bounced)"),
             ("declined", "Declined"),
             ("unverified", "Not verified, no claim"),
         ]
@@ -106,8 +106,9 @@ class AffiliationClaimAdmin(SchoolScopedAdmin):
     def lapsed(self, obj):
         if obj.affiliation_lapsed_at:
             return format_html(
-                '<strong class="integrity-flag">⚠ school address {} removed</strong>',
+                '<strong class="integrity-flag">⚠ school address lapsed: {} {}</strong>',
                 obj.affiliation_lapsed_email,
+                "bounced" if obj.affiliation_lapsed_because == "bounced" else "removed",
             )
         return ""
 

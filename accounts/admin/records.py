@@ -1,4 +1,4 @@
-"""The audit trail and the email outbox in the admin."""
+"""The audit trail, the email outbox and mail bounces in the admin."""
 
 from django.contrib import admin, messages
 from django.utils.html import format_html
@@ -8,6 +8,7 @@ from accounts.admin_scope import PlatformAdminOnly, SchoolScopedAdmin
 from accounts.audit import pretty
 from accounts.models import (
     AuditEvent,
+    EmailBounce,
     OutboundEmail,
 )
 
@@ -106,3 +107,32 @@ class OutboundEmailAdmin(PlatformAdminOnly, admin.ModelAdmin):
                 f"{skipped} email(s) skipped: only emails that failed are sent again.",
                 messages.WARNING,
             )
+
+
+@admin.register(EmailBounce)
+class EmailBounceAdmin(PlatformAdminOnly, admin.ModelAdmin):
+    """Bounces reported by the mail provider's webhook or the `email_bounce` command,
+    read-only (accounts.bounces)."""
+
+    list_display = ("email", "kind", "source", "bounced_at", "cleared_at")
+    list_filter = ("kind", "source", ("cleared_at", admin.EmptyFieldListFilter))
+    search_fields = ("email",)
+    readonly_fields = (
+        "email",
+        "kind",
+        "detail",
+        "source",
+        "event_id",
+        "bounced_at",
+        "received_at",
+        "cleared_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

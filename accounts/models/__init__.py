@@ -13,6 +13,7 @@ from .organizations import (
     organizations_taking_students,
 )
 from .profiles import (
+    TEAM_MANAGERS,
     CareerStaffProfile,
     EmployerProfile,
     OrganizationInvitation,
@@ -20,7 +21,7 @@ from .profiles import (
     StaffAccessRequest,
     TeamRole,
 )
-from .records import AuditEvent, Notification, OutboundEmail
+from .records import AuditEvent, EmailBounce, Notification, OutboundEmail
 from .schools import AcademicTerm, School, SchoolDomain, Skill
 from .students import (
     AUTHORIZATIONS_NEEDING_VERIFICATION,
@@ -41,6 +42,7 @@ from .users import Role, User, UserManager
 __all__ = [
     "AUTHORIZATIONS_NEEDING_VERIFICATION",
     "REVIEWED_AUTHORIZATION_STATUSES",
+    "TEAM_MANAGERS",
     "AcademicTerm",
     "Affiliation",
     "AffiliationClaim",
@@ -49,6 +51,7 @@ __all__ = [
     "AuthorizationStatus",
     "AuthorizedSchedule",
     "CareerStaffProfile",
+    "EmailBounce",
     "EmployerProfile",
     "Notification",
     "OptKind",

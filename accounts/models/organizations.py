@@ -78,6 +78,17 @@ class Organization(models.Model):
         help_text="Students on OPT report it to the government with their employment.",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Set by an owner on the team page: once the platform has verified the organization,
+    # colleagues with a confirmed address at its website's domain join without waiting.
+    auto_join_domain = models.BooleanField(
+        "let colleagues at our domain join without approval", default=False
+    )
+    # A duplicate merged into another organization by a platform admin (accounts.merging):
+    # empty, kept for its history, offered to nobody.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -98,6 +109,10 @@ class Organization(models.Model):
             models.CheckConstraint(
                 condition=models.Q(size__in=OrganizationSize.values), name="organization_size_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(merged_into__isnull=True) | models.Q(archived_at__isnull=False),
+                name="organization_merged_is_archived",
+            ),
         ]
 
     def __str__(self):
@@ -108,7 +123,11 @@ class Organization(models.Model):
         """The one rule for publishing projects, being listed to students and accepting them:
         verified by the platform (for its current name and website) and not suspended.
         Engagements already under way continue either way."""
-        return self.verification_status == self.Verification.VERIFIED and not self.suspended_at
+        return (
+            self.verification_status == self.Verification.VERIFIED
+            and not self.suspended_at
+            and not self.archived_at
+        )
 
     @property
     def is_verified(self):
@@ -116,6 +135,8 @@ class Organization(models.Model):
 
     def not_taking_students_reason(self) -> str:
         """Why the organization cannot take students now, for its employers ("" if it can)."""
+        if self.archived_at:
+            return "This organization was merged into another one and is archived."
         if self.suspended_at:
             return "Your organization's account is suspended: it cannot take students on now."
         if self.verification_status == self.Verification.REJECTED:
@@ -139,6 +160,7 @@ def organizations_taking_students(prefix: str = "") -> models.Q:
         **{
             f"{prefix}verification_status": OrganizationVerification.VERIFIED,
             f"{prefix}suspended_at__isnull": True,
+            f"{prefix}archived_at__isnull": True,
         }
     )
 

@@ -15,8 +15,13 @@ from .schools import School
 class TeamRole(models.TextChoices):
     """An employer's role in their organization's team (accounts.teams)."""
 
+    OWNER = "owner", "Owner"
     ADMIN = "admin", "Admin"
-    MEMBER = "member", "Member"
+    MEMBER = "member", "Recruiter"
+
+
+# Owners and admins run the team; only an owner hands ownership on.
+TEAM_MANAGERS = (TeamRole.OWNER, TeamRole.ADMIN)
 
 
 class EmployerProfile(models.Model):
@@ -30,7 +35,8 @@ class EmployerProfile(models.Model):
         Organization, on_delete=models.PROTECT, related_name="employers"
     )
     job_title = models.CharField(max_length=120)
-    # Admins edit the organization, invite colleagues, decide join requests and set roles.
+    # Owners and admins edit the organization, invite colleagues, decide join requests, set
+    # roles and remove members; recruiters post projects and supervise students.
     team_role = models.CharField(
         "role in the team", max_length=10, choices=TeamRole.choices, default=TeamRole.MEMBER
     )
@@ -47,7 +53,12 @@ class EmployerProfile(models.Model):
 
     @property
     def is_team_admin(self) -> bool:
-        return self.team_role == TeamRole.ADMIN
+        """An owner or an admin: runs the team."""
+        return self.team_role in TEAM_MANAGERS
+
+    @property
+    def is_team_owner(self) -> bool:
+        return self.team_role == TeamRole.OWNER
 
 
 class OrganizationJoinRequest(models.Model):

@@ -149,3 +149,40 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class EmailBounce(models.Model):
+    """Mail to an address came back for good (a hard bounce or a complaint), as reported by
+    the mail provider's webhook or entered by an operator (accounts.bounces). Until the
+    address is confirmed again (`cleared_at`), it verifies no school affiliation."""
+
+    class Kind(models.TextChoices):
+        BOUNCE = "bounce", "Hard bounce"
+        COMPLAINT = "complaint", "Spam complaint"
+
+    email = models.EmailField(max_length=254)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BOUNCE)
+    detail = models.CharField(max_length=500, blank=True)
+    source = models.CharField(max_length=20, help_text="webhook or command")
+    # The provider's own id for the event: the same event delivered twice is kept once.
+    event_id = models.CharField(max_length=200, blank=True)
+    bounced_at = models.DateTimeField()
+    received_at = models.DateTimeField(default=timezone.now)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["email"], name="emailbounce_email")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "event_id"],
+                condition=~models.Q(event_id=""),
+                name="emailbounce_event_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["bounce", "complaint"]), name="emailbounce_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} ({self.kind})"

@@ -153,10 +153,15 @@ class StudentProfile(models.Model):
     )
     # Career services' reason for approving or declining the claim.
     affiliation_reason = models.TextField(blank=True)
-    # A school address that verified the student and is gone (removed): flagged until
-    # the student verifies again.
+    # A school address that verified the student and is gone (removed, or mail to it
+    # bounced): flagged until the student verifies again.
     affiliation_lapsed_email = models.EmailField(max_length=254, blank=True)
     affiliation_lapsed_at = models.DateTimeField(null=True, blank=True)
+    affiliation_lapsed_because = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("removed", "removed from the account"), ("bounced", "mail to it bounced")],
+    )
     show_evaluations_to_employers = models.BooleanField(
         "show my evaluation averages to employers",
         default=False,

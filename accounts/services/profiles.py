@@ -234,9 +234,9 @@ def employer_profile_save(
     profile = EmployerProfile.objects.select_for_update().filter(user=user).first()
     if profile is None:
         org = Organization.objects.create(**organization.__dict__)
-        # Whoever registers the organization is its first admin (accounts.teams).
+        # Whoever registers the organization is its owner (accounts.teams).
         profile = EmployerProfile.objects.create(
-            user=user, organization=org, job_title=job_title, team_role=TeamRole.ADMIN
+            user=user, organization=org, job_title=job_title, team_role=TeamRole.OWNER
         )
         audit(
             actor=user,

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from accounts import services as account_services
 from accounts.admin_scope import SchoolScopedAdmin
+from accounts.merging import merge_counts, organizations_merge
 from accounts.models import EmployerProfile, Organization, VerificationCheck
 from accounts.verification import organization_decide
 from engagements.models import Engagement
@@ -45,12 +46,30 @@ class VerificationDecisionForm(forms.Form):
     )
 
 
+class MergeForm(forms.Form):
+    keep = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Keep",
+        help_text="The other one is emptied into it and archived.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why they are the same organization",
+        help_text="Kept in the audit trail and told to the kept organization's team.",
+    )
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [(o.pk, f"{o.name} (#{o.pk})") for o in organizations]
+
+
 class EmployerInline(admin.TabularInline):
     model = EmployerProfile
     extra = 0
     can_delete = False
-    fields = ("user", "job_title")
-    readonly_fields = ("user", "job_title")
+    fields = ("user", "job_title", "team_role")
+    readonly_fields = ("user", "job_title", "team_role")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -81,7 +100,12 @@ class OrganizationAdmin(SchoolScopedAdmin):
         "verified_at",
         "created_at",
     )
-    list_filter = ("verification_status", "industry", "size")
+    list_filter = (
+        "verification_status",
+        "industry",
+        "size",
+        ("archived_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("name", "website")
     readonly_fields = (
         "verification_status",
@@ -91,11 +115,19 @@ class OrganizationAdmin(SchoolScopedAdmin):
         "suspended_at",
         "suspension_reason",
         "created_at",
+        "archived_at",
+        "merged_into",
         "follow_up",
     )
     inlines = [EmployerInline]
     formfield_overrides = URL_FIELDS_HTTPS
-    actions = ["verify_selected", "reject_selected", "suspend_selected", "reinstate_selected"]
+    actions = [
+        "verify_selected",
+        "reject_selected",
+        "suspend_selected",
+        "reinstate_selected",
+        "merge_selected",
+    ]
 
     def scope(self, queryset, school_id):
         return queryset.filter(
@@ -179,13 +211,72 @@ class OrganizationAdmin(SchoolScopedAdmin):
         url = reverse("admin:oversight_flag_add") + f"?organization={obj.pk}"
         return format_html('<a class="button" href="{}">Flag this employer</a>', url)
 
-    @admin.action(description="Verify selected organizations")
+    @admin.action(description="Verify the selected organization from its evidence")
     def verify_selected(self, request, queryset):
-        return self._decide(request, queryset, "verify")
+        """No verifying in bulk: each organization is verified on its evidence page, with
+        the checklist ticked."""
+        if not self.is_platform_admin(request):
+            return self.not_available(request)
+        if queryset.count() != 1:
+            self.message_user(
+                request,
+                "Verify organizations one at a time, from their evidence: select one.",
+                messages.ERROR,
+            )
+            return None
+        return redirect(
+            reverse("admin:accounts_organization_verification", args=[queryset.get().pk])
+        )
 
     @admin.action(description="Mark selected organizations as not verified")
     def reject_selected(self, request, queryset):
         return self._decide(request, queryset, "reject")
+
+    @admin.action(description="Merge two duplicate organizations")
+    def merge_selected(self, request, queryset):
+        """Two organizations that are one: choose which to keep, confirm, and everything of
+        the other moves to it (accounts.merging)."""
+        if not self.is_platform_admin(request):
+            return self.not_available(request)
+        organizations = list(queryset.order_by("pk")[:3])
+        if len(organizations) != 2:
+            self.message_user(request, "Select exactly two organizations to merge.", messages.ERROR)
+            return None
+        form = MergeForm(
+            request.POST if "apply" in request.POST else None, organizations=organizations
+        )
+        if "apply" in request.POST and form.is_valid():
+            keep = next(o for o in organizations if o.pk == form.cleaned_data["keep"])
+            duplicate = next(o for o in organizations if o.pk != keep.pk)
+            try:
+                organizations_merge(
+                    actor=request.user,
+                    keep=keep,
+                    duplicate=duplicate,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                self.message_user(
+                    request,
+                    f"{duplicate.name} (#{duplicate.pk}) is merged into {keep.name} and archived.",
+                    messages.SUCCESS,
+                )
+                return None
+        return render(
+            request,
+            "admin/accounts/organization/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge duplicate organizations",
+                "rows": [(o, merge_counts(o)) for o in organizations],
+                "organizations": organizations,
+                "form": form,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.action(description="Suspend selected organizations (their open projects close)")
     def suspend_selected(self, request, queryset):
@@ -200,11 +291,13 @@ class OrganizationAdmin(SchoolScopedAdmin):
         self.message_user(request, f"{done} organization(s) reinstated.", messages.SUCCESS)
 
     DECISIONS = {
-        "verify": ("Verify organizations", "verified", account_services.organization_verify),
+        # Recorded as a decision with its reasons, as on the evidence page.
         "reject": (
             "Do not verify organizations",
             "marked as not verified",
-            account_services.organization_reject,
+            lambda *, actor, organization, note: organization_decide(
+                actor=actor, organization=organization, verify=False, checks=[], reasons=note
+            ),
         ),
         "suspend": ("Suspend organizations", "suspended", account_services.organization_suspend),
     }
