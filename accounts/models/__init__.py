@@ -22,6 +22,7 @@ from .profiles import (
 )
 from .records import AuditEvent, Notification, OutboundEmail
 from .schools import AcademicTerm, School, SchoolDomain, Skill
+from .sso import EDUPERSON_AFFILIATION, SchoolSignOn, SignOnProtocol
 from .students import (
     AUTHORIZATIONS_NEEDING_VERIFICATION,
     REVIEWED_AUTHORIZATION_STATUSES,
@@ -40,6 +41,7 @@ from .users import Role, User, UserManager
 
 __all__ = [
     "AUTHORIZATIONS_NEEDING_VERIFICATION",
+    "EDUPERSON_AFFILIATION",
     "REVIEWED_AUTHORIZATION_STATUSES",
     "AcademicTerm",
     "Affiliation",
@@ -62,6 +64,8 @@ __all__ = [
     "Role",
     "School",
     "SchoolDomain",
+    "SchoolSignOn",
+    "SignOnProtocol",
     "Skill",
     "StaffAccessRequest",
     "StudentProfile",
