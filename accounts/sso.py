@@ -108,7 +108,7 @@ def sign_on_save(
     actor: User,
     school: School,
     protocol: str,
-    name: str,
+    name: str = "",
     sign_on: SchoolSignOn | None = None,
     metadata_url: str = "",
     metadata_xml: str = "",

@@ -278,3 +278,32 @@ def test_an_unsigned_or_wrongly_signed_assertion_is_refused(
     assert not User.objects.filter(email="eve@northbridge.edu").exists()
     page.goto(live_server.url + "/dashboard/")
     assert "/accounts/login/" in page.url
+
+
+def test_a_sign_in_without_a_school_address_or_a_known_role_opens_no_account(
+    page, live_server, northbridge, saml_idp
+):
+    saml_idp.add_person(
+        "alum",
+        password=IDP_PASSWORD,
+        mail="old.friend@northbridge.edu",
+        givenName="Old",
+        sn="Friend",
+        eduPersonAffiliation=["alum"],
+    )
+    saml_idp.add_person(
+        "visitor",
+        password=IDP_PASSWORD,
+        mail="visitor@gmail.com",
+        givenName="Vi",
+        sn="Sitor",
+        eduPersonAffiliation=["student"],
+    )
+
+    saml_sign_in(page, live_server, "alum")
+    page.get_by_text("directory does not list you as a student or as staff").wait_for()
+    saml_sign_in(page, live_server, "visitor")
+    page.get_by_text("did not give an address at the school's email domain").wait_for()
+
+    assert not User.objects.filter(email__in=["old.friend@northbridge.edu", "visitor@gmail.com"])
+    assert not SocialAccount.objects.exists()
