@@ -314,6 +314,14 @@ class SchoolSignOnAdapter(DefaultSocialAccountAdapter):
                 .first()
             )
         role = directory_role(sign_on, sociallogin.account.extra_data)
+        if user is None and User.objects.filter(email__iexact=addresses[0].email).exists():
+            # Someone opened an account with this address without confirming it: linking it
+            # would hand that account to whoever set its password.
+            _refuse(
+                request,
+                f"An account with {addresses[0].email} exists but its address is not "
+                "confirmed. Log in with its password and confirm the address first.",
+            )
         if user is None:
             if role is None:
                 _refuse(

@@ -306,4 +306,20 @@ def test_a_sign_in_without_a_school_address_or_a_known_role_opens_no_account(
     page.get_by_text("did not give an address at the school's email domain").wait_for()
 
     assert not User.objects.filter(email__in=["old.friend@northbridge.edu", "visitor@gmail.com"])
+
+    # An account opened with the address but never confirmed is not handed over.
+    squatter = UserFactory(role=Role.STUDENT, email="taken@northbridge.edu")
+    squatter.emailaddress_set.update_or_create(
+        email="taken@northbridge.edu", defaults={"verified": False, "primary": True}
+    )
+    saml_idp.add_person(
+        "taken",
+        password=IDP_PASSWORD,
+        mail="taken@northbridge.edu",
+        givenName="Real",
+        sn="Owner",
+        eduPersonAffiliation=["student"],
+    )
+    saml_sign_in(page, live_server, "taken")
+    page.get_by_text("exists but its address is not confirmed").wait_for()
     assert not SocialAccount.objects.exists()
