@@ -12,6 +12,7 @@ NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c
 .PHONY: run test lint format setup clean
 
 $(VENV_STAMP): requirements.txt requirements-dev.txt constraints.txt
+	@sh tests/tools/ensure-xmlsec.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt -c constraints.txt

@@ -4,6 +4,7 @@ A student names their school; the platform believes it once one of these is true
 
 - the student confirmed an email address at one of the school's domains (allauth's
   email confirmation; a second address next to the login address is fine);
+- the student signed in through the school's single sign-on as a student (accounts.sso);
 - the school's career services approved the student's claim, giving a reason.
 
 Until then the student can browse and apply but cannot be accepted, employers and career
@@ -17,6 +18,7 @@ the school's career services can read.
 """
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -29,6 +31,7 @@ from accounts.models import (
     AffiliationMethod,
     EmailBounce,
     School,
+    SchoolSignOn,
     StudentProfile,
     User,
 )
@@ -53,6 +56,25 @@ def school_address_of(user_id: int, school: School) -> str:
         if school.owns_address(address.email):
             return address.email.lower()
     return ""
+
+
+def sign_on_school_ids(user_id: int) -> list[int]:
+    """The schools through whose single sign-on this user has signed in."""
+    provider_ids = SocialAccount.objects.filter(user_id=user_id).values_list("provider", flat=True)
+    return list(
+        SchoolSignOn.objects.filter(app__provider_id__in=provider_ids)
+        .order_by("school_id")
+        .values_list("school_id", flat=True)
+        .distinct()
+    )
+
+
+def signed_in_through(user_id: int, school: School) -> bool:
+    """Has the user signed in through one of the school's single sign-on connections?"""
+    provider_ids = SchoolSignOn.objects.filter(school=school).values_list(
+        "app__provider_id", flat=True
+    )
+    return SocialAccount.objects.filter(user_id=user_id, provider__in=provider_ids).exists()
 
 
 def _clear(profile: StudentProfile) -> None:
@@ -85,6 +107,46 @@ def _verify_by_email(profile: StudentProfile, email: str, *, actor: User | None)
     )
 
 
+def _verify_by_sign_on(profile: StudentProfile, *, actor: User | None) -> None:
+    _clear(profile)
+    profile.affiliation = Affiliation.VERIFIED
+    profile.affiliation_method = AffiliationMethod.SCHOOL_SSO
+    profile.affiliation_verified_at = timezone.now()
+    profile.affiliation_lapsed_email = ""
+    profile.affiliation_lapsed_at = None
+    audit(
+        actor=actor,
+        action="affiliation.verified",
+        target=profile,
+        summary=f"{profile.user.email}'s affiliation with {profile.school.name} is verified "
+        "by a sign-in through the school's single sign-on",
+        data={"method": AffiliationMethod.SCHOOL_SSO},
+    )
+
+
+@transaction.atomic
+def affiliation_verify_by_sign_on(*, user: User, school: School) -> StudentProfile | None:
+    """The student signed in through the school's single sign-on, the directory listing them
+    as a student: their affiliation with that school is verified. A student whose profile
+    names another school (or no school yet) is left as is: the profile's save checks again."""
+    profile = (
+        StudentProfile.objects.select_for_update()
+        .select_related("user", "school")
+        .filter(user_id=user.pk)
+        .first()
+    )
+    if profile is None or profile.school_id != school.pk:
+        return profile
+    if (
+        profile.affiliation == Affiliation.VERIFIED
+        and profile.affiliation_method != AffiliationMethod.SCHOOL_EMAIL
+    ):
+        return profile
+    _verify_by_sign_on(profile, actor=user)
+    profile.save()
+    return profile
+
+
 def affiliation_on_profile_saved(
     *, profile: StudentProfile, actor: User, school_changed: bool
 ) -> None:
@@ -106,9 +168,12 @@ def affiliation_on_profile_saved(
                 data={"was": had},
             )
     if profile.affiliation != Affiliation.VERIFIED:
-        email = school_address_of(profile.user_id, profile.school)
-        if email:
-            _verify_by_email(profile, email, actor=actor)
+        if signed_in_through(profile.user_id, profile.school):
+            _verify_by_sign_on(profile, actor=actor)
+        else:
+            email = school_address_of(profile.user_id, profile.school)
+            if email:
+                _verify_by_email(profile, email, actor=actor)
     profile.save()
 
 

@@ -3,7 +3,7 @@
 import zoneinfo
 from functools import cache
 
-from allauth.account.forms import SignupForm
+from allauth.account.forms import LoginForm, SignupForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
@@ -523,3 +523,22 @@ class TeamSettingsForm(forms.Form):
     auto_join_domain = forms.BooleanField(
         required=False, label="Let colleagues at our domain join without approval"
     )
+
+
+class SchoolAwareLoginForm(LoginForm):
+    """allauth's login form, refusing the password of staff whose school requires its
+    single sign-on (checked after the password, so it tells nothing about other accounts)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.user is not None and not self.errors:
+            from accounts.sso import sign_on_required_for
+
+            school = sign_on_required_for(self.user)
+            if school is not None:
+                raise ValidationError(
+                    f"{school.name} requires its staff to sign in through the school: use "
+                    f"the “Sign in with {school.short_name or school.name}” button below.",
+                    code="sso_required",
+                )
+        return cleaned_data

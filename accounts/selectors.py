@@ -14,6 +14,7 @@ from accounts.models import (
     EmployerProfile,
     OptKind,
     Role,
+    StaffAccessRequest,
     StudentProfile,
     User,
 )
@@ -40,6 +41,13 @@ def employer_profile_of(user: User) -> EmployerProfile | None:
 
 def career_staff_profile_of(user: User) -> CareerStaffProfile | None:
     return CareerStaffProfile.objects.select_related("school", "user").filter(user=user).first()
+
+
+def staff_access_request_pending(user: User) -> bool:
+    """Is this staff account (opened by the school's single sign-on) waiting for approval?"""
+    return StaffAccessRequest.objects.filter(
+        user=user, status=StaffAccessRequest.Status.PENDING
+    ).exists()
 
 
 def profile_is_complete(user: User) -> bool:

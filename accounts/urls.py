@@ -5,6 +5,7 @@ from accounts import bounce_views, team_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     # Our sign-up pages: the root URLs include these before allauth's.
+    path("accounts/login/", views.SchoolLoginView.as_view(), name="account_login"),
     path("accounts/signup/", views.signup_choice, name="account_signup"),
     path("accounts/signup/student/", views.StudentSignupView.as_view(), name="signup_student"),
     path("accounts/signup/employer/", views.EmployerSignupView.as_view(), name="signup_employer"),

@@ -1,6 +1,6 @@
 """Sign-up, dashboards and profiles. Thin: forms check input, services change things."""
 
-from allauth.account.views import SignupView
+from allauth.account.views import LoginView, SignupView
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import affiliation, selectors, services, team_selectors, teams
+from accounts import affiliation, selectors, services, sso, team_selectors, teams
 from accounts.access import (
     authorization_document_or_404,
     role_required,
@@ -100,6 +100,26 @@ def dashboard(request):
     return redirect(destinations[user.role])
 
 
+class SchoolLoginView(LoginView):
+    """allauth's login page, with a "Sign in with <school>" button per connected school.
+
+    The buttons post to allauth, which sends the browser on to the school's identity
+    provider: the page's Content-Security-Policy lets its forms go there."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["school_sign_ons"] = self.sign_ons
+        return context
+
+    def dispatch(self, request, *args, **kwargs):
+        self.sign_ons = sso.sign_ons_for_login_page()
+        response = super().dispatch(request, *args, **kwargs)
+        origins = sorted({s.sign_in_origin for s in self.sign_ons if s.sign_in_origin})
+        if origins:
+            response._csp_update = {"form-action": origins}
+        return response
+
+
 @role_required(Role.STUDENT)
 def student_dashboard(request):
     profile = selectors.student_profile_of(request.user)
@@ -173,6 +193,14 @@ def employer_dashboard(request):
 @role_required(Role.CAREER_STAFF)
 def career_staff_dashboard(request):
     profile = selectors.career_staff_profile_of(request.user)
+    if profile is None and selectors.staff_access_request_pending(request.user):
+        # Opened by the school's single sign-on: a platform admin approves it first.
+        messages.info(
+            request,
+            "You signed in through your school. A platform admin confirms career services "
+            "accounts before they show any student; we will write to you once that is done.",
+        )
+        return render(request, "accounts/career_staff_dashboard.html", {"profile": None})
     if profile is None:
         # Staff accounts are always made with a school; a missing one is an admin error.
         messages.error(
@@ -222,6 +250,11 @@ def _save_account(request, account_form):
 def _student_profile(request):
     existing = selectors.student_profile_of(request.user)
     initial = {}
+    if existing is None:
+        # Signed in through a school: that school, which the sign-in verifies.
+        sign_on_schools = affiliation.sign_on_school_ids(request.user.pk)
+        if sign_on_schools:
+            initial["school"] = sign_on_schools[0]
     if existing is not None:
         initial = {
             "school": existing.school_id,

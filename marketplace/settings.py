@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.saml",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -280,6 +283,17 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_PREVENT_ENUMERATION = True
 # Rate limits stay on: these are allauth's own defaults, spelled out so that
 # they are visible and tested.
+ACCOUNT_FORMS = {"login": "accounts.forms.SchoolAwareLoginForm"}
+# Schools' single sign-on (accounts/sso.py): each school's SAML or OpenID Connect identity
+# provider is an allauth SocialApp that a platform admin connects in the admin. Accounts are
+# opened and linked by the adapter; nobody signs up through any other provider.
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SchoolSignOnAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_PROVIDERS = {"saml": {}, "openid_connect": {}}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Organization, School, Skill, StudentProfile, User
+from accounts.models import Organization, School, SchoolSignOn, Skill, StudentProfile, User
 from demo.accounts import DEMO_PASSWORD
 from safety.models import Report
 
@@ -159,3 +159,20 @@ def test_demo_data_has_a_download_ready_and_a_closed_account(client):
     assert not User.objects.filter(email="leaving.student@demo.test").exists()
     client.force_login(export.user)
     assert client.get(reverse("datarights:export_download", args=[export.pk])).status_code == 200
+
+
+def test_demo_northbridge_signs_in_through_local_identity_providers(client, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    sign_ons = SchoolSignOn.objects.filter(school__name="Northbridge State University")
+    assert sorted(s.protocol for s in sign_ons) == ["openid_connect", "saml"]
+    assert sorted(s.sign_in_origin for s in sign_ons) == [
+        "http://127.0.0.1:8660",
+        "http://127.0.0.1:8661",
+    ]
+    assert (tmp_path / "demo-idp" / "idp.key").exists()
+    page = client.get(reverse("account_login")).content.decode()
+    assert "Sign in with Northbridge (SAML)" in page
+    assert "Sign in with Northbridge (OpenID)" in page

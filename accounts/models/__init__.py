@@ -23,6 +23,7 @@ from .profiles import (
 )
 from .records import AuditEvent, EmailBounce, Notification, OutboundEmail
 from .schools import AcademicTerm, School, SchoolDomain, Skill
+from .sso import EDUPERSON_AFFILIATION, SchoolSignOn, SignOnProtocol
 from .students import (
     AUTHORIZATIONS_NEEDING_VERIFICATION,
     REVIEWED_AUTHORIZATION_STATUSES,
@@ -41,6 +42,7 @@ from .users import Role, User, UserManager
 
 __all__ = [
     "AUTHORIZATIONS_NEEDING_VERIFICATION",
+    "EDUPERSON_AFFILIATION",
     "REVIEWED_AUTHORIZATION_STATUSES",
     "TEAM_MANAGERS",
     "AcademicTerm",
@@ -65,6 +67,8 @@ __all__ = [
     "Role",
     "School",
     "SchoolDomain",
+    "SchoolSignOn",
+    "SignOnProtocol",
     "Skill",
     "StaffAccessRequest",
     "StudentProfile",

@@ -16,6 +16,12 @@ class School(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="Inactive schools are not offered to new students."
     )
+    sso_required_for_staff = models.BooleanField(
+        "staff must use single sign-on",
+        default=False,
+        help_text="Career services staff of this school sign in through the school's single "
+        "sign-on only: their password login is refused.",
+    )
     # Where a school is stricter than the F-1 rule (20 hours a week during term).
     f1_weekly_hours_in_term = models.PositiveSmallIntegerField(
         "F-1 weekly hours during term",

@@ -67,6 +67,7 @@ class Affiliation(models.TextChoices):
 class AffiliationMethod(models.TextChoices):
     SCHOOL_EMAIL = "school_email", "Confirmed a school email address"
     CAREER_STAFF = "career_staff", "Approved by career services"
+    SCHOOL_SSO = "school_sso", "Signed in through the school's single sign-on"
 
 
 def authorization_upload_path(instance, filename):

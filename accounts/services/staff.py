@@ -120,6 +120,30 @@ def career_staff_create(
     return user
 
 
+def _career_staff_attach(*, actor: User, user: User, school: School, job_title: str) -> User:
+    """A staff account opened by the school's single sign-on joins its school's career
+    services: until then it sees no student."""
+    if not actor.is_platform_admin:
+        raise ValidationError("Only platform admins approve career services accounts.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.role != Role.CAREER_STAFF or not user.is_active:
+        raise ValidationError(f"{user.email} is not an active career services account.")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(career_staff_group())
+    CareerStaffProfile.objects.get_or_create(
+        user=user, defaults={"school": school, "job_title": job_title}
+    )
+    audit(
+        actor=actor,
+        action="career_staff.approved",
+        target=user,
+        summary=f"{actor.email} approved {user.email}, signed in through {school.name}'s "
+        "single sign-on, as career services staff",
+    )
+    return user
+
+
 @transaction.atomic
 def career_staff_details_update(*, user: User, job_title: str) -> CareerStaffProfile:
     profile = CareerStaffProfile.objects.select_for_update().get(user=user)
@@ -176,14 +200,18 @@ def staff_access_request_approve(
         return req
     if req.status != StaffAccessRequest.Status.PENDING:
         raise ValidationError("Only a pending request can be approved.")
-    user = career_staff_create(
-        actor=actor,
-        email=req.email,
-        first_name=req.first_name,
-        last_name=req.last_name,
-        school=req.school,
-        job_title=req.job_title,
-    )
+    if req.user_id is not None:
+        # The account exists already: opened by the school's single sign-on (accounts.sso).
+        user = _career_staff_attach(actor=actor, user=req.user, school=req.school, job_title="")
+    else:
+        user = career_staff_create(
+            actor=actor,
+            email=req.email,
+            first_name=req.first_name,
+            last_name=req.last_name,
+            school=req.school,
+            job_title=req.job_title,
+        )
     req.status = StaffAccessRequest.Status.APPROVED
     req.decided_at = timezone.now()
     req.decided_by = actor

@@ -12,6 +12,7 @@ from demo.outcomes import seed_outcomes
 from demo.oversight import seed_oversight
 from demo.projects import seed_projects
 from demo.safety import seed_safety
+from demo.sso import seed_sso
 from marketplace.celery import app as celery_app
 from payments.gateways import test_mode
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                 )
             created = seed_integrations() or created
             created = seed_datarights() or created
+            created = seed_sso() or created
         self.stdout.write(
             self.style.SUCCESS("Demo data ready" + (" (created)." if created else "."))
         )
@@ -43,6 +45,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for email, what in DEMO_LOGINS:
             self.stdout.write(f"  {email:<26} {what}")
+        self.stdout.write("")
+        self.stdout.write(
+            "Northbridge signs in through local identity providers: see the README, "
+            "“Connecting a school's identity provider”."
+        )
         addresses = calendar_addresses()
         if addresses:
             self.stdout.write("")
