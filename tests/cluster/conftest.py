@@ -1,0 +1,46 @@
+"""The running cluster, shared by every test of the run and stopped whatever happens."""
+
+import json
+import os
+import time
+
+import pytest
+
+from tests.cluster.harness import Cluster
+
+BASE_PORT = int(os.environ.get("CLUSTER_BASE_PORT", "8700"))
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/cluster/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.cluster)
+
+
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory):
+    started = time.monotonic()
+    running = Cluster(
+        tmp_path_factory.mktemp("cluster"),
+        base_port=BASE_PORT,
+        # Sweeps often enough for a test to see them; a task a dead worker held goes back to
+        # the queue after this many seconds (CELERY_VISIBILITY_TIMEOUT).
+        REMINDER_SWEEP_SECONDS=5,
+        RECOVERY_SWEEP_SECONDS=5,
+        CELERY_VISIBILITY_TIMEOUT=15,
+    )
+    try:
+        running.start()
+        print(f"\ncluster up in {time.monotonic() - started:.1f} s: {running.timings}")
+        yield running
+    except BaseException:
+        print(running.logs_text())
+        raise
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def world(cluster):
+    code = "from tests.cluster.seed import main; main('journey')"
+    return json.loads(cluster.python(code).strip().splitlines()[-1])
