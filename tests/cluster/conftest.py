@@ -28,6 +28,12 @@ def cluster(tmp_path_factory):
         REMINDER_SWEEP_SECONDS=5,
         RECOVERY_SWEEP_SECONDS=5,
         CELERY_VISIBILITY_TIMEOUT=15,
+        # Work handed to a task that is not done after this long is done by its sweep.
+        TASK_RECOVERY_SECONDS=10,
+        # A message being sent when its worker died is taken again after OUTBOX_CLAIM_SECONDS;
+        # each step with the mail server may take EMAIL_TIMEOUT (at most a tenth of it).
+        EMAIL_TIMEOUT=3,
+        OUTBOX_CLAIM_SECONDS=30,
     )
     try:
         running.start()
@@ -40,7 +46,7 @@ def cluster(tmp_path_factory):
         running.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def world(cluster):
     code = "from tests.cluster.seed import main; main('journey')"
     return json.loads(cluster.python(code).strip().splitlines()[-1])

@@ -21,6 +21,7 @@ stopped by `stop()`, which the callers run in a finally block.
 
 import contextlib
 import hashlib
+import json
 import os
 import secrets
 import shutil
@@ -131,6 +132,8 @@ class Cluster:
         self.lb_port = base_port + 3
         self.s3_port = base_port + 4
         self.pg_proxy_port = base_port + 5
+        self.smtp_port = base_port + 6
+        self.smtp_dir = workdir / "smtp"
         self.database = f"mkt_cluster_{name}"
         self.extra_env = {k: str(v) for k, v in extra.items()}
         self.processes: dict[str, Process] = {}
@@ -173,8 +176,7 @@ class Cluster:
             VAR_DIR=str(self.workdir / "var"),
             STATIC_ROOT=str(self.workdir / "static"),
             LOG_FORMAT="json",
-            EMAIL_URL="filemail://",
-            EMAIL_FILE_PATH=str(self.workdir / "mail"),
+            EMAIL_URL=f"smtp://{HOST}:{self.smtp_port}",
             STORAGE_BUCKET=BUCKET,
             STORAGE_ENDPOINT_URL=f"http://{HOST}:{self.s3_port}",
             STORAGE_REGION=REGION,
@@ -363,12 +365,43 @@ class Cluster:
             sock.settimeout(1)
             return sock.connect_ex((HOST, port)) == 0
 
+    def start_smtp(self) -> Process:
+        process = self._start(
+            "smtp",
+            [
+                sys.executable,
+                str(ROOT / "tests" / "cluster" / "smtp_server.py"),
+                f"{HOST}:{self.smtp_port}",
+                str(self.smtp_dir),
+            ],
+        )
+        self._wait(lambda: self._port_open(self.smtp_port), 20, "mail server down", process)
+        return process
+
+    def hold_next_smtp_connection(self, seconds: float) -> None:
+        (self.smtp_dir / "hold").write_text(str(seconds))
+
+    def _jsonl(self, name: str) -> list[dict]:
+        path = self.smtp_dir / name
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    def smtp_messages(self) -> list[dict]:
+        return self._jsonl("messages.jsonl")
+
+    def smtp_connections(self) -> list[dict]:
+        return self._jsonl("connections.jsonl")
+
     def start_node(self, node: str, *, timeout: float = 90) -> Process:
+        # Each worker process of a node keeps its metrics in files here (one node, one folder).
+        metrics_dir = self.workdir / f"metrics-{node}"
+        metrics_dir.mkdir(exist_ok=True)
         env = self.env(
             DATABASE_URL=self.database_url(through_proxy=True),
             GUNICORN_BIND=f"{HOST}:{self.node_ports[node]}",
             WEB_CONCURRENCY=self.extra_env.get("WEB_CONCURRENCY", "2"),
-            PROMETHEUS_MULTIPROC_DIR="",
+            PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
         )
         process = self._start(
             f"web-{node}",
@@ -506,6 +539,7 @@ backend web
             ("database", self.create_database),
             ("migrate", lambda: self.manage("migrate", "--noinput")),
             ("collectstatic", lambda: self.manage("collectstatic", "--noinput")),
+            ("smtp", self.start_smtp),
             ("pg-proxy", self.start_pg_proxy),
             ("web-a", lambda: self.start_node("a")),
             ("web-b", lambda: self.start_node("b")),
