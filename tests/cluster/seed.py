@@ -115,3 +115,39 @@ def store_email(key: str, to: str) -> None:
             key=key,
         )
     print(json.dumps({"id": row.pk}))
+
+
+def load_world(students: int, employers: int, projects_each: int) -> None:
+    """People for a load run: employers with open projects (some applied to, one under way
+    each), and students; prints who they are and what each may open."""
+    _fresh_sequences()
+    out = {"password": PASSWORD, "students": [], "employers": []}
+    student_users = [
+        StudentFactory(user__email=f"load-student-{n}@example.edu").user for n in range(students)
+    ]
+    for n in range(employers):
+        employer = EmployerFactory(
+            user__email=f"load-employer-{n}@example.com", organization__verified=True
+        ).user
+        organization = employer.employer_profile.organization
+        projects = [
+            ProjectFactory(created_by=employer, organization=organization, openings=5)
+            for _ in range(projects_each)
+        ]
+        worker = student_users[n % len(student_users)]
+        engagement = accepted_engagement(project=projects[0], student=worker)
+        out["employers"].append(
+            {
+                "email": employer.email,
+                "projects": [p.pk for p in projects],
+                "engagements": [engagement.pk],
+            }
+        )
+    for user in student_users:
+        out["students"].append(
+            {
+                "email": user.email,
+                "engagements": list(user.engagements.values_list("pk", flat=True)),
+            }
+        )
+    print(json.dumps(out))
