@@ -21,6 +21,12 @@ class _SignedIn(HttpUser):
     abstract = True
     wait_time = between(0.5, 1.5)
 
+    @property
+    def origin(self) -> str:
+        # haproxy tells Django the request came over HTTPS (as from the TLS terminator), so a
+        # browser's form posts carry the https origin.
+        return "https://" + self.host.split("://", 1)[1]
+
     def sign_in(self, email: str):
         with self.client.get("/accounts/login/", name="/accounts/login/", catch_response=True) as r:
             token = CSRF_INPUT.search(r.text)
@@ -31,7 +37,7 @@ class _SignedIn(HttpUser):
                 "password": WORLD["password"],
                 "csrfmiddlewaretoken": token.group(1) if token else "",
             },
-            headers={"Origin": self.host, "Referer": self.host + "/accounts/login/"},
+            headers={"Origin": self.origin, "Referer": self.origin + "/accounts/login/"},
             name="/accounts/login/ (post)",
             allow_redirects=False,
             catch_response=True,
@@ -78,7 +84,7 @@ class Student(_SignedIn):
                 "confirmed_availability": "on",
                 "csrfmiddlewaretoken": token.group(1),
             },
-            headers={"Origin": self.host, "Referer": f"{self.host}/projects/{pk}/apply/"},
+            headers={"Origin": self.origin, "Referer": f"{self.origin}/projects/{pk}/apply/"},
             name="/projects/[id]/apply/ (post)",
             allow_redirects=False,
             catch_response=True,
