@@ -11,12 +11,6 @@ from tests.cluster.harness import Cluster
 BASE_PORT = int(os.environ.get("CLUSTER_BASE_PORT", "8700"))
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/cluster/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.cluster)
-
-
 @pytest.fixture(scope="session")
 def cluster(tmp_path_factory):
     started = time.monotonic()

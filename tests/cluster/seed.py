@@ -17,6 +17,7 @@ from tests.factories import (
     accepted_engagement,
     employer_of,
 )
+from tests.payment_helpers import fund
 
 
 def _fresh_sequences() -> None:
@@ -36,7 +37,9 @@ def world(tag: str) -> dict:
     organization = employer.employer_profile.organization
     project = ProjectFactory(created_by=employer, organization=organization)
     student = StudentFactory(user__email=f"student-{tag}@example.edu").user
-    engagement = accepted_engagement(project=project, student=student)
+    # Paid for through the (test-mode) payment page: the money is on the ledger.
+    engagement = accepted_engagement(project=project, student=student, funded=False)
+    fund(engagement)
     assert employer_of(project) == employer
     other = StudentFactory(user__email=f"bystander-{tag}@example.edu").user
     locked = StudentFactory(user__email=f"forgetful-{tag}@example.edu").user

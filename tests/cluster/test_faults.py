@@ -5,8 +5,12 @@ import json
 import re
 import time
 
+import pytest
+
 from tests.cluster.client import Client
 from tests.cluster.harness import get
+
+pytestmark = pytest.mark.cluster
 
 
 def _until(condition, timeout: float, what: str):

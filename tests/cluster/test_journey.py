@@ -6,8 +6,12 @@ sent it there: a journey that alternates nodes works only if nothing lives in on
 
 import re
 
+import pytest
+
 from tests.cluster.client import Client
 from tests.cluster.harness import BUCKET
+
+pytestmark = pytest.mark.cluster
 
 DELIVERABLE = b"%PDF-1.4\n% the deliverable, uploaded through node a\n" + bytes(range(256)) * 64
 
@@ -68,7 +72,7 @@ def test_a_deliverable_uploaded_through_one_node_downloads_through_the_other(clu
     assert download.content == DELIVERABLE
     # The file is in the bucket, not on either node's disk.
     stored = [cluster.s3.read(BUCKET, name) for name in cluster.s3.object_names(BUCKET)]
-    assert stored == [DELIVERABLE]
+    assert stored.count(DELIVERABLE) == 1
 
     # Another student is refused on either node.
     bystander = Client(cluster.url)
