@@ -183,6 +183,12 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# Seconds before a task taken by a worker that died unacknowledged goes to another worker.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+if CELERY_VISIBILITY_TIMEOUT < 10:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be at least 10 seconds.")
+_RESTORE_EVERY = max(1, min(100, CELERY_VISIBILITY_TIMEOUT // 10))
+
 # Seconds to wait for Redis before treating it as away (a page never hangs on it).
 REDIS_TIMEOUT_SECONDS = env.int("REDIS_TIMEOUT_SECONDS", default=2)
 
@@ -204,7 +210,14 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 3600,
+        # A task taken by a worker that dies before it acknowledges the task (acks late) is
+        # given to another worker after this many seconds. Longer than the longest task: a
+        # task still running when it expires would run twice at once.
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # Workers look for such tasks every tenth of the timeout (every 100 s at most,
+        # kombu's own period): a short timeout is also acted on soon.
+        "unacked_restore_interval": 1 if _RESTORE_EVERY < 10 else 10,
+        "unacked_restore_throttle": _RESTORE_EVERY if _RESTORE_EVERY < 10 else _RESTORE_EVERY // 10,
         "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
         "socket_timeout": REDIS_TIMEOUT_SECONDS,
     }

@@ -6,6 +6,9 @@ from django.urls import include, path
 
 from marketplace import health, metrics
 
+# A database that cannot be reached answers 503, any other error 500 (marketplace/errors.py).
+handler500 = "marketplace.errors.server_error"
+
 urlpatterns = [
     path("health/live/", health.live, name="health_live"),
     path("health/ready/", health.ready, name="health_ready"),

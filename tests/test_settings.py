@@ -326,3 +326,33 @@ def test_a_scaled_out_configuration_passes_the_deployment_checklist():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _broker_options(**env) -> dict:
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.CELERY_BROKER_TRANSPORT_OPTIONS))"
+    )
+    result = run_with_env(["-c", code], DEBUG="true", REDIS_URL="redis://cache:6379/0", **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_dead_workers_task_goes_to_another_worker_after_the_visibility_timeout():
+    default = _broker_options()
+    short = _broker_options(CELERY_VISIBILITY_TIMEOUT="15")
+
+    # An hour by default, looked for every 100 s (kombu's own period: 10 s, every 10th time).
+    assert default["visibility_timeout"] == 3600
+    assert (default["unacked_restore_interval"], default["unacked_restore_throttle"]) == (10, 10)
+    # A short timeout is looked for every second.
+    assert short["visibility_timeout"] == 15
+    assert (short["unacked_restore_interval"], short["unacked_restore_throttle"]) == (1, 1)
+    too_short = run_with_env(
+        ["-c", "import django; django.setup()"],
+        DEBUG="true",
+        REDIS_URL="redis://cache:6379/0",
+        CELERY_VISIBILITY_TIMEOUT="5",
+    )
+    assert too_short.returncode != 0
+    assert "CELERY_VISIBILITY_TIMEOUT must be at least 10 seconds" in too_short.stderr
