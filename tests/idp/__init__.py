@@ -6,6 +6,7 @@ listens on a free port of 127.0.0.1 and reads its directory of people from a JSO
 the tests write (`add_person`).
 """
 
+import abc
 import datetime
 import json
 import shutil
@@ -59,7 +60,7 @@ def make_key_and_certificate(folder: Path, name: str) -> tuple[Path, Path]:
     return key_path, cert_path
 
 
-class IdentityProviderProcess:
+class IdentityProviderProcess(abc.ABC):
     name = "identity provider"
     ready_path = "/"
 
@@ -75,8 +76,9 @@ class IdentityProviderProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @abc.abstractmethod
     def command(self) -> list[str]:
-        raise NotImplementedError
+        """The command line that starts this identity provider on `self.port`."""
 
     def add_person(self, username: str, **details) -> None:
         people = json.loads(self.directory_file.read_text())
