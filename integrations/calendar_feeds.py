@@ -3,7 +3,9 @@ iCalendar feed (RFC 5545) that calendar programs fetch on their own schedule.
 
 - Who gets what: a student sees the sessions and due dates of their engagements and the
   apply-by dates of the applications still waiting for a decision; an employer sees the
-  same for their organization's engagements and the apply-by dates of its open projects.
+  same for their organization's engagements and the apply-by dates of its open projects;
+  career staff see the due dates of their school's students' engagements (verified
+  students, as in every oversight list) and the follow-up dates of their school's flags.
 - Each entry keeps one UID for its whole life (a session's is the one its download has), and
   carries SEQUENCE and LAST-MODIFIED: a moved session replaces the calendar's copy, a
   cancelled one stays with STATUS:CANCELLED so the calendar strikes it instead of keeping
@@ -26,16 +28,18 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Event
 
+from accounts.access import staff_school_id
 from accounts.audit import audit
-from accounts.models import Role, User
+from accounts.models import Role, StudentProfile, User
 from engagements.models import Engagement, EngagementStatus, ScopeExtension
 from feedback.calendar import SessionLinks, new_calendar, plain_text, session_event
 from feedback.models import FeedbackSession
 from integrations.models import CalendarFeed
+from oversight.models import Flag
 from projects.models import PENDING_APPLICATION_STATUSES, Application, Project, ProjectStatus
 from projects.rules import apply_by_today
 
-FEED_ROLES = frozenset({Role.STUDENT, Role.EMPLOYER})
+FEED_ROLES = frozenset({Role.STUDENT, Role.EMPLOYER, Role.CAREER_STAFF})
 # Entries older than this leave the feed; calendars keep what they already hold.
 PAST_DAYS = 90
 # How often a fetch is written down (the settings page shows when a calendar last read it).
@@ -55,7 +59,7 @@ def _new_secret() -> str:
 
 def _require_feed_role(actor: User) -> None:
     if actor.role not in FEED_ROLES:
-        raise PermissionDenied("Calendar feeds are for students and employers.")
+        raise PermissionDenied("Calendar feeds are for students, employers and career services.")
 
 
 @transaction.atomic
@@ -91,7 +95,9 @@ def feed_for_address(*, key: str, secret: str) -> CalendarFeed | None:
     """The feed this address opens, or None. The secret is compared in constant time; the
     user must still be active and of a role that has a feed."""
     feed = (
-        CalendarFeed.objects.select_related("user", "user__employer_profile")
+        CalendarFeed.objects.select_related(
+            "user", "user__employer_profile", "user__career_staff_profile"
+        )
         .filter(key=key)
         .first()
     )
@@ -182,7 +188,9 @@ def _apply_by_dates(user: User, today) -> list[tuple[str, Project]]:
     return [(f"project-{p.pk}-apply-by", p) for p in projects]
 
 
-def _due_event(engagement: Engagement, *, host: str, now: datetime) -> Event:
+def _due_event(
+    engagement: Engagement, *, host: str, now: datetime, summary: str = "", url: str = ""
+) -> Event:
     cancelled = engagement.status == EngagementStatus.CANCELLED
     modified = max(
         stamp
@@ -196,8 +204,8 @@ def _due_event(engagement: Engagement, *, host: str, now: datetime) -> Event:
     event.add("last-modified", modified.astimezone(UTC))
     event.add("dtstart", engagement.due_at.astimezone(UTC))
     event.add("dtend", engagement.due_at.astimezone(UTC))
-    event.add("summary", plain_text(f"Work due: {engagement.project.title}"))
-    event.add("url", _workspace_url(engagement.pk))
+    event.add("summary", plain_text(summary or f"Work due: {engagement.project.title}"))
+    event.add("url", url or _workspace_url(engagement.pk))
     event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: the time stays free
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
@@ -216,6 +224,70 @@ def _apply_by_event(uid_stem: str, project: Project, *, host: str, now: datetime
     return event
 
 
+def _admin_url(name: str, pk: int) -> str:
+    return settings.SITE_URL + reverse(f"admin:{name}_change", args=[pk])
+
+
+def _school_engagements(school_id: int, since: datetime):
+    """The due dates of the school's verified students' engagements."""
+    applied = Q(extensions__status=ScopeExtension.Status.APPLIED)
+    return (
+        Engagement.objects.filter(
+            StudentProfile.verified_at_school(school_id, prefix="student__student_profile__"),
+            due_at__gte=since,
+        )
+        .select_related("project", "student")
+        .annotate(
+            moves=Count("extensions", filter=applied),
+            last_move=Max("extensions__decided_at", filter=applied),
+        )
+        .order_by("due_at", "pk")
+    )
+
+
+def _follow_up_event(flag: Flag, *, host: str, now: datetime) -> Event:
+    """A flag's follow-up day. Resolving the flag strikes it (STATUS:CANCELLED)."""
+    resolved = flag.status == Flag.Status.RESOLVED
+    event = Event()
+    event.add("uid", f"flag-{flag.pk}-follow-up@{host}")
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("sequence", 1 if resolved else 0)
+    event.add("last-modified", (flag.resolved_at or flag.raised_at).astimezone(UTC))
+    event.add("dtstart", flag.follow_up_on)  # a whole day: VALUE=DATE
+    event.add("dtend", flag.follow_up_on + timedelta(days=1))
+    event.add("summary", plain_text(f"Follow up: {flag}"))
+    event.add("description", plain_text(flag.note))
+    event.add("url", _admin_url("oversight_flag", flag.pk))
+    event.add("transp", "TRANSPARENT")
+    event.add("status", "CANCELLED" if resolved else "CONFIRMED")
+    return event
+
+
+def _add_school_entries(calendar, user: User, *, host: str, now: datetime) -> None:
+    school_id = staff_school_id(user)
+    if school_id is None:
+        return
+    since = now - timedelta(days=PAST_DAYS)
+    for engagement in _school_engagements(school_id, since):
+        calendar.add_component(
+            _due_event(
+                engagement,
+                host=host,
+                now=now,
+                summary=f"Work due: {engagement.student.get_full_name()}, "
+                f"{engagement.project.title}",
+                url=_admin_url("engagements_engagement", engagement.pk),
+            )
+        )
+    flags = (
+        Flag.objects.filter(school_id=school_id, follow_up_on__gte=since.date())
+        .select_related("engagement__project", "engagement__student", "organization")
+        .order_by("follow_up_on", "pk")
+    )
+    for flag in flags:
+        calendar.add_component(_follow_up_event(flag, host=host, now=now))
+
+
 def feed_ical(user: User, *, now: datetime) -> bytes:
     host = _uid_host()
     since = now - timedelta(days=PAST_DAYS)
@@ -224,6 +296,9 @@ def feed_ical(user: User, *, now: datetime) -> bytes:
     # How often to fetch again (RFC 7986, and the older name some programs still read).
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
+    if user.role == Role.CAREER_STAFF:
+        _add_school_entries(calendar, user, host=host, now=now)
+        return calendar.to_ical()
     for session in _sessions(user, since):
         links = SessionLinks(uid_host=host, workspace_url=_workspace_url(session.engagement_id))
         calendar.add_component(session_event(session, links=links, now=now))

@@ -51,7 +51,7 @@ def integrations_settings(request):
 # --- Calendar -----------------------------------------------------------------------------
 
 
-@role_required(Role.STUDENT, Role.EMPLOYER)
+@role_required(Role.STUDENT, Role.EMPLOYER, Role.CAREER_STAFF)
 @require_POST
 def calendar_feed_renew(request):
     had_one = CalendarFeed.objects.filter(user=request.user).exists()
@@ -63,7 +63,7 @@ def calendar_feed_renew(request):
     return redirect("integrations:settings")
 
 
-@role_required(Role.STUDENT, Role.EMPLOYER)
+@role_required(Role.STUDENT, Role.EMPLOYER, Role.CAREER_STAFF)
 @require_POST
 def calendar_feed_disable(request):
     if calendar_feeds.calendar_feed_disable(actor=request.user):

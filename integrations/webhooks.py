@@ -14,7 +14,10 @@ and each event it chose is POSTed there as signed JSON.
 - Addresses are https. Outside development and tests (WEBHOOKS_ALLOW_LOCAL_TARGETS), an
   address whose host resolves to a private, loopback, link-local or reserved address is
   refused, when it is added and again before every POST, and redirects are not followed:
-  the platform never becomes a way to reach its own network.
+  the platform never becomes a way to reach its own network. The POST goes to the very
+  address that check resolved (the name is not looked up a second time), so a host whose
+  DNS answer changes between the check and the connection (DNS rebinding) cannot steer it
+  inside; TLS still verifies the certificate against the host's name.
 """
 
 import hashlib
@@ -29,7 +32,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import requests
+import certifi
+import urllib3
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -145,8 +149,12 @@ def _is_loopback_name(host: str) -> bool:
         return False
 
 
-def check_target(url: str) -> None:
-    """Refuse an address the platform must not POST to (ValidationError on `url`)."""
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def check_target(url: str) -> list[IPAddress]:
+    """Refuse an address the platform must not POST to (ValidationError on `url`); the
+    addresses its host resolved to, all allowed."""
     allow_local = settings.WEBHOOKS_ALLOW_LOCAL_TARGETS
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
@@ -163,6 +171,7 @@ def check_target(url: str) -> None:
     addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in found}
     if not allow_local and any(_refused(a) for a in addresses):
         raise ValidationError({"url": "This address points into a private network."})
+    return sorted(addresses, key=lambda a: (a.version, int(a)))
 
 
 # --- Managing endpoints --------------------------------------------------------------------
@@ -359,10 +368,53 @@ def backoff(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** (attempts - 1), RETRY_CAP)
 
 
+def _pinned_post(
+    url: str, address: IPAddress, body: bytes, headers: dict, timeout: float
+) -> tuple[int, bytes]:
+    """POST `body` to `url`, connecting to `address` (which the check resolved) rather than
+    looking the host up again; (status, the start of the response)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    options = {
+        "host": str(address),
+        "port": port,
+        "timeout": urllib3.Timeout(connect=timeout, read=timeout),
+        "retries": False,
+        "maxsize": 1,
+    }
+    if parts.scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(
+            **options,
+            server_hostname=parts.hostname,
+            assert_hostname=parts.hostname,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
+        )
+    else:
+        pool = urllib3.HTTPConnectionPool(**options)
+    with pool:
+        response = pool.urlopen(
+            "POST",
+            target,
+            body=body,
+            headers={**headers, "Host": parts.netloc},
+            redirect=False,
+            assert_same_host=False,
+            preload_content=False,
+        )
+        try:
+            return response.status, response.read(EXCERPT_LENGTH * 4)
+        finally:
+            response.close()
+
+
 def _post(endpoint: WebhookEndpoint, body: bytes, delivery: WebhookDelivery) -> dict:
     """POST once; what to log. Never raises for what the other side does."""
     try:
-        check_target(endpoint.url)
+        addresses = check_target(endpoint.url)
     except ValidationError as error:
         return {"error": error.message_dict["url"][0], "refused": True}
     timestamp = int(time.time())
@@ -373,20 +425,13 @@ def _post(endpoint: WebhookEndpoint, body: bytes, delivery: WebhookDelivery) -> 
         "Marketplace-Event": delivery.event_type,
         "Marketplace-Delivery": str(delivery.pk),
     }
-    timeout = settings.WEBHOOK_TIMEOUT_SECONDS
     try:
-        with requests.post(
-            endpoint.url,
-            data=body,
-            headers=headers,
-            timeout=(timeout, timeout),
-            allow_redirects=False,
-            stream=True,
-        ) as response:
-            raw = next(response.iter_content(EXCERPT_LENGTH * 4), b"")
-            return {"status_code": response.status_code, "response_excerpt": _excerpt(raw)}
-    except requests.RequestException as error:
+        status, raw = _pinned_post(
+            endpoint.url, addresses[0], body, headers, settings.WEBHOOK_TIMEOUT_SECONDS
+        )
+    except (urllib3.exceptions.HTTPError, OSError) as error:
         return {"error": f"{type(error).__name__}: {error}"[:300]}
+    return {"status_code": status, "response_excerpt": _excerpt(raw)}
 
 
 def delivery_attempt(*, delivery_id: int) -> timedelta | None:

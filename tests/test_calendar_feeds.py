@@ -9,12 +9,13 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
-from accounts.models import AuditEvent
+from accounts.models import Affiliation, AuditEvent, StudentProfile
 from engagements import services as engagement_services
 from feedback import services as feedback_services
 from feedback.models import FeedbackSession, SessionKind
 from integrations import calendar_feeds
 from integrations.models import CalendarFeed
+from oversight import services as oversight_services
 from projects.models import ProjectStatus
 from tests.factories import (
     ApplicationFactory,
@@ -223,7 +224,7 @@ def test_a_deactivated_users_feed_answers_404(client, engagement):
     assert client.get(feed_path).status_code == 404
 
 
-def test_the_calendar_feed_is_for_students_and_employers(
+def test_the_calendar_feed_is_for_students_employers_and_career_staff(
     client, student, employer, career_staff, platform_admin
 ):
     url = reverse("integrations:settings")
@@ -238,10 +239,90 @@ def test_the_calendar_feed_is_for_students_and_employers(
         response = client.get(url)
         assert response.status_code == status
         shows_calendar = "Calendar subscription" in response.content.decode()
-        assert shows_calendar == (user in (student, employer))
-    client.force_login(career_staff)
+        assert shows_calendar == (user in (student, employer, career_staff))
+    client.force_login(platform_admin)
     assert client.post(reverse("integrations:calendar_feed_renew")).status_code == 403
     assert not CalendarFeed.objects.exists()
+
+
+# --- Career services: their school's due dates and follow-ups ------------------------------
+
+
+def test_career_staff_see_the_due_dates_of_their_schools_students(
+    client, engagement, career_staff, other_school
+):
+    elsewhere = accepted_engagement(student=StudentFactory(school=other_school).user)
+    unverified = accepted_engagement(
+        student=StudentFactory(school=engagement.student.student_profile.school).user
+    )
+    # A lapsed school address: the student's affiliation is no longer verified.
+    StudentProfile.objects.filter(user=unverified.student).update(
+        affiliation=Affiliation.UNVERIFIED, affiliation_method="", affiliation_verified_at=None
+    )
+    feed_path = subscribe(client, career_staff)
+
+    found = events(client.get(feed_path))
+
+    due = found[f"engagement-{engagement.pk}-due@127.0.0.1:8000"]
+    assert engagement.student.get_full_name() in str(due["summary"])
+    assert "/admin/engagements/engagement/" in str(due["url"])
+    assert f"engagement-{elsewhere.pk}-due@127.0.0.1:8000" not in found
+    assert f"engagement-{unverified.pk}-due@127.0.0.1:8000" not in found
+    assert not any(uid.startswith("session-") for uid in found)
+
+
+def test_a_follow_up_day_is_struck_when_the_flag_is_resolved(
+    client, clock, engagement, career_staff
+):
+    flag = oversight_services.flag_raise(
+        actor=career_staff,
+        engagement=engagement,
+        note="Hours look thin; call the student.",
+        follow_up_on=date(2026, 11, 9),
+    )
+    feed_path = subscribe(client, career_staff)
+    uid = f"flag-{flag.pk}-follow-up@127.0.0.1:8000"
+
+    before = events(client.get(feed_path))[uid]
+    clock.shift(timedelta(days=1))
+    oversight_services.flag_resolve(actor=career_staff, flag=flag, resolution="Called; fine.")
+    after = events(client.get(feed_path))[uid]
+
+    assert before["dtstart"].dt == date(2026, 11, 9)
+    assert str(before["status"]) == "CONFIRMED"
+    assert "call the student" in str(before["description"])
+    assert str(after["status"]) == "CANCELLED"
+    assert after["sequence"] > before["sequence"]
+
+
+def test_another_schools_flags_stay_out_of_the_feed(
+    client, clock, engagement, career_staff, other_school_staff
+):
+    oversight_services.flag_raise(
+        actor=career_staff, engagement=engagement, note="Check in.", follow_up_on=date(2026, 11, 9)
+    )
+    feed_path = subscribe(client, other_school_staff)
+
+    assert not any(uid.startswith("flag-") for uid in events(client.get(feed_path)))
+
+
+def test_the_staff_feed_costs_the_same_few_queries_however_long_it_is(
+    client, clock, school, career_staff, django_assert_max_num_queries
+):
+    accepted_engagement(student=StudentFactory(school=school).user)
+    feed_path = subscribe(client, career_staff)
+    with django_assert_max_num_queries(5):
+        small = events(client.get(feed_path))
+    for _ in range(4):
+        extra = accepted_engagement(student=StudentFactory(school=school).user)
+        oversight_services.flag_raise(
+            actor=career_staff, engagement=extra, note="Check in.", follow_up_on=date(2026, 11, 20)
+        )
+
+    with django_assert_max_num_queries(5):
+        large = events(client.get(feed_path))
+
+    assert len(large) == len(small) + 8
 
 
 def test_changing_the_feed_is_post_only(client, student):

@@ -5,8 +5,10 @@ them, and addresses into private networks are refused outside tests."""
 import hashlib
 import hmac
 import re
+import socket
 from datetime import timedelta
 
+import certifi
 import pytest
 import time_machine
 from django.urls import reverse
@@ -187,6 +189,62 @@ def test_an_application_reaches_the_employers_system_signed_and_blind(
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.SUCCEEDED
     assert delivery.log.get().status_code == 200
+
+
+def test_the_post_goes_to_the_address_the_check_resolved(client, monkeypatch, employer, student):
+    """DNS rebinding: the host's answer changes between the check before the POST and the
+    connection. The POST still reaches the address that was checked, under the host's name."""
+    checked_server, checked = webhook_receiver.start()
+    port = checked_server.server_address[1]
+    rebound_server, rebound = webhook_receiver.start("127.0.0.2", port)
+    add_endpoint(client, employer, f"http://localhost:{port}/hooks", ORGANIZATION_EVENTS)
+    lookups = []
+    resolve = socket.getaddrinfo
+
+    def rebinding_dns(host, *args, **kwargs):
+        if host != "localhost":
+            return resolve(host, *args, **kwargs)
+        lookups.append(host)
+        return resolve("127.0.0.1" if len(lookups) == 1 else "127.0.0.2", *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+    try:
+        apply(student, ProjectFactory(organization=employer.employer_profile.organization))
+    finally:
+        for server in (checked_server, rebound_server):
+            server.shutdown()
+            server.server_close()
+
+    [received] = checked.received
+    assert received.headers["Host"] == f"localhost:{port}"
+    assert rebound.received == []
+    assert lookups == ["localhost"]
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.SUCCEEDED
+
+
+@pytest.mark.parametrize(
+    ("certificate_for", "delivered"), [("localhost", True), ("someone-else.test", False)]
+)
+def test_https_checks_the_certificate_against_the_host_name(
+    client, monkeypatch, tmp_path, employer, student, certificate_for, delivered
+):
+    key_path, cert_path = webhook_receiver.self_signed(tmp_path, certificate_for)
+    server, receiver = webhook_receiver.start_tls(key_path, cert_path)
+    monkeypatch.setattr(certifi, "where", lambda: str(cert_path))  # trust that certificate
+    add_endpoint(client, employer, receiver.url, ORGANIZATION_EVENTS)
+    try:
+        apply(student, ProjectFactory(organization=employer.employer_profile.organization))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    attempt = WebhookDelivery.objects.get().log.get()
+    assert (len(receiver.received) == 1) is delivered
+    if delivered:
+        assert attempt.status_code == 200
+    else:
+        assert attempt.status_code is None
+        assert attempt.error.startswith("SSLError: hostname 'localhost' doesn't match")
 
 
 def test_a_signature_made_with_another_secret_does_not_verify(client, employer, receiver, student):
