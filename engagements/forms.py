@@ -7,10 +7,11 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from engagements.models import QUARTERS_PER_HOUR
+from engagements.models import QUARTERS_PER_HOUR, Message, SubmissionFile, TimeEntry
 from engagements.services import MESSAGE_MAX
 from marketplace.forms import MoneyField
 
@@ -245,4 +246,64 @@ class ExtensionForm(forms.Form):
         # Several forms share a page: ids must not collide.
         kwargs.setdefault("auto_id", "extension_%s")
         super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class _Choices(forms.ModelMultipleChoiceField):
+    """Checkboxes of an engagement's entries, each labelled as the workspace shows it."""
+
+    def __init__(self, queryset, label, describe, **kwargs):
+        super().__init__(
+            queryset=queryset,
+            label=label,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            **kwargs,
+        )
+        self.describe = describe
+
+    def label_from_instance(self, obj):
+        return self.describe(obj)
+
+
+def _short(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class DisputeEvidenceForm(forms.Form):
+    """A statement for the platform, pointing at the engagement's own messages, time entries
+    and delivered files."""
+
+    statement = forms.CharField(
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Your statement",
+        help_text="What happened, in your own words. The other side, career services and the "
+        "platform admin deciding read it.",
+    )
+
+    def __init__(self, *args, engagement_id: int, **kwargs):
+        kwargs.setdefault("auto_id", "evidence_%s")
+        super().__init__(*args, **kwargs)
+        delivered = Q(held_at__isnull=True) | Q(released_at__isnull=False)
+        self.fields["messages"] = _Choices(
+            Message.objects.filter(delivered, engagement_id=engagement_id)
+            .select_related("author")
+            .order_by("created_at", "pk"),
+            "Messages",
+            lambda m: f"{m.author.get_full_name()}, {m.created_at:%b %-d}: {_short(m.body)}",
+        )
+        self.fields["time_entries"] = _Choices(
+            TimeEntry.objects.filter(engagement_id=engagement_id).order_by("work_date", "pk"),
+            "Time entries",
+            lambda t: f"{t.work_date:%b %-d}: {t.hours:g} h, {_short(t.description, 60)}",
+        )
+        self.fields["files"] = _Choices(
+            SubmissionFile.objects.filter(submission__engagement_id=engagement_id)
+            .select_related("submission")
+            .order_by("submission__number", "pk"),
+            "Delivered files",
+            lambda f: f"{f.original_name} (submission {f.submission.number})",
+        )
         self.helper = _helper()

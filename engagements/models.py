@@ -445,3 +445,112 @@ class ScopeExtension(models.Model):
     @property
     def extra_hours(self):
         return self.extra_quarters / QUARTERS_PER_HOUR
+
+
+class DisputeStatus(models.TextChoices):
+    AWAITING_RESPONSE = "awaiting_response", "Waiting for the other side's response"
+    AWAITING_DECISION = "awaiting_decision", "Waiting for the platform's decision"
+    DECIDED = "decided", "Decided"
+
+
+class Dispute(models.Model):
+    """A cancellation asked for after hours were logged, and its deadlines: the other side
+    responds with evidence within DISPUTE_RESPONSE_BUSINESS_DAYS, then a platform admin
+    decides within DISPUTE_DECISION_BUSINESS_DAYS, with written reasons and a split. A
+    response deadline that passes with no response moves it on to the decision, on the
+    evidence in (the sweep `engagements.sweep_disputes`)."""
+
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
+
+    class Side(models.TextChoices):
+        STUDENT = "student", "Student"
+        EMPLOYER = "employer", "Employer"
+
+    engagement = models.OneToOneField(Engagement, on_delete=models.PROTECT, related_name="dispute")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_by_side = models.CharField(max_length=10, choices=Side.choices)
+    opened_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=20, choices=DisputeStatus.choices, default=DisputeStatus.AWAITING_RESPONSE
+    )
+    response_due_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    # Set when the dispute moves on to the decision: after the response, or the deadline.
+    decision_due_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reasons = models.TextField(blank=True)
+    student_cents = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(response_due_at__gt=F("opened_at")), name="dispute_response_due_later"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="awaiting_response") | Q(decision_due_at__isnull=False),
+                name="dispute_decision_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="decided")
+                | (
+                    Q(decided_at__isnull=False, student_cents__isnull=False)
+                    & ~Q(decision_reasons="")
+                ),
+                name="dispute_decided_with_reasons",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["response_due_at"],
+                name="dispute_awaiting_response",
+                condition=Q(status="awaiting_response"),
+            ),
+            models.Index(
+                fields=["decision_due_at"],
+                name="dispute_awaiting_decision",
+                condition=Q(status="awaiting_decision"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Dispute on {self.engagement}"
+
+    @property
+    def responding_side(self) -> str:
+        return self.Side.EMPLOYER if self.opened_by_side == self.Side.STUDENT else self.Side.STUDENT
+
+
+class DisputeEvidence(models.Model):
+    """What one side puts before the platform: a statement, and the messages, time entries
+    and delivered files of the engagement it points to."""
+
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "dispute"
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="evidence")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=10, choices=Dispute.Side.choices)
+    statement = models.TextField(max_length=4000)
+    messages = models.ManyToManyField(Message, blank=True, related_name="+")
+    time_entries = models.ManyToManyField(TimeEntry, blank=True, related_name="+")
+    files = models.ManyToManyField(SubmissionFile, blank=True, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name_plural = "dispute evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(statement=""), name="dispute_evidence_has_statement"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_side_display()}'s evidence on {self.dispute}"

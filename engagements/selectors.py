@@ -3,9 +3,9 @@ the organization's engagements, and the workspace. Each runs a fixed number of q
 whatever the data. Other apps add their own parts of these pages through template tags
 (feedback sessions, payments, career outcomes, coaching)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
 from accounts.blind import blind_bio
 from accounts.models import StudentProfile
@@ -13,11 +13,14 @@ from engagements.access import may_open_deliverables
 from engagements.models import (
     LIVE_ENGAGEMENT_STATUSES,
     WORKING_STATUSES,
+    Dispute,
+    DisputeStatus,
     Engagement,
     EngagementStatus,
     Message,
     ScopeExtension,
     Submission,
+    SubmissionFile,
     TimeEntry,
 )
 from engagements.services.acceptance import blockers_for
@@ -143,6 +146,9 @@ class Workspace:
     # The student's hours this week against the F-1 weekly cap (None when uncapped); shown
     # to the student and career services, not to the employer.
     week: WeekHours | None = None
+    # A dispute (once cancellation was asked for after hours were logged) and its evidence.
+    dispute: Dispute | None = None
+    evidence: list = field(default_factory=list)
 
 
 def workspace(engagement: Engagement, role: str) -> Workspace:
@@ -150,6 +156,7 @@ def workspace(engagement: Engagement, role: str) -> Workspace:
     extensions = list(ScopeExtension.objects.filter(engagement=engagement).order_by("-proposed_at"))
     open_extension = next((x for x in extensions if x.status in ("proposed", "accepted")), None)
     _, platform_fee, total = price(engagement.fee_cents)
+    dispute, evidence = dispute_with_evidence(engagement)
     return Workspace(
         engagement=engagement,
         role=role,
@@ -166,9 +173,29 @@ def workspace(engagement: Engagement, role: str) -> Workspace:
         events=list(engagement.events.select_related("actor")),
         open_extension=open_extension,
         extensions=extensions,
-        can=workspace_permissions(engagement, role, open_extension),
+        can=workspace_permissions(engagement, role, open_extension, dispute),
         week=_this_week(engagement) if role in ("student", "staff") else None,
+        dispute=dispute,
+        evidence=evidence,
     )
+
+
+def dispute_with_evidence(engagement: Engagement) -> tuple[Dispute | None, list]:
+    """The engagement's dispute and its evidence with what each points to (no query for an
+    engagement that was never disputed)."""
+    if engagement.disputed_at is None:
+        return None, []
+    dispute = Dispute.objects.select_related("decided_by").filter(engagement=engagement).first()
+    if dispute is None:
+        return None, []
+    evidence = list(
+        dispute.evidence.select_related("author").prefetch_related(
+            Prefetch("messages", queryset=Message.objects.select_related("author")),
+            "time_entries",
+            Prefetch("files", queryset=SubmissionFile.objects.select_related("submission")),
+        )
+    )
+    return dispute, evidence
 
 
 def _this_week(engagement: Engagement) -> WeekHours | None:
@@ -182,7 +209,9 @@ def _this_week(engagement: Engagement) -> WeekHours | None:
     return week_hours(profile, today_in(engagement.student.time_zone))
 
 
-def workspace_permissions(engagement: Engagement, role: str, open_extension=None) -> dict:
+def workspace_permissions(
+    engagement: Engagement, role: str, open_extension=None, dispute=None
+) -> dict:
     """What the viewer may do on the workspace now (the services check it again)."""
     status = engagement.status
     working = status in WORKING_STATUSES
@@ -199,6 +228,10 @@ def workspace_permissions(engagement: Engagement, role: str, open_extension=None
         # Likewise deliverables: their names and sizes, the files and links only in a dispute.
         "open_deliverables": may_open_deliverables(engagement, role),
         "cancel": (student or employer) and engagement.is_live,
+        "add_evidence": (student or employer)
+        and status == EngagementStatus.DISPUTED
+        and dispute is not None
+        and dispute.status != DisputeStatus.DECIDED,
         "fund": employer and status == EngagementStatus.AWAITING_FUNDING,
         "fund_extension": employer
         and working

@@ -22,6 +22,11 @@ def sweep_opt_reports() -> int:
     return reminders.sweep_opt_reports()
 
 
+@shared_task(name="engagements.sweep_disputes", **SWEEP)
+def sweep_disputes() -> int:
+    return services.sweep_disputes()
+
+
 @shared_task(name="engagements.sweep_reviews", **SWEEP)
 def sweep_reviews() -> int:
     return reminders.sweep_reviews()

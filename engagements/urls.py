@@ -18,6 +18,7 @@ urlpatterns = [
         name="release_message",
     ),
     path("engagements/<int:pk>/cancel/", views.cancel_engagement, name="cancel_engagement"),
+    path("engagements/<int:pk>/dispute/", views.dispute_evidence, name="dispute_evidence"),
     path("engagements/<int:pk>/extensions/", views.propose_extension, name="propose_extension"),
     path(
         "engagements/<int:pk>/extensions/<int:extension_id>/",

@@ -1,6 +1,8 @@
 """The applicant list with acceptance, and the engagement workspace. Thin views: forms check
 input, services change things, `engagements.access` decides who may see what."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +16,7 @@ from engagements import services as engagements
 from engagements.access import engagement_for, submission_file_for
 from engagements.forms import (
     CancelEngagementForm,
+    DisputeEvidenceForm,
     ExtensionForm,
     MessageForm,
     ReviewForm,
@@ -80,6 +83,7 @@ def _workspace_context(engagement, role: str, **overrides) -> dict:
         "message_form": MessageForm(),
         "cancel_form": CancelEngagementForm(),
         "extension_form": ExtensionForm(),
+        "dispute_form": DisputeEvidenceForm(engagement_id=engagement.pk),
         **overrides,
     }
 
@@ -221,6 +225,26 @@ def release_message(request, pk: int, message_id: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(f"{engagement_url(engagement)}#message-{message.pk}")
+
+
+@require_POST
+def dispute_evidence(request, pk: int):
+    return _workspace_post(
+        request,
+        pk,
+        partial(DisputeEvidenceForm, engagement_id=pk),
+        lambda e, f: engagements.dispute_evidence_add(
+            actor=request.user,
+            engagement=e,
+            statement=f.cleaned_data["statement"],
+            message_ids=[m.pk for m in f.cleaned_data["messages"]],
+            time_entry_ids=[t.pk for t in f.cleaned_data["time_entries"]],
+            file_ids=[x.pk for x in f.cleaned_data["files"]],
+        ),
+        "Your evidence is with the platform; the other side and career services have been told.",
+        "dispute",
+        "dispute_form",
+    )
 
 
 @require_POST

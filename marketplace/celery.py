@@ -23,6 +23,7 @@ REMINDER_SWEEPS = (
     "engagements.sweep_overdue",
     "engagements.sweep_reviews",
     "engagements.sweep_opt_reports",
+    "engagements.sweep_disputes",
     "feedback.sweep_sessions",
     "feedback.sweep_evaluations",
     "projects.sweep_applications",

@@ -520,6 +520,10 @@ REMINDER_DUE_HOURS = env.list("REMINDER_DUE_HOURS", cast=int, default=[72, 24])
 # starting; reminded on these days after the work starts until they mark it reported.
 OPT_REPORT_DAYS = env.int("OPT_REPORT_DAYS", default=10)
 OPT_REPORT_REMINDER_DAYS = env.list("OPT_REPORT_REMINDER_DAYS", cast=int, default=[0, 7])
+# Disputes: working days (Monday to Friday) the other side has to respond with evidence,
+# and then the platform to decide (engagements/services/disputes.py).
+DISPUTE_RESPONSE_BUSINESS_DAYS = env.int("DISPUTE_RESPONSE_BUSINESS_DAYS", default=5)
+DISPUTE_DECISION_BUSINESS_DAYS = env.int("DISPUTE_DECISION_BUSINESS_DAYS", default=3)
 REMINDER_OVERDUE_REPEAT_HOURS = env.int("REMINDER_OVERDUE_REPEAT_HOURS", default=48)
 REMINDER_SESSION_HOURS = env.list("REMINDER_SESSION_HOURS", cast=int, default=[24, 1])
 REMINDER_SESSION_UNMARKED_HOURS = env.int("REMINDER_SESSION_UNMARKED_HOURS", default=24)

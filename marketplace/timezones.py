@@ -45,3 +45,16 @@ def at_local_hour(
 
 def today_in(zone_name: str) -> date:
     return timezone.now().astimezone(zone_named(zone_name)).date()
+
+
+def business_days_later(moment: datetime, days: int, zone_name: str | None) -> datetime:
+    """The end (23:59 local) of the `days`-th working day (Monday to Friday) after `moment`,
+    in the named zone; returned in UTC. From a Friday, 5 business days end the next Friday."""
+    zone = zone_named(zone_name)
+    day = moment.astimezone(zone).date()
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            counted += 1
+    return datetime.combine(day, time(23, 59), tzinfo=zone).astimezone(UTC)

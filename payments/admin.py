@@ -6,8 +6,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.admin_scope import SchoolScopedAdmin
+from engagements import selectors as engagement_selectors
 from engagements.models import Engagement, EngagementStatus
 from marketplace.forms import MoneyField, add_service_errors
 from marketplace.templatetags.money import money_exact
@@ -162,6 +164,7 @@ def settle_dispute_view(request, engagement_id: int):
             "fee_cents"
         )
     )
+    dispute, evidence = engagement_selectors.dispute_with_evidence(engagement)
     return render(
         request,
         "admin/payments/settle.html",
@@ -173,6 +176,9 @@ def settle_dispute_view(request, engagement_id: int):
             "funded_fee_cents": funded_fee,
             "balance_cents": ledger.balance(engagement.pk),
             "is_disputed": engagement.status == EngagementStatus.DISPUTED,
+            "dispute": dispute,
+            "evidence": evidence,
+            "now": timezone.now(),
             "opts": Engagement._meta,
         },
     )

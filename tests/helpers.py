@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import connection
 
 from engagements import reminders as engagement_reminders
+from engagements.services import disputes as engagement_disputes
 from feedback import reminders as feedback_reminders
 from projects import reminders as project_reminders
 
@@ -32,6 +33,7 @@ SWEEPS = {
     "applications": project_reminders.sweep_applications,
     "evaluations": feedback_reminders.sweep_evaluations,
     "opt_reports": engagement_reminders.sweep_opt_reports,
+    "disputes": engagement_disputes.sweep_disputes,
 }
 
 

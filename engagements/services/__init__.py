@@ -18,6 +18,7 @@ from engagements.services.cancellation import (
 )
 from engagements.services.common import workspace_url
 from engagements.services.completion import project_complete_if_done, projects_complete_reconcile
+from engagements.services.disputes import dispute_evidence_add, sweep_disputes
 from engagements.services.extensions import (
     extension_apply,
     extension_decide,
@@ -41,6 +42,7 @@ __all__ = [
     "acceptance_blockers",
     "application_accept",
     "blockers_for",
+    "dispute_evidence_add",
     "engagement_create",
     "engagement_mark_funded",
     "engagement_mark_paid",
@@ -58,6 +60,7 @@ __all__ = [
     "submission_approve",
     "submission_create",
     "submission_request_revision",
+    "sweep_disputes",
     "time_entry_log",
     "workspace_url",
 ]

@@ -11,9 +11,11 @@ from accounts.selectors import organization_employers, platform_admins
 from engagements import lifecycle, ports
 from engagements.lifecycle import By
 from engagements.models import LIVE_ENGAGEMENT_STATUSES, Engagement, EngagementStatus
+from engagements.services import disputes
 from engagements.services.common import record_event, require_side, workspace_url
 from engagements.signals import announce, engagement_cancelled, engagement_settled
 from marketplace.money import dollars
+from marketplace.timezones import local_text
 
 
 @transaction.atomic(durable=True)
@@ -65,15 +67,25 @@ def engagement_request_cancel(*, actor: User, engagement: Engagement, reason: st
             by=side,
             also=("cancel_requested_by", "cancel_reason"),
         )
+        dispute = disputes.dispute_open(
+            engagement=engagement, actor=actor, side=side, reason=engagement.cancel_reason
+        )
         record_event(
             engagement,
             actor,
             "disputed",
             f"{actor.get_full_name()} asked to cancel after {engagement.logged_hours:g} hours: "
-            "a platform admin will settle it.",
+            "a platform admin will decide, after the other side responds by {at}.",
+            at=dispute.response_due_at,
         )
         message = f"Cancellation requested on “{engagement.project.title}”: our team will settle it"
-        other_side = other_side + platform_admins()
+        other_side = other_side + disputes.school_staff(engagement) + platform_admins()
+    details = f"Reason given: {engagement.cancel_reason}"
+    if engagement.status == EngagementStatus.DISPUTED:
+        details += (
+            "\n\nThe other side responds, with evidence, on the workspace by "
+            f"{local_text(dispute.response_due_at, None)}; then a platform admin decides."
+        )
     audit(
         actor=actor,
         action=f"engagement.{engagement.status}",
@@ -87,7 +99,7 @@ def engagement_request_cancel(*, actor: User, engagement: Engagement, reason: st
         key=f"engagement-{engagement.pk}-{engagement.status}",
         message=message,
         url=workspace_url(engagement),
-        context={"details": f"Reason given: {engagement.cancel_reason}"},
+        context={"details": details},
     )
     return engagement
 
@@ -107,6 +119,9 @@ def engagement_settle(
         at=now,
         also=("settled_at", "settlement_note"),
     )
+    disputes.dispute_decided(
+        engagement=engagement, actor=actor, student_cents=student_cents, reasons=note, at=now
+    )
     record_event(
         engagement,
         actor,
@@ -114,7 +129,11 @@ def engagement_settle(
         f"Dispute settled by the platform: {dollars(student_cents)} to the student. {note}",
     )
     notify(
-        recipients=[engagement.student, *organization_employers(engagement.organization_id)],
+        recipients=[
+            engagement.student,
+            *organization_employers(engagement.organization_id),
+            *disputes.school_staff(engagement),
+        ],
         kind="engagement.settled",
         key=f"engagement-{engagement.pk}-settled",
         message=f"The dispute on “{engagement.project.title}” is settled",
