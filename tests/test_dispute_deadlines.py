@@ -3,11 +3,13 @@ platform admin decides within 3 more with written reasons and a split, and the s
 a dispute on when a deadline passes. Every step tells both sides and the student's career
 services."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -333,3 +335,59 @@ def test_a_second_school_staff_member_is_told_too(engagement, school):
     open_dispute(engagement, by_student=False)
 
     assert told(colleague, "engagement.cancelled")
+
+
+# --- Concurrency (PostgreSQL) ----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_response_racing_the_deadline_sweep_is_either_a_response_or_too_late_never_both():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; races are tested on PostgreSQL.")
+    from tests.factories import SchoolFactory
+
+    engagement = accepted_engagement(student=StudentFactory(school=SchoolFactory()).user)
+    engagements.time_entry_log(
+        actor=engagement.student,
+        engagement=engagement,
+        work_date=timezone.localdate(),
+        quarters=8,
+        description="Half the survey",
+    )
+    dispute = open_dispute(engagement)
+    employer = employer_of(engagement.project)
+    start = threading.Barrier(2)
+    errors = []
+
+    def respond():
+        try:
+            start.wait(timeout=30)
+            engagements.dispute_evidence_add(
+                actor=employer, engagement=engagement, statement="Our side, just in time."
+            )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def sweep():
+        try:
+            start.wait(timeout=30)
+            engagements.sweep_disputes(now=dispute.response_due_at)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=respond), threading.Thread(target=sweep)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.AWAITING_DECISION
+    unanswered = Notification.objects.filter(kind="dispute.unanswered").exists()
+    assert (dispute.responded_at is not None) != unanswered
+    assert dispute.evidence.count() == 2
