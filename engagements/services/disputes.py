@@ -222,10 +222,12 @@ def dispute_decided(
     return dispute
 
 
-def _move_on_unanswered(dispute_id: int, now: datetime) -> bool:
+def _move_on_unanswered(dispute_id: int, engagement_id: int, now: datetime) -> bool:
     with transaction.atomic():
+        # The engagement first, then its dispute: the order every dispute service locks in.
+        engagement = lifecycle.lock(engagement_id)
         dispute = (
-            Dispute.objects.select_for_update(skip_locked=True)
+            Dispute.objects.select_for_update()
             .filter(
                 pk=dispute_id,
                 status=DisputeStatus.AWAITING_RESPONSE,
@@ -233,10 +235,7 @@ def _move_on_unanswered(dispute_id: int, now: datetime) -> bool:
             )
             .first()
         )
-        if dispute is None:
-            return False
-        engagement = lifecycle.lock(dispute.engagement_id)
-        if engagement.status != EngagementStatus.DISPUTED:
+        if dispute is None or engagement.status != EngagementStatus.DISPUTED:
             return False
         dispute.status = DisputeStatus.AWAITING_DECISION
         dispute.decision_due_at = _decision_due(now)
@@ -272,10 +271,10 @@ def sweep_disputes(now: datetime | None = None) -> int:
     decision past its deadline before the platform admins (once). How many were handled."""
     now = now or timezone.now()
     moved = sum(
-        _move_on_unanswered(pk, now)
-        for pk in Dispute.objects.filter(
+        _move_on_unanswered(pk, engagement_id, now)
+        for pk, engagement_id in Dispute.objects.filter(
             status=DisputeStatus.AWAITING_RESPONSE, response_due_at__lte=now
-        ).values_list("pk", flat=True)
+        ).values_list("pk", "engagement_id")
     )
     overdue = Dispute.objects.filter(
         status=DisputeStatus.AWAITING_DECISION, decision_due_at__lte=now
