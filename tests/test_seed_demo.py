@@ -64,7 +64,7 @@ def test_demo_data_has_projects_and_work_at_every_stage():
 
     call_command("seed_demo")
 
-    assert Project.objects.filter(status="open").count() >= 20
+    assert Project.objects.filter(status="open").count() >= 19
     assert Project.objects.filter(status="draft").exists()
     assert set(Project.objects.values_list("category", flat=True)) >= {
         "content_creation",
@@ -85,6 +85,7 @@ def test_demo_data_has_projects_and_work_at_every_stage():
         "approved",
         # The main demo student has a payout account: their approved work is paid at once.
         "paid",
+        "disputed",
     }
 
 
@@ -145,6 +146,19 @@ def test_demo_data_has_an_opt_graduate_whose_application_relates_to_her_major():
 
     application = Application.objects.get(student__email="opt.student@demo.test")
     assert "Economics" in application.relation_to_major
+
+
+def test_demo_data_has_a_dispute_awaiting_the_platforms_decision(client):
+    from engagements.models import Dispute, DisputeStatus
+
+    call_command("seed_demo")
+
+    dispute = Dispute.objects.get(engagement__student__email="dispute.student@demo.test")
+    assert dispute.status == DisputeStatus.AWAITING_DECISION
+    assert dispute.evidence.count() == 2
+    client.login(email="staff@demo.test", password=DEMO_PASSWORD)
+    page = client.get(reverse("engagements:workspace", args=[dispute.engagement_id]))
+    assert "A platform admin decides by" in page.content.decode()
 
 
 def test_demo_data_has_a_download_ready_and_a_closed_account(client):

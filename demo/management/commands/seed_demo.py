@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_accounts
 from demo.compliance import seed_compliance
 from demo.datarights import seed_datarights
+from demo.disputes import seed_disputes
 from demo.integrations import calendar_addresses, seed_integrations
 from demo.outcomes import seed_outcomes
 from demo.oversight import seed_oversight
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                 created = seed_outcomes() or created
                 created = seed_safety() or created
                 created = seed_compliance() or created
+                created = seed_disputes() or created
             else:
                 self.stdout.write(
                     "Stripe keys are set: demo projects and payments are not created."
