@@ -86,7 +86,17 @@ def account(
     email: str = "",
     details_submitted: bool = False,
     payouts_enabled: bool = False,
+    tax_info: bool | None = None,
+    residence: str = "US",
+    currently_due: list[str] | None = None,
+    schedule: dict | None = None,
 ) -> dict:
+    """An Express account. Its holder lives in `residence`; `tax_info` (by default: when
+    the details are submitted) says whether Stripe has their tax information: a US person's
+    taxpayer number (W-9), anyone else's verified identity (W-8BEN)."""
+    tax_info = details_submitted if tax_info is None else tax_info
+    if currently_due is None:
+        currently_due = [] if tax_info else ["individual.id_number"]
     return {
         "id": id,
         "object": "account",
@@ -94,12 +104,57 @@ def account(
         "country": "US",
         "email": email,
         "business_type": "individual",
-        "capabilities": {"transfers": "active" if payouts_enabled else "inactive"},
+        "capabilities": {
+            "transfers": "active" if payouts_enabled else "inactive",
+            "tax_reporting_us_1099_misc": "active" if tax_info else "inactive",
+        },
         "charges_enabled": False,
         "details_submitted": details_submitted,
         "payouts_enabled": payouts_enabled,
+        "individual": {
+            "object": "person",
+            "address": {"country": residence},
+            "id_number_provided": tax_info and residence == "US",
+            "ssn_last_4_provided": tax_info and residence == "US",
+            "verification": {"status": "verified" if tax_info else "unverified"},
+        },
+        "requirements": {"currently_due": currently_due, "past_due": []},
+        "settings": {
+            "payouts": {
+                "schedule": schedule or {"delay_days": 2, "interval": "daily"},
+            }
+        },
         "metadata": {},
         "created": int(time.time()),
+    }
+
+
+def bank_payout(
+    id: str,
+    *,
+    amount: int,
+    status: str = "in_transit",
+    arrival_date: int | None = None,
+    created: int | None = None,
+    failure_code: str | None = None,
+) -> dict:
+    """A payout of a connected account to its bank account."""
+    created = int(time.time()) if created is None else created
+    return {
+        "id": id,
+        "object": "payout",
+        "amount": amount,
+        "currency": "usd",
+        "arrival_date": created + 2 * 86400 if arrival_date is None else arrival_date,
+        "automatic": True,
+        "created": created,
+        "destination": "ba_fake",
+        "failure_code": failure_code,
+        "failure_message": "The bank account has been closed." if failure_code else None,
+        "method": "standard",
+        "status": status,
+        "type": "bank_account",
+        "livemode": False,
     }
 
 
@@ -154,9 +209,9 @@ def refund(
     }
 
 
-def event(id: str, type: str, obj: dict) -> dict:
-    """A webhook event (a snapshot of `obj`)."""
-    return {
+def event(id: str, type: str, obj: dict, *, account: str | None = None) -> dict:
+    """A webhook event (a snapshot of `obj`); a Connect event names the connected `account`."""
+    body = {
         "id": id,
         "object": "event",
         "api_version": stripe.api_version,
@@ -166,6 +221,9 @@ def event(id: str, type: str, obj: dict) -> dict:
         "type": type,
         "data": {"object": obj},
     }
+    if account:
+        body["account"] = account
+    return body
 
 
 def signature_header(payload: str, secret: str, timestamp: int | None = None) -> str:
