@@ -34,6 +34,8 @@ class StripeRequest:
     # the name repeats): {"amount": "40000", "metadata[payout_id]": "5"}.
     params: dict
     idempotency_key: str | None
+    # The connected account a Connect request acts on (the Stripe-Account header).
+    stripe_account: str | None = None
 
 
 @dataclass(frozen=True)
@@ -304,6 +306,20 @@ class FakeStripe(stripe.HTTPClient):
         self.on("POST", "/v1/transfers", create)
         self.on("GET", "/v1/transfers/", retrieve)
 
+    def serve_bank_payouts(self) -> None:
+        """Connected accounts' payouts as Stripe keeps them: a test puts each in
+        `self.bank_payouts` under its account and id and moves it on there; GET reads it with
+        the Stripe-Account header, and answers 404 for another account's payout."""
+        self.bank_payouts: dict[tuple[str, str], dict] = {}
+
+        def retrieve(request: StripeRequest) -> Answer:
+            found = self.bank_payouts.get((request.stripe_account, request.path.rsplit("/", 1)[-1]))
+            if found is None:
+                return error(404, "No such payout", code="resource_missing", param="id")
+            return found
+
+        self.on("GET", "/v1/payouts/", retrieve)
+
     def serve_refunds(self, *, status: str = "succeeded") -> None:
         """Refunds as Stripe keeps them: POST creates one with `status` (a replayed
         idempotency key answers the refund it first made), GET lists a payment intent's.
@@ -359,6 +375,7 @@ class FakeStripe(stripe.HTTPClient):
             path=split.path,
             params=_params(split.query if method.lower() == "get" else body),
             idempotency_key=headers.get("Idempotency-Key"),
+            stripe_account=headers.get("Stripe-Account"),
         )
         with self._lock:
             self._requests.append(received)

@@ -185,8 +185,9 @@ def bank_payout_apply(*, account_provider_id: str, info: BankPayoutInfo) -> list
         )
         if account is None:
             return []
+        # Stripe's times are whole seconds: a transfer in the payout's own second counts.
         carried = Q(bank_payout_id=info.provider_id) | (
-            Q(paid_at__lte=info.created_at)
+            Q(paid_at__lt=info.created_at + timedelta(seconds=1))
             & (Q(bank_payout_id="") | (Q(delivery=Payout.Delivery.FAILED)))
         )
         payouts = list(
