@@ -1,15 +1,40 @@
 """Demo payouts: the main demo student's earnings page shows a payout that arrived in the
 bank and one still in transit, with their tax information (W-9) given."""
 
-from accounts.models import User
-from demo.projects import work_and_submit
+from django.utils import timezone
+
+from accounts.models import Organization, User
+from demo.projects import _create_project, work_and_submit
 from engagements import services as engagements
-from engagements.models import Engagement
 from payments.models import Payout
 from payments.services import tracker
-from projects.models import Application, Project, ProjectStatus
+from projects.models import Project
 
 STUDENT = "student@demo.test"
+# Done and paid by the main demo student (a project of its own, so the open projects other
+# demo users apply to stay as they are).
+PAID_PROJECT = {
+    "organization": "Parcel & Post Logistics",
+    "title": "Clean up the delivery-zone list for 40 postcodes",
+    "summary": "Check each postcode's delivery zone against the carrier's current map.",
+    "description": (
+        "Our zone list has drifted from the carrier's map. You will compare the two for "
+        "40 postcodes and list every difference with the carrier's source."
+    ),
+    "deliverables": "- The corrected zone list\n- A short list of the changes, with sources",
+    "category": "data_entry",
+    "skills": ["Excel"],
+    "hours": 8,
+    "fee_cents": 16000,
+    "days_to_complete": 7,
+    "apply_in_days": 5,
+    "posted_days_ago": 2,
+    "openings": 1,
+    "is_remote": True,
+    "location": "",
+    "questions": [],
+    "status": "open",
+}
 
 
 def seed_payouts() -> bool:
@@ -19,22 +44,13 @@ def seed_payouts() -> bool:
         return False
     if Payout.objects.filter(student=student, delivery=Payout.Delivery.PAID).exists():
         return False
-    worked_for = Engagement.objects.filter(student=student).values("organization_id")
-    project = next(
-        (
-            p
-            for p in Project.objects.filter(status=ProjectStatus.OPEN)
-            .exclude(organization_id__in=worked_for)
-            .exclude(pk__in=Application.objects.filter(student=student).values("project_id"))
-            .select_related("organization")
-            .order_by("pk")
-            if p.is_open_for_applications and p.organization.is_verified
-        ),
-        None,
-    )
-    if project is None:
+    if Project.objects.filter(title=PAID_PROJECT["title"]).exists():
         return False
-    owner = User.objects.filter(employer_profile__organization_id=project.organization_id).first()
+    organization = Organization.objects.filter(name=PAID_PROJECT["organization"]).first()
+    owner = User.objects.filter(employer_profile__organization=organization).first()
+    if organization is None or owner is None:
+        return False
+    project = _create_project(PAID_PROJECT, organization, owner, timezone.now())
     engagement = work_and_submit(
         student,
         project,

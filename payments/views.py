@@ -224,7 +224,7 @@ def test_onboarding(request):
         raise Http404("Only in test mode.")
     if not PayoutAccount.objects.filter(user=request.user).exclude(provider_id=None).exists():
         return redirect("payments:earnings")
-    form = TestOnboardingForm(request.POST or None)
+    form = TestOnboardingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.local_account_complete(user=request.user, tax_form=form.cleaned_data["tax_form"])
         return redirect("payments:connect_return")
