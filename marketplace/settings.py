@@ -502,6 +502,13 @@ HOURLY_RATE_FLOOR_CENTS = env.int("HOURLY_RATE_FLOOR_CENTS", default=1500)
 HOURLY_RATE_TYPICAL_MAX_CENTS = env.int("HOURLY_RATE_TYPICAL_MAX_CENTS", default=2500)
 HOURLY_RATE_CEILING_CENTS = env.int("HOURLY_RATE_CEILING_CENTS", default=10000)
 PLATFORM_FEE_PERCENT = env.int("PLATFORM_FEE_PERCENT", default=10)
+# Payouts wait until Stripe has the student's tax information (W-9 or W-8BEN).
+PAYOUTS_REQUIRE_TAX_INFO = env_bool("PAYOUTS_REQUIRE_TAX_INFO", default=True)
+# The federal information-return threshold (Form 1099-NEC/-MISC) for payments from 2026.
+TAX_REPORT_THRESHOLD_CENTS = env.int("TAX_REPORT_THRESHOLD_CENTS", default=200000)
+# Who pays the students, as printed on their yearly earnings statements.
+PLATFORM_LEGAL_NAME = env.str("PLATFORM_LEGAL_NAME", default="Micro-internships")
+PLATFORM_ADDRESS = env.str("PLATFORM_ADDRESS", default="")
 # Apply-by dates end at midnight in this zone (the last continental US zone to end a day),
 # whoever is looking: everyone sees the same projects open or closed.
 APPLY_BY_TIME_ZONE = env.str("APPLY_BY_TIME_ZONE", default="America/Los_Angeles")

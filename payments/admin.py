@@ -2,6 +2,7 @@
 retry a payout now, and settle a disputed engagement with a split."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,10 +12,19 @@ from django.utils import timezone
 from accounts.admin_scope import SchoolScopedAdmin
 from engagements import selectors as engagement_selectors
 from engagements.models import Engagement, EngagementStatus
+from marketplace.csv_export import csv_response
 from marketplace.forms import MoneyField, add_service_errors
 from marketplace.templatetags.money import money_exact
-from payments import ledger, services, webhooks
-from payments.models import LedgerEntry, Payment, Payout, PayoutAccount, Refund, WebhookEvent
+from payments import ledger, services, statements, webhooks
+from payments.models import (
+    LedgerEntry,
+    Payment,
+    Payout,
+    PayoutAccount,
+    PayoutEvent,
+    Refund,
+    WebhookEvent,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -65,16 +75,48 @@ class RefundAdmin(ReadOnlyAdmin):
         return money_exact(obj.amount_cents)
 
 
+class PayoutEventInline(admin.TabularInline):
+    """The payout's timeline, as the student sees it (append-only)."""
+
+    model = PayoutEvent
+    fields = ("at", "step", "detail", "key")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Payout)
 class PayoutAdmin(SchoolScopedAdmin):
     """Career services see their students' payouts (read-only); admins can retry one."""
 
     school_path = "engagement__school"
-    list_display = ("pk", "student", "engagement", "amount", "status", "attempts", "last_error")
-    list_filter = ("status", "gateway")
-    search_fields = ("student__email", "provider_id", "engagement__project__title")
+    list_display = (
+        "pk",
+        "student",
+        "engagement",
+        "amount",
+        "status",
+        "delivery",
+        "expected_arrival",
+        "attempts",
+        "last_error",
+    )
+    list_filter = ("status", "delivery", "gateway")
+    search_fields = (
+        "student__email",
+        "provider_id",
+        "bank_payout_id",
+        "engagement__project__title",
+    )
     list_select_related = ("student", "engagement__project")
     readonly_fields = [f.name for f in Payout._meta.fields]
+    inlines = [PayoutEventInline]
     actions = ["retry_now"]
 
     @admin.display(description="amount", ordering="amount_cents")
@@ -102,9 +144,27 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
         return money_exact(obj.amount_cents)
 
 
+@admin.register(PayoutEvent)
+class PayoutEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "payout", "step", "detail")
+    list_filter = ("step",)
+    search_fields = ("key", "payout__student__email")
+    list_select_related = ("payout__student",)
+    readonly_fields = [f.name for f in PayoutEvent._meta.fields]
+
+
 @admin.register(PayoutAccount)
 class PayoutAccountAdmin(ReadOnlyAdmin):
-    list_display = ("user", "gateway", "provider_id", "details_submitted", "payouts_enabled")
+    list_display = (
+        "user",
+        "gateway",
+        "provider_id",
+        "details_submitted",
+        "payouts_enabled",
+        "tax_form",
+        "tax_info_provided",
+    )
+    list_filter = ("tax_form", "tax_info_provided")
     list_select_related = ("user",)
     search_fields = ("user__email", "provider_id")
     readonly_fields = [f.name for f in PayoutAccount._meta.fields]
@@ -187,3 +247,40 @@ def settle_dispute_view(request, engagement_id: int):
 admin.site.register_view(
     "payments/settle/<int:engagement_id>/", settle_dispute_view, name="payments_settle_dispute"
 )
+
+
+class TaxReportForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2999)
+
+
+def tax_report_view(request):
+    """Students whose gross payments in a year reach the information-return threshold, with
+    their tax form's status; as a page and a CSV download. Platform admins only."""
+    if not request.user.is_platform_admin:
+        raise PermissionDenied
+    form = TaxReportForm(request.GET or {"year": timezone.localdate().year - 1})
+    report = None
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        report = statements.threshold_report(year)
+        if request.GET.get("format") == "csv":
+            return csv_response(
+                f"information-returns-{year}.csv",
+                statements.REPORT_HEADER,
+                statements.report_rows(report),
+            )
+    return render(
+        request,
+        "admin/payments/tax_report.html",
+        {
+            **admin.site.each_context(request),
+            "title": "Students over the information-return threshold",
+            "form": form,
+            "report": report,
+            "threshold_cents": settings.TAX_REPORT_THRESHOLD_CENTS,
+            "opts": PayoutAccount._meta,
+        },
+    )
+
+
+admin.site.register_view("payments/tax-report/", tax_report_view, name="payments_tax_report")

@@ -9,6 +9,7 @@ from payments.models import Payout, WebhookEvent
 # Payouts still owed to students, by state; paid and reversed ones are history.
 OPEN_PAYOUT_STATES = (
     Payout.Status.WAITING_FOR_ACCOUNT,
+    Payout.Status.WAITING_FOR_TAX,
     Payout.Status.PENDING,
     Payout.Status.PROCESSING,
     Payout.Status.FAILED,

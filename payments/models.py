@@ -18,8 +18,26 @@ class Gateway(models.TextChoices):
     STRIPE = "stripe", "Stripe"
 
 
+class TaxForm(models.TextChoices):
+    W9 = "w9", "W-9 (US person)"
+    W8BEN = "w8ben", "W-8BEN (not a US person)"
+
+
+class PayoutInterval(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+    MANUAL = "manual", "Manual"
+
+
 class PayoutAccount(models.Model):
-    """A student's account for receiving payouts (a Stripe Connect Express account)."""
+    """A student's account for receiving payouts (a Stripe Connect Express account).
+
+    Stripe's onboarding collects the tax information: a W-9's taxpayer number for US
+    persons, a W-8BEN's certification otherwise. Payouts wait until it is provided. The
+    payout schedule (how many days Stripe holds a transfer before paying it to the bank,
+    and how often it pays out) is read from the account and gives the expected arrival.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payout_account"
@@ -28,15 +46,44 @@ class PayoutAccount(models.Model):
     provider_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     details_submitted = models.BooleanField(default=False)
     payouts_enabled = models.BooleanField(default=False)
+    tax_form = models.CharField(max_length=10, choices=TaxForm.choices, blank=True)
+    tax_info_provided = models.BooleanField(default=False)
+    tax_info_provided_at = models.DateTimeField(null=True, blank=True)
+    payout_delay_days = models.PositiveSmallIntegerField(default=2)
+    payout_interval = models.CharField(
+        max_length=10, choices=PayoutInterval.choices, default=PayoutInterval.DAILY
+    )
+    # Weekly: the weekday (0 = Monday); monthly: the day of the month; otherwise unused.
+    payout_anchor = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tax_info_provided=False) | ~Q(tax_form=""),
+                name="payout_account_tax_info_names_its_form",
+            ),
+            models.CheckConstraint(
+                condition=Q(payout_delay_days__lte=60), name="payout_account_delay_within_60_days"
+            ),
+        ]
 
     def __str__(self):
         return f"Payout account of {self.user}"
 
     @property
     def is_ready(self) -> bool:
+        """Stripe can pay out to it (the tax information is checked separately)."""
         return self.details_submitted and self.payouts_enabled
+
+    @property
+    def tax_ready(self) -> bool:
+        return self.tax_info_provided or not settings.PAYOUTS_REQUIRE_TAX_INFO
+
+    @property
+    def can_receive(self) -> bool:
+        return self.is_ready and self.tax_ready
 
 
 class PaymentStatus(models.TextChoices):
@@ -172,14 +219,28 @@ class Refund(models.Model):
         return f"Refund {self.pk} of payment {self.payment_id}"
 
 
+class Delivery(models.TextChoices):
+    IN_TRANSIT = "in_transit", "In transit to your bank"
+    PAID = "paid", "Arrived in your bank"
+    FAILED = "failed", "Your bank returned it"
+
+
 class Payout(models.Model):
-    """The platform pays the student: at most one per engagement."""
+    """The platform pays the student: at most one per engagement.
+
+    `status` follows the transfer from the platform to the student's Stripe account (paid =
+    the transfer was made); `delivery` follows the bank payout from that account to the
+    student's bank. Every step is also a PayoutEvent: the timeline the student sees.
+    """
+
+    Delivery = Delivery
 
     # Whose school the audit trail files this under (accounts.audit).
     audit_school_via = "engagement"
 
     class Status(models.TextChoices):
         WAITING_FOR_ACCOUNT = "waiting_for_account", "Waiting for your payout account"
+        WAITING_FOR_TAX = "waiting_for_tax", "Waiting for your tax information"
         PENDING = "pending", "Scheduled"
         PROCESSING = "processing", "Sending"
         FAILED = "failed", "Failed, will retry"
@@ -202,12 +263,28 @@ class Payout(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the transfer to the student's Stripe account was made ("sent").
     paid_at = models.DateTimeField(null=True, blank=True)
+    # From the student's Stripe account to their bank: the bank payout that carries this
+    # transfer (one bank payout may carry several transfers), where it is, when it arrives.
+    delivery = models.CharField(max_length=12, choices=Delivery.choices, blank=True)
+    bank_payout_id = models.CharField(max_length=100, blank=True, db_index=True)
+    expected_arrival = models.DateField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    failure_code = models.CharField(max_length=60, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payout_positive"),
+            models.CheckConstraint(
+                condition=Q(delivery="") | Q(status__in=["paid", "reversed"]),
+                name="payout_delivery_only_after_transfer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(delivery="paid") | Q(arrived_at__isnull=False),
+                name="payout_arrived_has_date",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="paid") | Q(paid_at__isnull=False), name="payout_paid_has_date"
             ),
@@ -226,6 +303,49 @@ class Payout(models.Model):
     @property
     def idempotency_key(self) -> str:
         return f"payout-{self.pk}" if not self.refusals else f"payout-{self.pk}-r{self.refusals}"
+
+
+class PayoutEvent(models.Model):
+    """One step of a payout's timeline, append-only; `key` makes a replayed step a no-op."""
+
+    class Step(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        WAITING_FOR_ACCOUNT = "waiting_for_account", "Waiting for your payout account"
+        WAITING_FOR_TAX = "waiting_for_tax", "Waiting for your tax information"
+        SENT = "sent", "Sent to your Stripe account"
+        IN_TRANSIT = "in_transit", "In transit to your bank"
+        PAID = "paid", "Arrived in your bank"
+        FAILED = "failed", "Your bank returned it"
+        REVERSED = "reversed", "Reversed"
+
+    payout = models.ForeignKey(Payout, on_delete=models.PROTECT, related_name="events")
+    step = models.CharField(max_length=20, choices=Step.choices)
+    at = models.DateTimeField(default=timezone.now)
+    detail = models.CharField(max_length=300, blank=True)
+    key = models.CharField(max_length=150, unique=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    step__in=[
+                        "approved",
+                        "waiting_for_account",
+                        "waiting_for_tax",
+                        "sent",
+                        "in_transit",
+                        "paid",
+                        "failed",
+                        "reversed",
+                    ]
+                ),
+                name="payout_event_step_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_step_display()} (payout {self.payout_id})"
 
 
 class LedgerEntry(models.Model):

@@ -5,6 +5,8 @@ from django.utils import timezone
 from accounts.models import User
 from engagements.models import Engagement, EngagementStatus
 from payments.models import Payout, PayoutAccount
+from payments.services import tracker
+from payments.statements import statement_years
 
 
 def student_earnings(student: User) -> dict:
@@ -15,10 +17,18 @@ def student_earnings(student: User) -> dict:
     payouts = list(
         Payout.objects.filter(student=student)
         .select_related("engagement__project", "engagement__organization")
+        .prefetch_related("events")
         .order_by("-created_at")
     )
+    for payout in payouts:
+        payout.stage = tracker.stage_of(payout)
+        payout.stages = tracker.stages_for(payout)
+        payout.failure = (
+            tracker.failure_help(payout.failure_code) if payout.stage == "failed" else None
+        )
     pending_statuses = {
         Payout.Status.WAITING_FOR_ACCOUNT,
+        Payout.Status.WAITING_FOR_TAX,
         Payout.Status.PENDING,
         Payout.Status.PROCESSING,
         Payout.Status.FAILED,
@@ -39,6 +49,7 @@ def student_earnings(student: User) -> dict:
             if p.status == Payout.Status.PAID and p.paid_at and p.paid_at >= year_start
         ),
         "account": PayoutAccount.objects.filter(user=student).first(),
+        "statement_years": statement_years(student),
         "in_progress": list(
             Engagement.objects.filter(
                 student=student, status__in=["active", "submitted", "revision_requested"]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from payments import views
 
@@ -17,6 +17,17 @@ urlpatterns = [
     path("receipts/", views.receipts, name="receipts"),
     path("receipts/<int:payment_id>/", views.receipt, name="receipt"),
     path("earnings/", views.earnings, name="earnings"),
+    re_path(
+        r"^earnings/statements/(?P<year>[0-9]{4})\.(?P<fmt>csv|pdf)$",
+        views.statement,
+        name="statement",
+    ),
+    path(
+        "earnings/payouts/<int:payout_id>/test-bank/",
+        views.test_bank_outcome,
+        name="test_bank_outcome",
+    ),
+    path("payout-account/bank-details/", views.bank_details, name="bank_details"),
     path("payout-account/connect/", views.connect, name="connect"),
     path("payout-account/refresh/", views.connect_refresh, name="connect_refresh"),
     path("payout-account/return/", views.connect_return, name="connect_return"),

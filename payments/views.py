@@ -1,5 +1,6 @@
 """Pages where money changes hands: paying, receipts, earnings and payout accounts."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +15,11 @@ from accounts.access import role_required
 from accounts.models import Role
 from engagements.access import engagement_for
 from engagements.models import ScopeExtension
-from payments import gateways, selectors, services, webhooks
+from marketplace.csv_export import csv_response
+from payments import gateways, selectors, services, statements, webhooks
 from payments.gateways import GatewayError
-from payments.models import Payment, Refund
+from payments.models import Payment, Payout, PayoutAccount, Refund, TaxForm
+from payments.services import tracker
 
 
 def payment_for_employer_or_404(viewer, payment_id: int) -> Payment:
@@ -204,16 +207,77 @@ def connect_return(request):
     return redirect("payments:earnings")
 
 
+class TestOnboardingForm(forms.Form):
+    tax_form = forms.ChoiceField(
+        label="Tax form",
+        choices=TaxForm.choices,
+        widget=forms.RadioSelect,
+        help_text="US citizens and residents give a W-9; everyone else a W-8BEN.",
+    )
+
+
 @role_required(Role.STUDENT)
 @require_http_methods(["GET", "POST"])
 def test_onboarding(request):
-    """Test mode's stand-in for Stripe's onboarding pages."""
+    """Test mode's stand-in for Stripe's onboarding pages, the tax form included."""
     if gateways.get_gateway().name != "local":
         raise Http404("Only in test mode.")
-    if request.method == "POST":
-        services.local_account_complete(user=request.user)
+    if not PayoutAccount.objects.filter(user=request.user).exclude(provider_id=None).exists():
+        return redirect("payments:earnings")
+    form = TestOnboardingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.local_account_complete(user=request.user, tax_form=form.cleaned_data["tax_form"])
         return redirect("payments:connect_return")
-    return render(request, "payments/test_onboarding.html")
+    return render(request, "payments/test_onboarding.html", {"form": form})
+
+
+@role_required(Role.STUDENT)
+@require_POST
+def bank_details(request):
+    """Where the student changes the bank account their payouts go to."""
+    account = PayoutAccount.objects.filter(user=request.user).exclude(provider_id=None).first()
+    if account is None:
+        messages.error(request, "Connect a payout account first.")
+        return redirect("payments:earnings")
+    try:
+        return redirect(gateways.get_gateway().dashboard_link(account.provider_id))
+    except GatewayError as error:
+        messages.error(request, error.message)
+        return redirect("payments:earnings")
+
+
+@role_required(Role.STUDENT)
+@require_POST
+def test_bank_outcome(request, payout_id: int):
+    """Test mode: the student plays the bank, which pays or returns a payout in transit."""
+    if gateways.get_gateway().name != "local":
+        raise Http404("Only in test mode.")
+    payout = get_object_or_404(Payout, pk=payout_id, student=request.user)
+    arrived = request.POST.get("outcome") == "arrived"
+    payout = tracker.local_bank_payout_finish(actor=request.user, payout=payout, arrived=arrived)
+    if payout.delivery == Payout.Delivery.PAID:
+        messages.success(request, "The payout arrived in your (test-mode) bank.")
+    elif payout.delivery == Payout.Delivery.FAILED:
+        messages.warning(request, "Your (test-mode) bank returned the payout.")
+    return redirect(reverse("payments:earnings") + f"#payout-{payout.pk}")
+
+
+@role_required(Role.STUDENT)
+@require_GET
+def statement(request, year: str, fmt: str):
+    """The student's yearly statement of gross payments per payer, as PDF or CSV."""
+    year = int(year)
+    if not 2000 <= year <= 2999:
+        raise Http404("No such year.")
+    data = statements.yearly_statement(request.user, year)
+    filename = f"earnings-statement-{year}"
+    if fmt == "csv":
+        return csv_response(
+            f"{filename}.csv", statements.STATEMENT_HEADER, statements.statement_rows(data)
+        )
+    response = HttpResponse(statements.statement_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    return response
 
 
 @csrf_exempt

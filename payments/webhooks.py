@@ -29,6 +29,7 @@ from marketplace.queueing import delay_on_commit
 from payments import gateways, services
 from payments.gateways import GatewayError
 from payments.models import Payment, Payout, PayoutAccount, Refund, WebhookEvent
+from payments.services import tracker
 from payments.services.common import retry_delay
 
 logger = logging.getLogger(__name__)
@@ -150,6 +151,22 @@ def _on_transfer(event: WebhookEvent) -> bool:
     return True
 
 
+def _on_bank_payout(event: WebhookEvent) -> bool:
+    """A payout of a student's connected account to their bank: created, updated, paid or
+    failed. Connect events name the account; the payout is read again from Stripe."""
+    account_id = event.payload.get("account")
+    payout_id = _object(event).get("id")
+    if not isinstance(account_id, str) or not isinstance(payout_id, str):
+        return False
+    if not PayoutAccount.objects.filter(provider_id=account_id).exists():
+        return False
+    info = gateways.get_gateway().retrieve_bank_payout(
+        account_provider_id=account_id, provider_id=payout_id
+    )
+    tracker.bank_payout_apply(account_provider_id=account_id, info=info)
+    return True
+
+
 def _payment_for_charge(obj: dict) -> Payment | None:
     payment = Payment.objects.filter(charge_id=obj.get("id")).first()
     if payment is None and obj.get("payment_intent"):
@@ -235,6 +252,11 @@ HANDLERS = {
     "transfer.created": _on_transfer,
     "transfer.updated": _on_transfer,
     "transfer.reversed": _on_transfer,
+    "payout.created": _on_bank_payout,
+    "payout.updated": _on_bank_payout,
+    "payout.paid": _on_bank_payout,
+    "payout.failed": _on_bank_payout,
+    "payout.canceled": _on_bank_payout,
 }
 
 

@@ -34,6 +34,8 @@ class StripeRequest:
     # the name repeats): {"amount": "40000", "metadata[payout_id]": "5"}.
     params: dict
     idempotency_key: str | None
+    # The connected account a Connect request acts on (the Stripe-Account header).
+    stripe_account: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,17 @@ def account(
     email: str = "",
     details_submitted: bool = False,
     payouts_enabled: bool = False,
+    tax_info: bool | None = None,
+    residence: str = "US",
+    currently_due: list[str] | None = None,
+    schedule: dict | None = None,
 ) -> dict:
+    """An Express account. Its holder lives in `residence`; `tax_info` (by default: when
+    the details are submitted) says whether Stripe has their tax information: a US person's
+    taxpayer number (W-9), anyone else's verified identity (W-8BEN)."""
+    tax_info = details_submitted if tax_info is None else tax_info
+    if currently_due is None:
+        currently_due = [] if tax_info else ["individual.id_number"]
     return {
         "id": id,
         "object": "account",
@@ -94,12 +106,57 @@ def account(
         "country": "US",
         "email": email,
         "business_type": "individual",
-        "capabilities": {"transfers": "active" if payouts_enabled else "inactive"},
+        "capabilities": {
+            "transfers": "active" if payouts_enabled else "inactive",
+            "tax_reporting_us_1099_misc": "active" if tax_info else "inactive",
+        },
         "charges_enabled": False,
         "details_submitted": details_submitted,
         "payouts_enabled": payouts_enabled,
+        "individual": {
+            "object": "person",
+            "address": {"country": residence},
+            "id_number_provided": tax_info and residence == "US",
+            "ssn_last_4_provided": tax_info and residence == "US",
+            "verification": {"status": "verified" if tax_info else "unverified"},
+        },
+        "requirements": {"currently_due": currently_due, "past_due": []},
+        "settings": {
+            "payouts": {
+                "schedule": schedule or {"delay_days": 2, "interval": "daily"},
+            }
+        },
         "metadata": {},
         "created": int(time.time()),
+    }
+
+
+def bank_payout(
+    id: str,
+    *,
+    amount: int,
+    status: str = "in_transit",
+    arrival_date: int | None = None,
+    created: int | None = None,
+    failure_code: str | None = None,
+) -> dict:
+    """A payout of a connected account to its bank account."""
+    created = int(time.time()) if created is None else created
+    return {
+        "id": id,
+        "object": "payout",
+        "amount": amount,
+        "currency": "usd",
+        "arrival_date": created + 2 * 86400 if arrival_date is None else arrival_date,
+        "automatic": True,
+        "created": created,
+        "destination": "ba_fake",
+        "failure_code": failure_code,
+        "failure_message": "The bank account has been closed." if failure_code else None,
+        "method": "standard",
+        "status": status,
+        "type": "bank_account",
+        "livemode": False,
     }
 
 
@@ -154,9 +211,9 @@ def refund(
     }
 
 
-def event(id: str, type: str, obj: dict) -> dict:
-    """A webhook event (a snapshot of `obj`)."""
-    return {
+def event(id: str, type: str, obj: dict, *, account: str | None = None) -> dict:
+    """A webhook event (a snapshot of `obj`); a Connect event names the connected `account`."""
+    body = {
         "id": id,
         "object": "event",
         "api_version": stripe.api_version,
@@ -166,6 +223,9 @@ def event(id: str, type: str, obj: dict) -> dict:
         "type": type,
         "data": {"object": obj},
     }
+    if account:
+        body["account"] = account
+    return body
 
 
 def signature_header(payload: str, secret: str, timestamp: int | None = None) -> str:
@@ -246,6 +306,20 @@ class FakeStripe(stripe.HTTPClient):
         self.on("POST", "/v1/transfers", create)
         self.on("GET", "/v1/transfers/", retrieve)
 
+    def serve_bank_payouts(self) -> None:
+        """Connected accounts' payouts as Stripe keeps them: a test puts each in
+        `self.bank_payouts` under its account and id and moves it on there; GET reads it with
+        the Stripe-Account header, and answers 404 for another account's payout."""
+        self.bank_payouts: dict[tuple[str, str], dict] = {}
+
+        def retrieve(request: StripeRequest) -> Answer:
+            found = self.bank_payouts.get((request.stripe_account, request.path.rsplit("/", 1)[-1]))
+            if found is None:
+                return error(404, "No such payout", code="resource_missing", param="id")
+            return found
+
+        self.on("GET", "/v1/payouts/", retrieve)
+
     def serve_refunds(self, *, status: str = "succeeded") -> None:
         """Refunds as Stripe keeps them: POST creates one with `status` (a replayed
         idempotency key answers the refund it first made), GET lists a payment intent's.
@@ -301,6 +375,7 @@ class FakeStripe(stripe.HTTPClient):
             path=split.path,
             params=_params(split.query if method.lower() == "get" else body),
             idempotency_key=headers.get("Idempotency-Key"),
+            stripe_account=headers.get("Stripe-Account"),
         )
         with self._lock:
             self._requests.append(received)

@@ -18,6 +18,7 @@ DASHBOARDS = {
     "student_dashboard": "student",
     "school_affiliation": "student",
     "outcomes:employment_log": "student",
+    "payments:earnings": "student",
     "team": "employer",
     "employer_dashboard": "employer",
     "career_staff_dashboard": "career_staff",
@@ -412,3 +413,84 @@ def test_a_team_member_of_one_organization_is_refused_anothers_projects_and_appl
     assert response.status_code in (403, 404)
     assert (Project.objects.count(), Project.objects.get(pk=theirs.project_id).status) == before
     assert Application.objects.get(pk=theirs.pk).status == theirs.status
+
+
+# --- Payouts and tax ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def payout_in_transit(student):
+    from payments.models import Payout
+    from tests.factories import approved_engagement
+    from tests.payment_helpers import connect, funded_engagement
+
+    connect(student)
+    engagement = approved_engagement(funded_engagement(student=student))
+    return Payout.objects.get(engagement=engagement)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("student", 302),
+        ("other_student", 404),
+        ("employer", 403),
+        ("career_staff", 403),
+        ("platform_admin", 403),
+    ],
+)
+def test_only_the_payouts_student_moves_it_on_in_test_mode(
+    client, request, payout_in_transit, who, status
+):
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.post(
+        reverse("payments:test_bank_outcome", args=[payout_in_transit.pk]),
+        {"outcome": "arrived"},
+    )
+
+    assert response.status_code == status
+    payout_in_transit.refresh_from_db()
+    assert payout_in_transit.delivery == ("paid" if who == "student" else "in_transit")
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_payout"),
+    [("student", True), ("other_student", False)],
+)
+def test_the_earnings_page_and_statement_show_only_the_students_own_payouts(
+    client, request, payout_in_transit, who, sees_payout
+):
+    client.force_login(request.getfixturevalue(who))
+    year = payout_in_transit.paid_at.year
+
+    page = client.get(reverse("payments:earnings")).content.decode()
+    statement = client.get(reverse("payments:statement", args=[str(year), "csv"]))
+
+    title = payout_in_transit.engagement.project.title
+    organization = payout_in_transit.engagement.organization.name
+    assert (f'id="payout-{payout_in_transit.pk}"' in page) is sees_payout
+    assert (title in page) is sees_payout
+    assert (organization in statement.content.decode()) is sees_payout
+
+
+@pytest.mark.parametrize("url_name", ["payments:bank_details"])
+@pytest.mark.parametrize("who", ["employer", "career_staff", "platform_admin"])
+def test_only_students_change_bank_details(client, request, url_name, who):
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.post(reverse(url_name)).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["student", "employer", "career_staff", "platform_admin"])
+def test_statements_are_for_students_and_the_tax_report_for_platform_admins(client, request, who):
+    client.force_login(request.getfixturevalue(who))
+
+    statement = client.get(reverse("payments:statement", args=["2026", "pdf"]))
+    report = client.get(reverse("admin:payments_tax_report"), {"year": "2026"})
+
+    assert statement.status_code == (200 if who == "student" else 403)
+    if who == "platform_admin":
+        assert report.status_code == 200
+    else:
+        assert report.status_code in (302, 403) and b"information-return" not in report.content

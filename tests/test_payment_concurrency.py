@@ -62,6 +62,8 @@ def test_twenty_approvals_webhook_replays_and_payout_runs_at_once_pay_the_studen
         provider_id="acct_1Race",
         details_submitted=True,
         payouts_enabled=True,
+        tax_form="w9",
+        tax_info_provided=True,
     )
     fake = FakeStripe(api_key=SECRET_KEY)
     fake.serve_transfers()

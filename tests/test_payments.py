@@ -168,7 +168,7 @@ def test_a_payout_waits_for_the_payout_account_and_goes_out_when_it_is_ready(cli
     response = client.post(reverse("payments:connect"))
     assert response.url == reverse("payments:test_onboarding")
     with on_commit():
-        client.post(reverse("payments:test_onboarding"))
+        client.post(reverse("payments:test_onboarding"), {"tax_form": "w8ben"})
 
     payout.refresh_from_db()
     engagement.refresh_from_db()

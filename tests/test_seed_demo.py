@@ -190,3 +190,22 @@ def test_demo_northbridge_signs_in_through_local_identity_providers(client, sett
     page = client.get(reverse("account_login")).content.decode()
     assert "Sign in with Northbridge (SAML)" in page
     assert "Sign in with Northbridge (OpenID)" in page
+
+
+def test_demo_student_tracks_a_payout_in_transit_and_one_that_arrived(client):
+    from payments.models import Payout, PayoutAccount
+    from payments.statements import statement_years
+
+    call_command("seed_demo", verbosity=0)
+
+    student = User.objects.get(email="student@demo.test")
+    account = PayoutAccount.objects.get(user=student)
+    assert account.tax_info_provided and account.tax_form == "w9"
+    payouts = Payout.objects.filter(student=student)
+    assert set(payouts.values_list("delivery", flat=True)) == {"in_transit", "paid"}
+    client.force_login(student)
+    page = client.get(reverse("payments:earnings")).content.decode()
+    assert 'data-stage="in_transit"' in page and 'data-stage="paid"' in page
+    assert "Expected in your bank by" in page and "Arrived in your bank on" in page
+    (year,) = statement_years(student)
+    assert reverse("payments:statement", args=[str(year), "pdf"]) in page

@@ -90,6 +90,8 @@ def ready_account(student, provider_id, gateway="stripe"):
         provider_id=provider_id,
         details_submitted=True,
         payouts_enabled=True,
+        tax_form="w9",
+        tax_info_provided=True,
     )
 
 
@@ -183,6 +185,7 @@ def test_a_student_connects_one_payout_account_and_gets_a_fresh_link_each_time(
         "email": student.email,
         "business_type": "individual",
         "capabilities[transfers][requested]": "true",
+        "capabilities[tax_reporting_us_1099_misc][requested]": "true",
         "metadata[user_id]": str(student.pk),
     }
     assert created.idempotency_key == f"account-user-{student.pk}"

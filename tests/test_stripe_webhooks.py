@@ -182,6 +182,8 @@ def test_a_transfer_event_arriving_before_our_call_returned_pays_once(
         provider_id="acct_1",
         details_submitted=True,
         payouts_enabled=True,
+        tax_form="w9",
+        tax_info_provided=True,
     )
     engagements.submission_create(
         actor=engagement.student,

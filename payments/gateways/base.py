@@ -8,6 +8,7 @@ retried call can never move it twice.
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 
 class GatewayError(Exception):
@@ -44,6 +45,28 @@ class AccountInfo:
     provider_id: str
     details_submitted: bool
     payouts_enabled: bool
+    # The tax form the account's holder gives ("w9" for US persons, "w8ben" otherwise,
+    # "" while unknown) and whether the provider has its information.
+    tax_form: str = ""
+    tax_info_provided: bool = False
+    # The payout schedule: days a transfer is held before it can be paid to the bank, how
+    # often the account pays out, and on which weekday (0 = Monday) or day of the month.
+    payout_delay_days: int = 2
+    payout_interval: str = "daily"
+    payout_anchor: int = 0
+
+
+@dataclass(frozen=True)
+class BankPayoutInfo:
+    """A payout from the student's account to their bank (a Stripe Connect payout)."""
+
+    provider_id: str
+    status: str  # in_transit | paid | failed
+    amount_cents: int
+    created_at: datetime
+    arrival_date: date | None = None
+    failure_code: str = ""
+    failure_message: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +107,14 @@ class PaymentGateway(ABC):
     @abstractmethod
     def retrieve_account(self, provider_id: str) -> AccountInfo:
         """The payout account as the provider sees it now."""
+
+    @abstractmethod
+    def dashboard_link(self, provider_id: str) -> str:
+        """Where the student changes their bank details (the provider's dashboard)."""
+
+    @abstractmethod
+    def retrieve_bank_payout(self, *, account_provider_id: str, provider_id: str) -> BankPayoutInfo:
+        """A payout of the student's account to their bank, as the provider sees it now."""
 
     @abstractmethod
     def transfer(

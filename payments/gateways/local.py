@@ -7,6 +7,7 @@ step twice gives the same answer, as Stripe's idempotency keys would.
 
 from payments.gateways.base import (
     AccountInfo,
+    BankPayoutInfo,
     PaymentGateway,
     PaymentIntentInfo,
     RefundInfo,
@@ -63,6 +64,31 @@ class LocalGateway(PaymentGateway):
             provider_id=provider_id,
             details_submitted=account.details_submitted,
             payouts_enabled=account.payouts_enabled,
+            tax_form=account.tax_form,
+            tax_info_provided=account.tax_info_provided,
+            payout_delay_days=account.payout_delay_days,
+            payout_interval=account.payout_interval,
+            payout_anchor=account.payout_anchor,
+        )
+
+    def dashboard_link(self, provider_id):
+        from django.urls import reverse
+
+        return reverse("payments:test_onboarding")
+
+    def retrieve_bank_payout(self, *, account_provider_id, provider_id):
+        # Test mode's bank payouts live in our Payout rows: the test-mode buttons on the
+        # earnings page move them on through the same service a provider's webhook calls.
+        from payments.models import Payout
+
+        payout = Payout.objects.get(bank_payout_id=provider_id)
+        return BankPayoutInfo(
+            provider_id=provider_id,
+            status=payout.delivery or "in_transit",
+            amount_cents=payout.amount_cents,
+            created_at=payout.paid_at,
+            arrival_date=payout.expected_arrival,
+            failure_code=payout.failure_code,
         )
 
     def transfer(

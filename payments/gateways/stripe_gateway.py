@@ -6,11 +6,14 @@ or the library's) returns the first result instead of moving money twice.
 Callers make these calls outside database transactions.
 """
 
+from datetime import UTC, datetime
+
 import stripe
 from django.conf import settings
 
 from payments.gateways.base import (
     AccountInfo,
+    BankPayoutInfo,
     GatewayError,
     PaymentGateway,
     PaymentIntentInfo,
@@ -29,6 +32,48 @@ PAYMENT_STATUSES = {
     "succeeded": "succeeded",
     "canceled": "canceled",
 }
+
+
+# Stripe's payout statuses, as the student's timeline names them.
+BANK_PAYOUT_STATUSES = {
+    "pending": "in_transit",
+    "in_transit": "in_transit",
+    "paid": "paid",
+    "failed": "failed",
+    "canceled": "failed",
+}
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+PAYOUT_INTERVALS = {"daily", "weekly", "monthly", "manual"}
+# Requirements that are the tax form's information: the taxpayer number (W-9) or the
+# holder's identity and address that a W-8BEN certifies.
+TAX_REQUIREMENTS = (
+    "individual.id_number",
+    "individual.ssn_last_4",
+    "individual.address",
+    "individual.dob",
+)
+
+
+def _tax_information(account: dict) -> tuple[str, bool]:
+    """Which tax form the account's holder gives, and whether Stripe has its information.
+
+    A US person (the individual's address, else the account, in the US) gives a W-9: it is
+    provided once Stripe has their taxpayer number (`ssn_last_4_provided` or
+    `id_number_provided`). Anyone else gives a W-8BEN: provided once their identity is
+    verified. Either way, nothing tax-related may still be due.
+    """
+    individual = account.get("individual") or {}
+    country = (individual.get("address") or {}).get("country") or account.get("country") or ""
+    if not country:
+        return "", False
+    requirements = account.get("requirements") or {}
+    due = [*(requirements.get("currently_due") or []), *(requirements.get("past_due") or [])]
+    outstanding = any(item.startswith(TAX_REQUIREMENTS) for item in due)
+    if country == "US":
+        number = individual.get("ssn_last_4_provided") or individual.get("id_number_provided")
+        return "w9", bool(number) and not outstanding
+    verified = (individual.get("verification") or {}).get("status") == "verified"
+    return "w8ben", verified and not outstanding
 
 
 def _id(value) -> str:
@@ -143,10 +188,24 @@ class StripeGateway(PaymentGateway):
 
     @staticmethod
     def _account_info(account: dict) -> AccountInfo:
+        schedule = ((account.get("settings") or {}).get("payouts") or {}).get("schedule") or {}
+        interval = schedule.get("interval") or "daily"
+        if interval == "weekly":
+            anchor = WEEKDAYS.index(schedule.get("weekly_anchor") or "monday")
+        elif interval == "monthly":
+            anchor = int(schedule.get("monthly_anchor") or 1)
+        else:
+            anchor = 0
+        tax_form, provided = _tax_information(account)
         return AccountInfo(
             provider_id=account["id"],
             details_submitted=bool(account.get("details_submitted")),
             payouts_enabled=bool(account.get("payouts_enabled")),
+            tax_form=tax_form,
+            tax_info_provided=provided,
+            payout_delay_days=min(max(int(schedule.get("delay_days") or 2), 0), 60),
+            payout_interval=interval if interval in PAYOUT_INTERVALS else "daily",
+            payout_anchor=anchor,
         )
 
     def create_account(self, *, user_id, email):
@@ -157,7 +216,12 @@ class StripeGateway(PaymentGateway):
                 "country": "US",
                 "email": email,
                 "business_type": "individual",
-                "capabilities": {"transfers": {"requested": True}},
+                # The 1099 capability makes Stripe's onboarding collect the tax form's
+                # information (W-9 or W-8BEN).
+                "capabilities": {
+                    "transfers": {"requested": True},
+                    "tax_reporting_us_1099_misc": {"requested": True},
+                },
                 "metadata": {"user_id": str(user_id)},
             },
             options={"idempotency_key": f"account-user-{user_id}"},
@@ -178,6 +242,30 @@ class StripeGateway(PaymentGateway):
 
     def retrieve_account(self, provider_id):
         return self._account_info(self._call(self.client.v1.accounts.retrieve, provider_id))
+
+    def dashboard_link(self, provider_id):
+        # An Express account's holder changes their bank account in Stripe's Express
+        # dashboard; a login link opens it once.
+        return self._call(self.client.v1.accounts.login_links.create, provider_id)["url"]
+
+    # --- Payouts of the connected account to the student's bank ----------------------------
+
+    def retrieve_bank_payout(self, *, account_provider_id, provider_id):
+        payout = self._call(
+            self.client.v1.payouts.retrieve,
+            provider_id,
+            options={"stripe_account": account_provider_id},
+        )
+        arrival = payout.get("arrival_date")
+        return BankPayoutInfo(
+            provider_id=payout["id"],
+            status=BANK_PAYOUT_STATUSES.get(payout["status"], "in_transit"),
+            amount_cents=payout["amount"],
+            created_at=datetime.fromtimestamp(payout["created"], tz=UTC),
+            arrival_date=datetime.fromtimestamp(arrival, tz=UTC).date() if arrival else None,
+            failure_code=payout.get("failure_code") or "",
+            failure_message=payout.get("failure_message") or "",
+        )
 
     # --- Transfers --------------------------------------------------------------------------
 

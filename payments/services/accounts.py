@@ -1,18 +1,24 @@
 """Students' payout accounts (Stripe Connect Express, or the test-mode stand-in)."""
 
-from django.core.exceptions import PermissionDenied
+from dataclasses import replace
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role, User
 from payments import gateways
+from payments.gateways.base import AccountInfo
 from payments.models import (
     Gateway,
     PayoutAccount,
+    PayoutInterval,
+    TaxForm,
 )
 from payments.services.common import (
     gateway_name,
 )
-from payments.services.payouts import release_waiting_payouts
+from payments.services.payouts import hold_for_tax_information, release_waiting_payouts
 
 
 def payout_account_start(*, user: User, refresh_url: str, return_url: str) -> str:
@@ -37,16 +43,30 @@ def payout_account_start(*, user: User, refresh_url: str, return_url: str) -> st
 
 
 @transaction.atomic
-def payout_account_apply(*, provider_id: str, details_submitted: bool, payouts_enabled: bool):
-    account = PayoutAccount.objects.select_for_update().filter(provider_id=provider_id).first()
+def payout_account_apply(*, info: AccountInfo) -> PayoutAccount | None:
+    """Bring the account to what the provider says: set up or not, its tax information and
+    its payout schedule. Payouts that waited go out once it can receive them."""
+    account = PayoutAccount.objects.select_for_update().filter(provider_id=info.provider_id).first()
     if account is None:
         return None
-    was_ready = account.is_ready
-    account.details_submitted = details_submitted
-    account.payouts_enabled = payouts_enabled
-    account.save(update_fields=["details_submitted", "payouts_enabled", "updated_at"])
-    if account.is_ready and not was_ready:
+    could_receive = account.can_receive
+    account.details_submitted = info.details_submitted
+    account.payouts_enabled = info.payouts_enabled
+    account.tax_form = info.tax_form if info.tax_form in TaxForm.values else ""
+    provided = info.tax_info_provided and bool(account.tax_form)
+    if provided and not account.tax_info_provided:
+        account.tax_info_provided_at = timezone.now()
+    account.tax_info_provided = provided
+    account.payout_delay_days = min(max(info.payout_delay_days, 0), 60)
+    account.payout_interval = (
+        info.payout_interval if info.payout_interval in PayoutInterval.values else "daily"
+    )
+    account.payout_anchor = max(info.payout_anchor, 0)
+    account.save()
+    if account.can_receive and not could_receive:
         release_waiting_payouts(account.user_id)
+    elif account.is_ready and not account.can_receive:
+        hold_for_tax_information(account.user_id)
     return account
 
 
@@ -55,18 +75,23 @@ def payout_account_sync(*, account: PayoutAccount) -> PayoutAccount:
     if not account.provider_id:
         return account
     info = gateways.get_gateway().retrieve_account(account.provider_id)
-    return payout_account_apply(
-        provider_id=info.provider_id,
-        details_submitted=info.details_submitted,
-        payouts_enabled=info.payouts_enabled,
-    )
+    return payout_account_apply(info=info)
 
 
-def local_account_complete(*, user: User) -> PayoutAccount:
-    """The test-mode onboarding page: what finishing Stripe's onboarding would do."""
+def local_account_complete(*, user: User, tax_form: str = TaxForm.W9) -> PayoutAccount:
+    """The test-mode onboarding page: what finishing Stripe's onboarding would do, the tax
+    form (W-9 or W-8BEN) included."""
     if gateway_name() != Gateway.LOCAL:
         raise PermissionDenied("Only test-mode accounts are completed here.")
+    if tax_form not in TaxForm.values:
+        raise ValidationError({"tax_form": "Choose the W-9 or the W-8BEN."})
     account = PayoutAccount.objects.get(user=user)
     return payout_account_apply(
-        provider_id=account.provider_id, details_submitted=True, payouts_enabled=True
+        info=replace(
+            gateways.get_gateway().retrieve_account(account.provider_id),
+            details_submitted=True,
+            payouts_enabled=True,
+            tax_form=tax_form,
+            tax_info_provided=True,
+        )
     )

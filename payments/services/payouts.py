@@ -21,12 +21,15 @@ from marketplace.queueing import delay_on_commit
 from payments import gateways, ledger, tasks
 from payments.gateways import GatewayError
 from payments.models import (
+    Gateway,
     LedgerEntry,
     Payment,
     PaymentStatus,
     Payout,
     PayoutAccount,
+    PayoutEvent,
 )
+from payments.services import tracker
 from payments.services.common import (
     RETRY_DELAYS_MINUTES,
     gateway_name,
@@ -39,8 +42,20 @@ STUCK_AFTER = timedelta(minutes=10)
 
 
 def ready_account(student_id: int) -> PayoutAccount | None:
+    """The student's account if payouts can go to it now (set up, with tax information)."""
     account = PayoutAccount.objects.filter(user_id=student_id).first()
-    return account if account is not None and account.is_ready else None
+    return account if account is not None and account.can_receive else None
+
+
+def waiting_status(student_id: int) -> str:
+    """What a payout that cannot go out yet waits for."""
+    account = PayoutAccount.objects.filter(user_id=student_id).first()
+    if account is not None and account.is_ready:
+        return Payout.Status.WAITING_FOR_TAX
+    return Payout.Status.WAITING_FOR_ACCOUNT
+
+
+WAITING_STATUSES = (Payout.Status.WAITING_FOR_ACCOUNT, Payout.Status.WAITING_FOR_TAX)
 
 
 def payout_create(*, engagement: Engagement, amount_cents: int) -> Payout | None:
@@ -62,21 +77,39 @@ def payout_create(*, engagement: Engagement, amount_cents: int) -> Payout | None
         student_id=engagement.student_id,
         amount_cents=amount_cents,
         gateway=gateway_name(),
-        status=Payout.Status.PENDING if account else Payout.Status.WAITING_FOR_ACCOUNT,
+        status=Payout.Status.PENDING if account else waiting_status(engagement.student_id),
         next_attempt_at=timezone.now() if account else None,
+    )
+    tracker.record_step(
+        payout,
+        PayoutEvent.Step.APPROVED,
+        key=f"payout:{payout.pk}:approved",
+        detail=f"{dollars(amount_cents)} approved for “{engagement.project.title}”.",
     )
     if account:
         enqueue_payout(payout.pk)
     else:
-        notify(
-            recipients=[engagement.student],
-            kind="payout.waiting",
-            key=f"payout-{payout.pk}-waiting",
-            message="Connect a payout account to receive "
-            f"{dollars(amount_cents)} for “{engagement.project.title}”",
-            url=reverse("payments:earnings"),
-        )
+        _tell_waiting(payout, engagement)
     return payout
+
+
+def _tell_waiting(payout: Payout, engagement: Engagement) -> None:
+    """Record what the payout waits for and tell the student what to do (once each)."""
+    if payout.status == Payout.Status.WAITING_FOR_TAX:
+        step, what = PayoutEvent.Step.WAITING_FOR_TAX, "Give your tax information"
+        detail = "Give your tax information (W-9 or W-8BEN) in your payout account setup."
+    else:
+        step, what = PayoutEvent.Step.WAITING_FOR_ACCOUNT, "Connect a payout account"
+        detail = "Connect a payout account to receive it."
+    tracker.record_step(payout, step, key=f"payout:{payout.pk}:{step}", detail=detail)
+    notify(
+        recipients=[engagement.student],
+        kind="payout.waiting",
+        key=f"payout-{payout.pk}-{payout.status}",
+        message=f"{what} to receive {dollars(payout.amount_cents)} for "
+        f"“{engagement.project.title}”",
+        url=reverse("payments:earnings"),
+    )
 
 
 def enqueue_payout(payout_id: int) -> None:
@@ -105,10 +138,7 @@ def payout_execute(*, payout_id: int) -> Payout:
     payout = Payout.objects.select_related("engagement").get(pk=payout_id)
     account = ready_account(payout.student_id)
     if account is None:
-        Payout.objects.filter(pk=payout.pk, status=Payout.Status.PROCESSING).update(
-            status=Payout.Status.WAITING_FOR_ACCOUNT, next_attempt_at=None
-        )
-        return Payout.objects.get(pk=payout.pk)
+        return _payout_wait(payout.pk)
     charge = (
         Payment.objects.filter(
             engagement_id=payout.engagement_id,
@@ -131,7 +161,25 @@ def payout_execute(*, payout_id: int) -> Payout:
         )
     except GatewayError as error:
         return _payout_failed(payout.pk, error.message, refused=not error.temporary)
-    return payout_apply(payout_id=payout.pk, provider_id=info.provider_id, reversed=info.reversed)
+    payout = payout_apply(payout_id=payout.pk, provider_id=info.provider_id, reversed=info.reversed)
+    if payout.gateway == Gateway.LOCAL:
+        tracker.local_bank_payout_start(payout=payout)
+    return payout
+
+
+@transaction.atomic
+def _payout_wait(payout_id: int) -> Payout:
+    """The account is gone or not ready, or the tax information is missing: wait for it."""
+    payout = (
+        Payout.objects.select_for_update().select_related("engagement__project").get(pk=payout_id)
+    )
+    if payout.status != Payout.Status.PROCESSING:
+        return payout
+    payout.status = waiting_status(payout.student_id)
+    payout.next_attempt_at = None
+    payout.save(update_fields=["status", "next_attempt_at"])
+    _tell_waiting(payout, payout.engagement)
+    return payout
 
 
 @transaction.atomic
@@ -181,6 +229,13 @@ def payout_apply(
     payout.paid_at = timezone.now()
     payout.last_error = ""
     payout.save(update_fields=["status", "provider_id", "paid_at", "last_error"])
+    tracker.record_step(
+        payout,
+        PayoutEvent.Step.SENT,
+        key=f"payout:{payout.pk}:sent",
+        detail="Sent to your Stripe account, which pays it out to your bank.",
+        at=payout.paid_at,
+    )
     ledger.record(
         engagement=engagement,
         kind=LedgerEntry.Kind.PAYOUT,
@@ -220,6 +275,12 @@ def _payout_reversed(payout: Payout, engagement: Engagement, *, via: str) -> Pay
         )
     payout.status = Payout.Status.REVERSED
     payout.save(update_fields=["status"])
+    tracker.record_step(
+        payout,
+        PayoutEvent.Step.REVERSED,
+        key=f"payout:{payout.pk}:reversed",
+        detail="The transfer was taken back. We are looking into it and will contact you.",
+    )
     notify(
         recipients=platform_admins(),
         kind="payout.reversed",
@@ -275,9 +336,10 @@ def payout_retry_now(*, actor: User, payout: Payout) -> Payout:
 
 @transaction.atomic
 def release_waiting_payouts(student_id: int) -> list[int]:
+    """The account can receive payouts now: send the ones that waited for it."""
     waiting = list(
         Payout.objects.select_for_update()
-        .filter(student_id=student_id, status=Payout.Status.WAITING_FOR_ACCOUNT)
+        .filter(student_id=student_id, status__in=WAITING_STATUSES)
         .values_list("pk", flat=True)
     )
     Payout.objects.filter(pk__in=waiting).update(
@@ -286,3 +348,19 @@ def release_waiting_payouts(student_id: int) -> list[int]:
     for payout_id in waiting:
         enqueue_payout(payout_id)
     return waiting
+
+
+@transaction.atomic
+def hold_for_tax_information(student_id: int) -> list[int]:
+    """The account is set up but the tax information is missing: what waited for the
+    account now waits for that."""
+    waiting = list(
+        Payout.objects.select_for_update()
+        .filter(student_id=student_id, status=Payout.Status.WAITING_FOR_ACCOUNT)
+        .select_related("engagement__project", "engagement__student")
+    )
+    for payout in waiting:
+        payout.status = Payout.Status.WAITING_FOR_TAX
+        payout.save(update_fields=["status"])
+        _tell_waiting(payout, payout.engagement)
+    return [payout.pk for payout in waiting]

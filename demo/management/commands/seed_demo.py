@@ -11,6 +11,7 @@ from demo.disputes import seed_disputes
 from demo.integrations import calendar_addresses, seed_integrations
 from demo.outcomes import seed_outcomes
 from demo.oversight import seed_oversight
+from demo.payouts import seed_payouts
 from demo.projects import seed_projects
 from demo.safety import seed_safety
 from demo.sso import seed_sso
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 created = seed_safety() or created
                 created = seed_compliance() or created
                 created = seed_disputes() or created
+                created = seed_payouts() or created
             else:
                 self.stdout.write(
                     "Stripe keys are set: demo projects and payments are not created."

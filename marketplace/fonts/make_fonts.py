@@ -2,7 +2,7 @@
 
     apt-get download fonts-noto-core fonts-noto-cjk
     dpkg -x fonts-noto-core_*.deb noto && dpkg -x fonts-noto-cjk_*.deb noto
-    python outcomes/fonts/make_fonts.py noto/usr/share/fonts
+    python marketplace/fonts/make_fonts.py noto/usr/share/fonts
 
 Every font keeps all its glyphs and layout features (shaping needs them) but drops the
 screen hinting instructions, which a PDF does not use: about 40% smaller. Noto Sans CJK is
