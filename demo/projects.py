@@ -356,6 +356,8 @@ def _evaluate_both_ways(engagement, employer: User, student: User) -> None:
             "growth_areas": "Ask for feedback earlier instead of polishing alone.",
             "would_work_again": True,
             "interested_full_time": True,
+            # The first objective fully met, the second only in part.
+            "objectives": {o.pk: o.position == 1 for o in engagement.project.objectives.all()},
         },
     )
     feedback.employer_review_submit(

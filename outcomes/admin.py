@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 
-from accounts.admin_scope import PlatformAdminReadOnly, SchoolScopedAdmin
+from accounts.admin_scope import PlatformAdminReadOnly, ReadOnlyInlineMixin, SchoolScopedAdmin
 from outcomes import records
 from outcomes.forms import RevokeForm
 from outcomes.models import (
@@ -99,18 +99,9 @@ class VerifiedExperienceAdmin(SchoolScopedAdmin):
 # --- Reflections ---------------------------------------------------------------------------------
 
 
-class ReflectionNoteInline(admin.TabularInline):
+class ReflectionNoteInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ReflectionNote
-    fields = ("objective", "text")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    fields = readonly_fields = ("objective", "text")
 
 
 @admin.register(Reflection)
