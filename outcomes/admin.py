@@ -7,10 +7,17 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 
-from accounts.admin_scope import PlatformAdminReadOnly, SchoolScopedAdmin
+from accounts.admin_scope import PlatformAdminReadOnly, ReadOnlyInlineMixin, SchoolScopedAdmin
 from outcomes import records
 from outcomes.forms import RevokeForm
-from outcomes.models import FullTimeInterest, Invitation, TalentPoolEntry, VerifiedExperience
+from outcomes.models import (
+    FullTimeInterest,
+    Invitation,
+    Reflection,
+    ReflectionNote,
+    TalentPoolEntry,
+    VerifiedExperience,
+)
 
 # --- Verified experiences ------------------------------------------------------------------------
 
@@ -87,6 +94,33 @@ class VerifiedExperienceAdmin(SchoolScopedAdmin):
                 "opts": self.model._meta,
             },
         )
+
+
+# --- Reflections ---------------------------------------------------------------------------------
+
+
+class ReflectionNoteInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = ReflectionNote
+    fields = readonly_fields = ("objective", "text")
+
+
+@admin.register(Reflection)
+class ReflectionAdmin(SchoolScopedAdmin):
+    """Read-only: the student writes it (outcomes.reflections); their school's career staff
+    and platform admins read it here."""
+
+    school_path = "engagement__school"
+    list_display = ("engagement", "student", "word_count", "share_on_record", "submitted_at")
+    list_filter = ("share_on_record",)
+    list_select_related = ("engagement__project", "engagement__student")
+    search_fields = ("engagement__project__title", "engagement__student__email")
+    date_hierarchy = "submitted_at"
+    readonly_fields = [f.name for f in Reflection._meta.fields]
+    inlines = (ReflectionNoteInline,)
+
+    @admin.display(description="student", ordering="engagement__student__email")
+    def student(self, obj):
+        return obj.engagement.student.get_full_name()
 
 
 # --- Career outcomes: read-only, for platform admins -------------------------------------
