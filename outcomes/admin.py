@@ -7,10 +7,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 
-from accounts.admin_scope import PlatformAdminReadOnly, SchoolScopedAdmin
+from accounts.admin_scope import PlatformAdminReadOnly, ReadOnlyInlineMixin, SchoolScopedAdmin
 from outcomes import records
 from outcomes.forms import RevokeForm
-from outcomes.models import FullTimeInterest, Invitation, TalentPoolEntry, VerifiedExperience
+from outcomes.models import (
+    CreditPolicy,
+    CreditRequest,
+    CreditStep,
+    FacultyReviewLink,
+    FullTimeInterest,
+    Invitation,
+    TalentPoolEntry,
+    VerifiedExperience,
+)
 
 # --- Verified experiences ------------------------------------------------------------------------
 
@@ -128,3 +137,56 @@ class FullTimeInterestAdmin(_ReadOnlyForAdmins):
     list_filter = ("status", "told_student", "answer")
     list_select_related = ("student", "organization")
     search_fields = ("student__email", "organization__name")
+
+
+# --- Academic credit ------------------------------------------------------------------------
+# Read-only: students, career services and faculty change requests through their pages
+# (outcomes.credit.services), which write the steps and the audit trail.
+
+
+class CreditStepInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = CreditStep
+    fields = ("at", "role", "decision", "actor_name", "actor_email", "comment")
+    readonly_fields = fields
+
+
+class FacultyReviewLinkInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """The links sent, never their tokens (only a hash is stored, and not shown either)."""
+
+    model = FacultyReviewLink
+    fields = ("email", "created_at", "expires_at", "last_opened_at", "used_at", "revoked_at")
+    readonly_fields = fields
+
+
+@admin.register(CreditRequest)
+class CreditRequestAdmin(SchoolScopedAdmin):
+    school_path = "school"
+    list_display = (
+        "student_name",
+        "course_code",
+        "term_name",
+        "credits",
+        "status",
+        "submitted_at",
+        "approved_at",
+    )
+    list_filter = ("status", "term_name")
+    list_select_related = ("student", "school")
+    search_fields = ("student__email", "student__last_name", "course_code", "term_name")
+    date_hierarchy = "submitted_at"
+    readonly_fields = [f.name for f in CreditRequest._meta.fields]
+    inlines = (CreditStepInline, FacultyReviewLinkInline)
+
+    @admin.display(description="student", ordering="student__last_name")
+    def student_name(self, obj):
+        return obj.student.get_full_name()
+
+
+@admin.register(CreditPolicy)
+class CreditPolicyAdmin(SchoolScopedAdmin):
+    """Career services change their policy on its own page, which audits each change."""
+
+    school_path = "school"
+    list_display = ("school", "hours_per_credit", "faculty_approval", "updated_at")
+    list_select_related = ("school",)
+    readonly_fields = [f.name for f in CreditPolicy._meta.fields]
