@@ -529,6 +529,11 @@ APPLICATION_DECISION_DAYS = env.int("APPLICATION_DECISION_DAYS", default=7)
 APPLICATION_DECISION_WARNING_DAYS = env.int("APPLICATION_DECISION_WARNING_DAYS", default=2)
 REMINDER_EVALUATION_DAYS = env.list("REMINDER_EVALUATION_DAYS", cast=int, default=[2, 7])
 EVALUATION_REVEAL_DAYS = env.int("EVALUATION_REVEAL_DAYS", default=14)
+# A student revises their reflection (outcomes.Reflection) for this many days after first
+# submitting it; then it is fixed.
+REFLECTION_EDIT_DAYS = env.int("REFLECTION_EDIT_DAYS", default=14)
+if REFLECTION_EDIT_DAYS < 0:
+    raise ImproperlyConfigured("REFLECTION_EDIT_DAYS must be at least 0.")
 # A student cannot be accepted while this many engagements are under way.
 ACTIVE_ENGAGEMENT_LIMIT = env.int("ACTIVE_ENGAGEMENT_LIMIT", default=3)
 # F-1 students on CPT or pre-completion OPT: most hours a week during their school's term

@@ -17,6 +17,8 @@ from outcomes.models import (
     FacultyReviewLink,
     FullTimeInterest,
     Invitation,
+    Reflection,
+    ReflectionNote,
     TalentPoolEntry,
     VerifiedExperience,
 )
@@ -96,6 +98,42 @@ class VerifiedExperienceAdmin(SchoolScopedAdmin):
                 "opts": self.model._meta,
             },
         )
+
+
+# --- Reflections ---------------------------------------------------------------------------------
+
+
+class ReflectionNoteInline(admin.TabularInline):
+    model = ReflectionNote
+    fields = ("objective", "text")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reflection)
+class ReflectionAdmin(SchoolScopedAdmin):
+    """Read-only: the student writes it (outcomes.reflections); their school's career staff
+    and platform admins read it here."""
+
+    school_path = "engagement__school"
+    list_display = ("engagement", "student", "word_count", "share_on_record", "submitted_at")
+    list_filter = ("share_on_record",)
+    list_select_related = ("engagement__project", "engagement__student")
+    search_fields = ("engagement__project__title", "engagement__student__email")
+    date_hierarchy = "submitted_at"
+    readonly_fields = [f.name for f in Reflection._meta.fields]
+    inlines = (ReflectionNoteInline,)
+
+    @admin.display(description="student", ordering="engagement__student__email")
+    def student(self, obj):
+        return obj.engagement.student.get_full_name()
 
 
 # --- Career outcomes: read-only, for platform admins -------------------------------------

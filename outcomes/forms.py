@@ -5,8 +5,16 @@ typed; outcomes.records and outcomes.talent decide whether it is allowed."""
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from outcomes.models import TAG_LENGTH_MAX, TAGS_MAX, FullTimeAnswer
+from outcomes.models import (
+    REFLECTION_NOTE_MAX,
+    REFLECTION_WORDS_MAX,
+    REFLECTION_WORDS_MIN,
+    TAG_LENGTH_MAX,
+    TAGS_MAX,
+    FullTimeAnswer,
+)
 from outcomes.records import BULLET_MAX, REVOKE_REASON_MAX, STORY_MAX
+from outcomes.reflections import word_count, word_count_error
 from outcomes.talent import FULLTIME_MESSAGE_MAX, INVITATION_MESSAGE_MAX, NOTES_MAX, REPLY_MAX
 
 
@@ -190,3 +198,47 @@ class ReplyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+
+
+class ReflectionForm(forms.Form):
+    """The reflection, with an optional note on each of the project's objectives
+    (`note_<objective id>`). The word count is checked here for a quick answer and again
+    by outcomes.reflections, which decides."""
+
+    text = forms.CharField(
+        label="Your reflection",
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=f"Between {REFLECTION_WORDS_MIN} and {REFLECTION_WORDS_MAX} words: what you "
+        "set out to learn, what you did, what you learned and what you would do differently.",
+    )
+    share_on_record = forms.BooleanField(
+        required=False,
+        label="Show my reflection on my verified record",
+        help_text="Your school's career services read it either way; anyone who opens your "
+        "public record reads it only if you tick this.",
+    )
+
+    def __init__(self, *args, objectives=(), **kwargs):
+        kwargs.setdefault("auto_id", "reflection_%s")
+        super().__init__(*args, **kwargs)
+        self.objectives = list(objectives)
+        for objective in self.objectives:
+            self.fields[f"note_{objective.pk}"] = forms.CharField(
+                label=f"Objective {objective.position}: {objective.text}",
+                required=False,
+                max_length=REFLECTION_NOTE_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Optional: how you met it, or why not.",
+            )
+        self.helper = _helper()
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        message = word_count_error(word_count(text))
+        if message:
+            raise forms.ValidationError(message)
+        return text
+
+    def notes(self) -> dict[int, str]:
+        return {o.pk: self.cleaned_data.get(f"note_{o.pk}", "") for o in self.objectives}

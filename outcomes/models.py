@@ -10,12 +10,17 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Organization
 from engagements.models import Engagement
-from projects.models import Project
+from projects.models import LearningObjective, Project
+
+# A reflection is a short essay: long enough to say something about each objective,
+# short enough to be read by career staff and credit reviewers (outcomes.reflections).
+REFLECTION_WORDS_MIN, REFLECTION_WORDS_MAX = 300, 500
+REFLECTION_NOTE_MAX = 500
 
 # --- Verified experiences: the record of finished work the student shows ----------------
 
@@ -94,6 +99,75 @@ class VerifiedExperience(models.Model):
     @property
     def bullet_list(self) -> list[str]:
         return [line.strip() for line in self.bullets.splitlines() if line.strip()]
+
+
+# --- The student's reflection on what they learned ------------------------------------
+
+
+class Reflection(models.Model):
+    """The student's reflection on an approved engagement, against its learning objectives.
+
+    Written only once the work is approved (outcomes.reflections); revised for
+    `REFLECTION_EDIT_DAYS` after it was first submitted, then fixed, so what career
+    staff and credit reviewers read does not move under them. The verified record shows
+    it only if the student chooses (`share_on_record`); their school's career staff
+    always read it.
+    """
+
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
+
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.PROTECT, related_name="reflection"
+    )
+    text = models.TextField(max_length=6000)
+    # Counted by outcomes.reflections.word_count when saved; the database keeps the range.
+    word_count = models.PositiveSmallIntegerField()
+    share_on_record = models.BooleanField(
+        "show on my verified record",
+        default=False,
+        help_text="Anyone who opens your public record reads the reflection.",
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    word_count__gte=REFLECTION_WORDS_MIN, word_count__lte=REFLECTION_WORDS_MAX
+                ),
+                name="reflection_word_count_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(updated_at__gte=F("submitted_at")),
+                name="reflection_updated_after_submitted",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Reflection on {self.engagement}"
+
+
+class ReflectionNote(models.Model):
+    """An optional note of the student's on one learning objective."""
+
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="notes")
+    objective = models.ForeignKey(LearningObjective, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=REFLECTION_NOTE_MAX)
+
+    class Meta:
+        ordering = ["objective__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reflection", "objective"], name="reflection_note_one_per_objective"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="reflection_note_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
 
 
 # --- Talent pools, invitations, full-time interest ---------------------------------------
@@ -268,6 +342,8 @@ __all__ = [
     "FacultyReviewLink",
     "FullTimeInterest",
     "Invitation",
+    "Reflection",
+    "ReflectionNote",
     "TalentPoolEntry",
     "VerifiedExperience",
 ]

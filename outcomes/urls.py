@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outcomes.views import credit, employment_log, talent
+from outcomes.views import credit, employment_log, reflections, talent
 from outcomes.views import records as views
 
 app_name = "outcomes"
@@ -39,6 +39,13 @@ urlpatterns = [
         name="experience_visibility",
     ),
     path("experiences/<int:pk>/resume/", views.experience_resume, name="experience_resume"),
+    # The student's reflection on an approved engagement (by the engagement's id).
+    path("engagements/<int:pk>/reflection/", reflections.reflection_edit, name="reflection"),
+    path(
+        "engagements/<int:pk>/reflection/sharing/",
+        reflections.reflection_sharing,
+        name="reflection_sharing",
+    ),
 ]
 
 # The employer's talent pool and outreach, the student's answers.

@@ -21,6 +21,10 @@ DAYS_MIN, DAYS_MAX = 7, 30
 RATE_FLOOR_CENTS, RATE_CEILING_CENTS = 1500, 10000
 OPENINGS_MAX = 10
 SCREENING_QUESTIONS_MAX = 3
+# NACE: an internship states what the student will learn. A published project names
+# between one and five learning objectives (projects.objectives).
+OBJECTIVES_MIN, OBJECTIVES_MAX = 1, 5
+OBJECTIVE_LENGTH_MAX = 200
 
 
 class Category(models.TextChoices):
@@ -84,6 +88,21 @@ class Project(models.Model):
     duplicated_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # NACE: the student works under a named supervisor, chosen among the organization's
+    # team (`supervisor`) or, for someone without an account, named here with their
+    # address. Publishing requires one; projects published before the rule keep their
+    # status and simply show the criterion unmet (projects.criteria).
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_projects",
+        help_text="A member of the organization's team.",
+    )
+    supervisor_name = models.CharField(max_length=120, blank=True)
+    supervisor_title = models.CharField(max_length=120, blank=True)
+    supervisor_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -131,6 +150,11 @@ class Project(models.Model):
                 condition=~Q(status__in=PUBLISHED_STATUSES) | Q(published_at__isnull=False),
                 name="project_published_has_date",
             ),
+            # A supervisor without an account is reachable: a name comes with an address.
+            models.CheckConstraint(
+                condition=Q(supervisor_name="") | ~Q(supervisor_email=""),
+                name="project_supervisor_name_has_email",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="project_status_published"),
@@ -169,6 +193,19 @@ class Project(models.Model):
         return self.status in (ProjectStatus.DRAFT, ProjectStatus.OPEN, ProjectStatus.CLOSED)
 
     @property
+    def supervisor_display_name(self) -> str:
+        """The named supervisor as the project page shows them; empty when none."""
+        if self.supervisor_id is not None:
+            return self.supervisor.get_full_name() or self.supervisor.email
+        return self.supervisor_name
+
+    @property
+    def has_named_supervisor(self) -> bool:
+        return self.supervisor_id is not None or bool(
+            self.supervisor_name.strip() and self.supervisor_email.strip()
+        )
+
+    @property
     def is_open_for_applications(self) -> bool:
         return (
             self.status == ProjectStatus.OPEN
@@ -192,6 +229,35 @@ class ScreeningQuestion(models.Model):
                 condition=Q(position__gte=1, position__lte=SCREENING_QUESTIONS_MAX),
                 name="question_position_in_range",
             ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class LearningObjective(models.Model):
+    """What the student should be able to do by the end, in the employer's words.
+
+    Once a student is accepted the objectives are the terms of their learning and stay
+    as they were (projects.services); the final evaluation marks each one met or not
+    (feedback.ObjectiveOutcome) and the student's reflection answers them
+    (outcomes.Reflection)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="objectives")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=OBJECTIVE_LENGTH_MAX)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "position"], name="objective_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=OBJECTIVES_MIN, position__lte=OBJECTIVES_MAX),
+                name="objective_position_in_range",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="objective_text_not_empty"),
         ]
 
     def __str__(self):

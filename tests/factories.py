@@ -28,6 +28,7 @@ from projects.models import (
     SHORTLIST_FIELDS,
     Application,
     Category,
+    LearningObjective,
     Project,
     ProjectStatus,
     ScreeningQuestion,
@@ -207,6 +208,12 @@ class ProjectFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for position, text in enumerate(extracted, start=1):
                 ScreeningQuestion.objects.create(project=obj, position=position, text=text)
+
+    @factory.post_generation
+    def objectives(obj, create, extracted, **kwargs):
+        if create and extracted:
+            for position, text in enumerate(extracted, start=1):
+                LearningObjective.objects.create(project=obj, position=position, text=text)
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

@@ -108,7 +108,12 @@ def test_the_database_refuses_zero_hours_and_a_lowercase_course(student):
 
 @pytest.mark.parametrize(
     ("code", "field"),
-    [("", "course_code"), ("Business", "course_code"), ("=1+1", "course_code"), ("B 1", "course_code")],
+    [
+        ("", "course_code"),
+        ("Business", "course_code"),
+        ("=1+1", "course_code"),
+        ("B 1", "course_code"),
+    ],
 )
 def test_a_malformed_course_code_is_refused_beside_the_field(student, code, field):
     engagement = approved_work(student)
@@ -172,9 +177,7 @@ def test_approving_twice_records_one_step(student, career_staff):
     assert request.steps.filter(role="career_staff").count() == 1
 
 
-def test_naming_a_faculty_member_sends_them_a_link_and_stores_only_its_hash(
-    student, career_staff
-):
+def test_naming_a_faculty_member_sends_them_a_link_and_stores_only_its_hash(student, career_staff):
     request, token = with_faculty(student, career_staff)
 
     assert request.status == CreditStatus.WITH_FACULTY
@@ -349,4 +352,3 @@ def test_another_schools_staff_cannot_set_the_policy(school, other_school_staff)
         services.credit_policy_save(
             actor=other_school_staff, school=school, hours_per_credit=30, faculty_approval="none"
         )
-

@@ -58,6 +58,7 @@ CAREER_STAFF_PERMISSIONS = [
     ("outcomes", "view_verifiedexperience"),
     ("outcomes", "view_creditpolicy"),
     ("outcomes", "view_creditrequest"),
+    ("outcomes", "view_reflection"),
     ("safety", "view_report"),
 ]
 

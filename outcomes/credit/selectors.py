@@ -20,6 +20,8 @@ from outcomes.credit.models import (
     hash_token,
 )
 from outcomes.credit.services import ELIGIBLE_ENGAGEMENT_STATUSES
+from outcomes.models import Reflection
+from outcomes.reflections import reflection_of
 
 _RELATED = ("engagement__project", "engagement__organization", "student", "school", "term")
 
@@ -116,7 +118,8 @@ def terms_of(school_id: int | None) -> list[AcademicTerm]:
 @dataclass(frozen=True)
 class ReviewFile:
     """Everything an approver reads about the work: the facts, the time log, the feedback
-    sessions and the employer's final evaluation."""
+    sessions, the employer's final evaluation and the student's reflection (approvers always
+    read it, whether or not the student shows it on their public record)."""
 
     request: CreditRequest
     engagement: Engagement
@@ -124,10 +127,15 @@ class ReviewFile:
     logged_quarters: int
     sessions: list[FeedbackSession]
     evaluation: StudentEvaluation | None
+    reflection: Reflection | None
 
     @property
     def logged_hours(self):
         return self.logged_quarters / 4
+
+
+def has_reflection(engagement: Engagement) -> bool:
+    return Reflection.objects.filter(engagement=engagement).exists()
 
 
 def review_file(request: CreditRequest) -> ReviewFile:
@@ -147,6 +155,7 @@ def review_file(request: CreditRequest) -> ReviewFile:
         logged_quarters=total,
         sessions=sessions,
         evaluation=evaluation,
+        reflection=reflection_of(engagement),
     )
 
 

@@ -72,7 +72,12 @@ def credit_request_new(request, engagement_id: int):
     return render(
         request,
         "outcomes/credit/new.html",
-        {"engagement": engagement, "form": form, "policy": policy},
+        {
+            "engagement": engagement,
+            "form": form,
+            "policy": policy,
+            "has_reflection": selectors.has_reflection(engagement),
+        },
         status=400 if form.errors else 200,
     )
 
