@@ -284,7 +284,7 @@ def test_returning_a_request_with_faculty_revokes_the_link_and_tells_them(
 
 
 def test_the_student_withdraws_and_may_ask_again(student, career_staff):
-    request, token = with_faculty(student, career_staff)
+    request, _token = with_faculty(student, career_staff)
 
     services.credit_request_withdraw(actor=student, request=request)
     services.credit_request_withdraw(actor=student, request=request)
