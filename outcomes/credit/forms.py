@@ -5,7 +5,13 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from outcomes.credit.models import HOURS_PER_CREDIT_MAX, FacultyApproval
-from outcomes.credit.services import COMMENT_MAX, COURSE_CODE_HELP
+from outcomes.credit.services import (
+    COMMENT_MAX,
+    COURSE_CODE,
+    COURSE_CODE_HELP,
+    STUDENT_NUMBER,
+    normalize_course_code,
+)
 
 
 def _helper():
@@ -41,6 +47,21 @@ class CreditRequestForm(forms.Form):
             del self.fields["term"]
             self.fields["term_name"].required = True
         self.helper = _helper()
+
+    def clean_course_code(self):
+        code = normalize_course_code(self.cleaned_data["course_code"])
+        if not COURSE_CODE.match(code):
+            raise forms.ValidationError(f"“{code[:20]}” is not a course code. {COURSE_CODE_HELP}")
+        return code
+
+    def clean_student_number(self):
+        number = self.cleaned_data["student_number"].strip()
+        if number and not STUDENT_NUMBER.match(number):
+            raise forms.ValidationError(
+                "Enter your student ID as your school writes it: letters, digits and hyphens, "
+                "at most 30."
+            )
+        return number
 
 
 class StaffApproveForm(forms.Form):
