@@ -507,9 +507,9 @@ def test_only_its_student_asks_credit_for_an_engagement(client, request, credit_
 def test_the_registrar_csv_is_for_career_staff_of_the_school(
     client, request, credit_request, career_staff, who
 ):
-    from outcomes.credit.services import credit_request_staff_approve
-
     from django.utils import timezone
+
+    from outcomes.credit.services import credit_request_staff_approve
 
     credit_request_staff_approve(actor=career_staff, request=credit_request)
     today = timezone.localdate()
