@@ -3,6 +3,8 @@ policy and registrar CSV; who may open which; bounded queries on the lists."""
 
 import csv
 import io
+import zoneinfo
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -289,7 +291,11 @@ def test_the_registrar_csv_lists_the_terms_approved_credit_safely(client, school
     row = rows[1]
     assert row[0].startswith("'=HYPERLINK(1)")
     assert row[2:7] == ["N-77", "BUS 390", "Spring 2027", "0.4", "20"]
-    assert row[10] == timezone.localdate().isoformat()
+    shown = timezone.localtime(
+        CreditRequest.objects.get(pk=approved.pk).approved_at,
+        zoneinfo.ZoneInfo(career_staff.time_zone),
+    )
+    assert row[10] == shown.date().isoformat()
     assert career_staff.get_full_name() + " (Career services)" in row[11]
 
 
@@ -299,7 +305,9 @@ def test_the_registrar_csv_by_date_range_and_its_errors(client, school, career_s
     client.force_login(career_staff)
     today = timezone.localdate()
 
-    rows = _rows(client.get(reverse("outcomes:credit_csv"), {"start": today, "end": today}))
+    # The range is read in the viewer's zone: a day either side of today in UTC.
+    around = {"start": today - timedelta(days=1), "end": today + timedelta(days=1)}
+    rows = _rows(client.get(reverse("outcomes:credit_csv"), around))
     assert len(rows) == 2
     bad = client.get(reverse("outcomes:credit_csv"), {"start": today})
     assert bad.status_code == 400
