@@ -459,9 +459,16 @@ class FacultyInvite:
     name: str = ""
 
 
-def _issue_link(request: CreditRequest, *, actor: User, invite: FacultyInvite) -> FacultyReviewLink:
+@dataclass(frozen=True)
+class IssuedLink:
+    link: FacultyReviewLink
+    # The address with the token: mailed to the faculty member, never stored.
+    review_url: str
+
+
+def _issue_link(request: CreditRequest, *, actor: User, invite: FacultyInvite) -> IssuedLink:
     """Inside the caller's transaction: a new link for the faculty member, mailed after
-    commit. The token leaves only in that email."""
+    commit. The token is never stored, only its hash."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     link = FacultyReviewLink.objects.create(
@@ -473,15 +480,11 @@ def _issue_link(request: CreditRequest, *, actor: User, invite: FacultyInvite) -
         created_at=now,
         expires_at=now + timedelta(days=settings.CREDIT_FACULTY_LINK_DAYS),
     )
+    review_url = settings.SITE_URL + reverse("outcomes:credit_faculty", args=[token])
     send_templated_mail(
         template="credit_faculty_review",
         to=[invite.email],
-        context={
-            "credit": request,
-            "link": link,
-            "inviter": actor,
-            "review_url": settings.SITE_URL + reverse("outcomes:credit_faculty", args=[token]),
-        },
+        context={"credit": request, "link": link, "inviter": actor, "review_url": review_url},
         key=f"credit-link-{link.pk}",
     )
     audit(
@@ -491,7 +494,7 @@ def _issue_link(request: CreditRequest, *, actor: User, invite: FacultyInvite) -
         summary=f"{actor.email} sent {invite.email} a link to review {_describe(request)}",
         data={"email": invite.email, "expires_at": link.expires_at.isoformat()},
     )
-    return link
+    return IssuedLink(link=link, review_url=review_url)
 
 
 def _faculty_invite(policy: CreditPolicy, email: str, name: str) -> FacultyInvite | None:
@@ -616,7 +619,7 @@ def credit_request_staff_return(
 
 
 @transaction.atomic(durable=True)
-def credit_faculty_link_renew(*, actor: User, request: CreditRequest) -> FacultyReviewLink:
+def credit_faculty_link_renew(*, actor: User, request: CreditRequest) -> IssuedLink:
     """Career services send the faculty member a fresh link (the old one expired or was
     lost); the old one stops working."""
     request = _lock(request)
