@@ -42,7 +42,7 @@ def test_the_link_opens_the_whole_file_without_an_account_and_is_never_cached(
     assert '<meta name="robots" content="noindex, nofollow, noarchive">' in page
     assert "no-store" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex, nofollow, noarchive"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     link = FacultyReviewLink.objects.get(request=request)
     assert link.last_opened_at is not None
     assert AuditEvent.objects.filter(action="credit.faculty_link_opened").count() == 1

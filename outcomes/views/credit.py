@@ -303,11 +303,14 @@ def credit_registrar_csv(request):
 
 
 def _private(response):
-    """The review is for the faculty member's eyes: never cached, indexed or referred."""
+    """The review is for the faculty member's eyes: never cached or indexed, and its address
+    (with the token) never sent to another site. "same-origin" rather than "no-referrer":
+    with no referrer at all the browser posts the decision with `Origin: null`, which the
+    CSRF check rightly refuses."""
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
     response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -46,7 +46,7 @@ def test_credit_is_asked_approved_twice_and_shown_on_the_record(
     staff_page.get_by_role("link", name="Credit requests").click()
     quality.check(staff_page)
     staff_page.get_by_role("link", name=student.get_full_name()).click()
-    staff_page.get_by_role("heading", name=re.compile("Time log: 22.5 hours")).wait_for()
+    staff_page.get_by_role("heading", name=re.compile(r"Time log: 22\.50 hours")).wait_for()
     quality.check(staff_page)
     mail.outbox.clear()
     field(staff_page, "Faculty approver's email").fill("prof.lee@northbridge.edu")
