@@ -30,7 +30,13 @@ from feedback import services as feedback
 from feedback.models import FeedbackSession
 from payments import services as payments
 from projects import applications
-from projects.models import Application, Project, ProjectStatus, ScreeningQuestion
+from projects.models import (
+    Application,
+    LearningObjective,
+    Project,
+    ProjectStatus,
+    ScreeningQuestion,
+)
 
 # More students, so that employers have several applicants to compare.
 EXTRA_STUDENTS = [
@@ -108,6 +114,58 @@ def _student(email, first, last, school, major, skill_names, *, year_offset=1):
     return user
 
 
+# What a student learns, by kind of work (a project item may name its own "objectives").
+OBJECTIVES = {
+    "content_creation": [
+        "Write for a defined audience in the organization's voice",
+        "Turn interview notes and sources into a structured piece",
+        "Revise a draft from an editor's feedback",
+    ],
+    "industry_research": [
+        "Design a comparison framework before collecting data",
+        "Find, cite and check primary sources",
+        "Summarise findings with recommendations for a manager",
+    ],
+    "data_entry": [
+        "Apply a data dictionary consistently across hundreds of records",
+        "Spot and document inconsistencies instead of guessing",
+    ],
+    "social_media": [
+        "Plan a content calendar around campaign goals",
+        "Write posts that fit each platform's format and audience",
+    ],
+    "design": [
+        "Work from a brand guide and a written brief",
+        "Present design options and explain the choices",
+        "Prepare files for print and web",
+    ],
+    "marketing": [
+        "Define the audience and the message of a campaign",
+        "Measure what a campaign should change and how",
+    ],
+    "data_analysis": [
+        "Clean a real data set and document every decision",
+        "Choose analyses that answer the business question",
+        "Explain results to readers who are not analysts",
+    ],
+    "software": [
+        "Automate a manual process with readable, tested code",
+        "Write documentation a colleague can follow",
+    ],
+    "operations": [
+        "Map a process as it is done, not as it is described",
+        "Recommend changes backed by observations",
+    ],
+    "other": [
+        "Check facts against sources methodically",
+        "Give clear, tactful written feedback",
+    ],
+}
+# Posted before objectives and a named supervisor were asked for: its page shows those
+# internship criteria as not met.
+BEFORE_CRITERIA = "Draft 4 blog posts on trail safety for beginner hikers"
+
+
 def _create_project(item: dict, organization: Organization, author: User, now) -> Project:
     today = timezone.localdate()
     status = item["status"]
@@ -132,6 +190,16 @@ def _create_project(item: dict, organization: Organization, author: User, now) -
         published_at=None if status == ProjectStatus.DRAFT else published_at,
         closed_at=now - timedelta(days=1) if status == ProjectStatus.CLOSED else None,
     )
+    if item["title"] != BEFORE_CRITERIA:
+        project.supervisor = author
+        project.supervisor_title = author.employer_profile.job_title
+        project.save(update_fields=["supervisor", "supervisor_title"])
+        LearningObjective.objects.bulk_create(
+            LearningObjective(project=project, position=i, text=text)
+            for i, text in enumerate(
+                item.get("objectives") or OBJECTIVES[item["category"]], start=1
+            )
+        )
     project.skills.set(Skill.objects.filter(name__in=item["skills"]))
     ScreeningQuestion.objects.bulk_create(
         ScreeningQuestion(project=project, position=i, text=text)
@@ -356,6 +424,8 @@ def _evaluate_both_ways(engagement, employer: User, student: User) -> None:
             "growth_areas": "Ask for feedback earlier instead of polishing alone.",
             "would_work_again": True,
             "interested_full_time": True,
+            # The first objective fully met, the second only in part.
+            "objectives": {o.pk: o.position == 1 for o in engagement.project.objectives.all()},
         },
     )
     feedback.employer_review_submit(

@@ -10,7 +10,13 @@ from django.contrib import admin
 
 from accounts.admin_scope import ReadOnlyInlineMixin, SchoolScopedAdmin
 from engagements.models import EngagementStatus
-from feedback.models import EmployerReview, FeedbackSession, SessionNote, StudentEvaluation
+from feedback.models import (
+    EmployerReview,
+    FeedbackSession,
+    ObjectiveOutcome,
+    SessionNote,
+    StudentEvaluation,
+)
 
 FINISHED = (EngagementStatus.APPROVED, EngagementStatus.PAID)
 
@@ -32,6 +38,11 @@ class FeedbackSessionAdmin(SchoolScopedAdmin):
     inlines = [NoteInline]
 
 
+class ObjectiveOutcomeInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = ObjectiveOutcome
+    fields = readonly_fields = ("objective", "met")
+
+
 @admin.register(StudentEvaluation)
 class StudentEvaluationAdmin(SchoolScopedAdmin):
     school_path = "engagement__school"
@@ -40,6 +51,7 @@ class StudentEvaluationAdmin(SchoolScopedAdmin):
     list_select_related = ("engagement__project", "author")
     search_fields = ("engagement__project__title", "engagement__student__email")
     readonly_fields = [f.name for f in StudentEvaluation._meta.fields]
+    inlines = [ObjectiveOutcomeInline]
 
 
 @admin.register(EmployerReview)

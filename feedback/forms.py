@@ -107,6 +107,9 @@ def _score_field(label):
     )
 
 
+OBJECTIVE_CHOICES = [("met", "Met"), ("not_met", "Not met")]
+
+
 class StudentEvaluationForm(forms.Form):
     communication = _score_field("Communication")
     problem_solving = _score_field("Problem solving")
@@ -122,10 +125,31 @@ class StudentEvaluationForm(forms.Form):
         required=False, label="We are interested in hiring them full-time"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, objectives=(), **kwargs):
         kwargs.setdefault("auto_id", "evaluation_%s")
         super().__init__(*args, **kwargs)
+        # Each learning objective of the project, marked met or not: every one required.
+        self.objectives = list(objectives)
+        for objective in self.objectives:
+            self.fields[f"objective_{objective.pk}"] = forms.TypedChoiceField(
+                label=f"Objective {objective.position}: {objective.text}",
+                choices=OBJECTIVE_CHOICES,
+                coerce=lambda value: value == "met",
+                widget=forms.RadioSelect,
+                error_messages={"required": "Say whether the student met this objective."},
+            )
+        if self.objectives:
+            self.order_fields([f"objective_{o.pk}" for o in self.objectives])
         self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["objectives"] = {
+            o.pk: cleaned[f"objective_{o.pk}"]
+            for o in self.objectives
+            if f"objective_{o.pk}" in cleaned
+        }
+        return cleaned
 
 
 class EmployerReviewForm(forms.Form):

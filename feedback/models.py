@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from engagements.models import Engagement
+from projects.models import LearningObjective
 
 
 class SessionKind(models.TextChoices):
@@ -161,6 +162,31 @@ class StudentEvaluation(models.Model):
     @property
     def average(self) -> float:
         return sum(getattr(self, s) for s in self.SCORES) / len(self.SCORES)
+
+
+class ObjectiveOutcome(models.Model):
+    """In the final evaluation, the employer marks each learning objective met or not.
+
+    Every objective the project states is marked when the evaluation is submitted
+    (feedback.services `student_evaluation_submit`); an evaluation made before the
+    project had objectives has none."""
+
+    evaluation = models.ForeignKey(
+        StudentEvaluation, on_delete=models.CASCADE, related_name="objective_outcomes"
+    )
+    objective = models.ForeignKey(LearningObjective, on_delete=models.PROTECT, related_name="+")
+    met = models.BooleanField()
+
+    class Meta:
+        ordering = ["objective__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "objective"], name="objective_outcome_one_per_objective"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.objective}: {'met' if self.met else 'not met'}"
 
 
 class EmployerReview(models.Model):

@@ -23,6 +23,7 @@ from feedback.models import (
     STUDENT_SCORES,
     EmployerReview,
     FeedbackSession,
+    ObjectiveOutcome,
     SessionKind,
     SessionNote,
     SessionStatus,
@@ -354,6 +355,20 @@ def _scores(data: dict, names: tuple[str, ...]) -> dict:
     return {name: data[name] for name in names}
 
 
+def _objective_marks(engagement: Engagement, marks: dict) -> dict[int, bool]:
+    """Each of the project's learning objectives marked met (True) or not (False): all of
+    them, and only them."""
+    objectives = list(engagement.project.objectives.all())
+    missing = [o for o in objectives if not isinstance(marks.get(o.pk), bool)]
+    if missing:
+        raise ValidationError(
+            {f"objective_{o.pk}": "Say whether the student met this objective." for o in missing}
+        )
+    if set(marks) - {o.pk for o in objectives}:
+        raise ValidationError("An objective marked is not one of this project's.")
+    return {o.pk: marks[o.pk] for o in objectives}
+
+
 @transaction.atomic
 def student_evaluation_submit(
     *, actor: User, engagement: Engagement, data: dict
@@ -367,6 +382,7 @@ def student_evaluation_submit(
     for field in ("strengths", "growth_areas"):
         if not (data.get(field) or "").strip():
             raise ValidationError({field: "Please write a few words."})
+    marks = _objective_marks(engagement, data.get("objectives") or {})
     try:
         with transaction.atomic():
             evaluation = StudentEvaluation.objects.create(
@@ -380,12 +396,17 @@ def student_evaluation_submit(
             )
     except IntegrityError as error:
         raise ValidationError("This engagement is already evaluated.") from error
+    ObjectiveOutcome.objects.bulk_create(
+        ObjectiveOutcome(evaluation=evaluation, objective_id=objective_id, met=met)
+        for objective_id, met in marks.items()
+    )
     record_event(engagement, actor, "evaluated", "The employer submitted the final evaluation.")
     audit(
         actor=actor,
         action="evaluation.submitted",
         target=evaluation,
         summary=f"{actor.email} evaluated the student on “{engagement.project.title}”",
+        data={"objectives_met": sum(marks.values()), "objectives": len(marks)},
     )
     _tell_other_side(engagement, to=[engagement.student], who="The employer", side="employer")
     send_after_commit(student_evaluation_submitted, sender=Engagement, engagement_id=engagement.pk)

@@ -135,7 +135,7 @@ def session_ics(request, session_id: int):
 @require_POST
 def evaluate_student(request, pk: int):
     engagement, role = engagement_for(request.user, pk)
-    form = StudentEvaluationForm(request.POST)
+    form = StudentEvaluationForm(request.POST, objectives=engagement.project.objectives.all())
     if form.is_valid():
         try:
             services.student_evaluation_submit(

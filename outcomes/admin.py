@@ -103,18 +103,9 @@ class VerifiedExperienceAdmin(SchoolScopedAdmin):
 # --- Reflections ---------------------------------------------------------------------------------
 
 
-class ReflectionNoteInline(admin.TabularInline):
+class ReflectionNoteInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ReflectionNote
-    fields = ("objective", "text")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    fields = readonly_fields = ("objective", "text")
 
 
 @admin.register(Reflection)

@@ -135,6 +135,29 @@ class CertificateData:
     deliverables: list[str]
     verify_url: str
     code: str
+    # (objective, "Met" | "Not met" | "Not evaluated yet"), and the reflection the student
+    # chose to show: printed on a second page when there is either.
+    objectives: tuple[tuple[str, str], ...] = ()
+    reflection: str = ""
+
+
+def _learning_page(pdf: "_Document", data: CertificateData) -> None:
+    pdf.add_page()
+    blue = (13, 110, 253)
+    grey = (90, 98, 105)
+    pdf.write_line("Learning objectives and reflection", size=16, style="B", color=blue)
+    pdf.write_line(f"{data.student_name} · {data.project_title}", size=11, color=grey)
+    pdf.ln(3)
+    if data.objectives:
+        pdf.write_line("Learning objectives, as evaluated by the employer", size=12, style="B")
+        for number, (text, outcome) in enumerate(data.objectives, start=1):
+            pdf.write_line(f"{number}. {text} — {outcome}", size=11)
+        pdf.ln(3)
+    if data.reflection:
+        pdf.write_line("The student's reflection", size=12, style="B")
+        pdf.write_line(data.reflection, size=10, height=5)
+    pdf.ln(2)
+    pdf.write_line(f"Verify this record at {data.verify_url}", size=9, color=grey)
 
 
 def certificate_pdf(data: CertificateData) -> bytes:
@@ -196,6 +219,8 @@ def certificate_pdf(data: CertificateData) -> bytes:
         new_y="NEXT",
     )
     pdf.write_line(f"Code {data.code}", size=9, align="C", color=grey)
+    if data.objectives or data.reflection:
+        _learning_page(pdf, data)
     return _bytes(pdf)
 
 

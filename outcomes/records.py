@@ -27,10 +27,10 @@ from accounts.models import Role, User
 from accounts.notifications import notify
 from engagements import lifecycle
 from engagements.models import Engagement, EngagementStatus
-from feedback.models import STUDENT_SCORES, StudentEvaluation
+from feedback.models import STUDENT_SCORES, ObjectiveOutcome, StudentEvaluation
 from feedback.services import evaluations_visible
 from outcomes import resume
-from outcomes.models import VerifiedExperience, new_badge_salt
+from outcomes.models import Reflection, VerifiedExperience, new_badge_salt
 from projects.disclosures import Event, disclosure_record
 from projects.models import DisclosedField, DisclosureReason
 
@@ -191,6 +191,37 @@ def highlights_of(evaluation: StudentEvaluation | None) -> Highlights | None:
 
 
 @dataclass(frozen=True)
+class ObjectiveLine:
+    """A learning objective as the record shows it: met, not met, or not evaluated (None)
+    while the employer's evaluation is missing or not yet visible."""
+
+    position: int
+    text: str
+    met: bool | None
+
+    @property
+    def outcome(self) -> str:
+        return {True: "Met", False: "Not met", None: "Not evaluated yet"}[self.met]
+
+
+def objective_lines(engagement: Engagement, evaluation: StudentEvaluation | None):
+    """The project's objectives with the employer's marks (two queries)."""
+    marks = (
+        dict(
+            ObjectiveOutcome.objects.filter(evaluation=evaluation).values_list(
+                "objective_id", "met"
+            )
+        )
+        if evaluation is not None
+        else {}
+    )
+    return [
+        ObjectiveLine(position=o.position, text=o.text, met=marks.get(o.pk))
+        for o in engagement.project.objectives.all()
+    ]
+
+
+@dataclass(frozen=True)
 class RecordView:
     """A record with the facts its pages, certificate and badge show."""
 
@@ -198,10 +229,19 @@ class RecordView:
     facts: resume.Facts
     highlights: Highlights | None
     evaluation: StudentEvaluation | None
+    objectives: list[ObjectiveLine]
+    # The student's reflection, shared or not: pages decide who reads it (`shared_reflection`
+    # for the public record and the certificate).
+    reflection: Reflection | None
 
     @property
     def engagement(self) -> Engagement:
         return self.record.engagement
+
+    @property
+    def shared_reflection(self) -> Reflection | None:
+        reflection = self.reflection
+        return reflection if reflection is not None and reflection.share_on_record else None
 
 
 def record_view(record: VerifiedExperience) -> RecordView:
@@ -212,6 +252,8 @@ def record_view(record: VerifiedExperience) -> RecordView:
         facts=resume.facts_of(engagement, evaluation=evaluation),
         highlights=highlights_of(evaluation),
         evaluation=evaluation,
+        objectives=objective_lines(engagement, evaluation),
+        reflection=Reflection.objects.filter(engagement=engagement).first(),
     )
 
 

@@ -11,26 +11,37 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Aggregate, Avg, Count, F, FloatField, Q, Sum
+from django.db.models import Aggregate, Avg, Count, Exists, F, FloatField, OuterRef, Q, Sum
 from django.db.models.functions import Cast
+from django.db.models.lookups import GreaterThanOrEqual
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.admin_scope import staff_school_id
 from accounts.models import School, StudentProfile, User
 from engagements.models import Engagement, EngagementStatus
-from feedback.models import EmployerReview, FeedbackSession, SessionStatus
+from feedback.models import EmployerReview, FeedbackSession, ObjectiveOutcome, SessionStatus
 from marketplace.csv_export import csv_response
 from marketplace.templatetags.money import money_exact
 from marketplace.terms import Term, parse_term, recent_terms, term_for
-from outcomes.models import FullTimeInterest
+from outcomes.models import FullTimeInterest, Reflection
 from oversight.integrity import with_integrity
+from projects import criteria
 from projects.models import Application, Category
 
 COMPLETED = (EngagementStatus.APPROVED, EngagementStatus.PAID)
+# The parts of "meets every internship criterion", as the dashboard lists them.
+NACE_PARTS = (
+    ("project", "Project meets the criteria (dates, objectives, supervisor, feedback, pay)"),
+    ("pay", "Paid at or above the floor"),
+    ("feedback", "A feedback session held"),
+    ("evaluated", "Objectives marked in the final evaluation"),
+    ("reflected", "Reflection written"),
+)
 # Over for good without being completed. A dispute is still open until a platform admin
 # settles it, which cancels the engagement (projects.engagements.engagement_settle).
 ENDED_UNCOMPLETED = (EngagementStatus.CANCELLED,)
@@ -83,6 +94,30 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+def nace_conditions() -> dict[str, Q]:
+    """`projects.criteria.engagement_meets_all`, one database condition per part, on an
+    engagement: its project meets every project criterion; its own fee (an extension may
+    have changed it) is at or above the floor for its hour cap; a feedback session was
+    held; the final evaluation marked the objectives (the evaluation service marks all of
+    them or none, and they are fixed once a student is accepted, so one mark means all);
+    the student wrote a reflection."""
+    floor = settings.HOURLY_RATE_FLOOR_CENTS
+    return {
+        "project": criteria.project_criteria_q("project__"),
+        # fee ÷ (quarters ÷ 4) ≥ floor, without a division.
+        "pay": Q(GreaterThanOrEqual(F("fee_cents") * 4, F("cap_quarters") * floor)),
+        "feedback": Q(
+            Exists(
+                FeedbackSession.objects.filter(engagement=OuterRef("pk"), status=SessionStatus.HELD)
+            )
+        ),
+        "evaluated": Q(
+            Exists(ObjectiveOutcome.objects.filter(evaluation__engagement=OuterRef("pk")))
+        ),
+        "reflected": Q(Exists(Reflection.objects.filter(engagement=OuterRef("pk")))),
+    }
+
+
 def school_figures(school_id: int | None, term: Term | Period) -> dict:
     """The figures of one school's engagements (None: every school) for a term.
 
@@ -108,6 +143,9 @@ def school_figures(school_id: int | None, term: Term | Period) -> dict:
       and not cancelled), across the term's engagements;
     - engagements per project category, and the top employers by engagements, with the
       average of the reviews the students gave them (EmployerReview scores, 1–5);
+    - NACE criteria: completed engagements meeting every internship criterion
+      (`nace_conditions`, projects.criteria) ÷ completed engagements, and how many meet
+      each part;
     - students with a full-time interest: distinct students an employer marked as
       interested in hiring them full-time, in its evaluation of a term's engagement or with
       a full-time interest (projects.FullTimeInterest) made during the term, whether or not
@@ -132,6 +170,10 @@ def school_figures(school_id: int | None, term: Term | Period) -> dict:
 
     completed = Q(status__in=COMPLETED)
     rated = completed & Q(logged_quarters__gt=0)
+    nace = nace_conditions()
+    nace_all = Q()
+    for condition in nace.values():
+        nace_all &= condition
     postgres = connection.vendor == "postgresql"
     totals = with_integrity(engagements.order_by(), now=now).aggregate(
         accepted=Count("pk"),
@@ -142,6 +184,8 @@ def school_figures(school_id: int | None, term: Term | Period) -> dict:
         students_completed=Count("student", distinct=True, filter=completed),
         quarters=Sum("logged_quarters", default=0),
         earnings_cents=Sum("fee_cents", filter=completed, default=0),
+        nace_all=Count("pk", filter=completed & nace_all),
+        **{f"nace_{name}": Count("pk", filter=completed & q) for name, q in nace.items()},
         **({"median_rate": Median("effective_rate_cents", filter=rated)} if postgres else {}),
     )
     if postgres:
@@ -241,6 +285,12 @@ def school_figures(school_id: int | None, term: Term | Period) -> dict:
         "sessions_held": supervision["held"],
         "supervision_rate": _percent(supervision["held"], supervision["due"]),
         "interested_full_time": students["interested"],
+        "nace_met": totals["nace_all"],
+        "nace_rate": _percent(totals["nace_all"], done),
+        "nace_parts": [
+            (label, totals[f"nace_{name}"], _percent(totals[f"nace_{name}"], done))
+            for name, label in NACE_PARTS
+        ],
         "categories": categories,
         "employers": employers,
     }
@@ -321,7 +371,10 @@ def _csv_rows(figures: dict, school: str, period) -> list[list]:
         ["summary", "Feedback sessions held", f["sessions_held"], "", ""],
         ["summary", "Supervision compliance (%)", f["supervision_rate"], "", ""],
         ["summary", "Students with a full-time interest", f["interested_full_time"], "", ""],
+        ["summary", "Completed engagements meeting every NACE criterion", f["nace_met"], "", ""],
+        ["summary", "Meeting every NACE criterion (%)", f["nace_rate"], "", ""],
     ]
+    rows += [["nace", label, count, "", ""] for label, count, _ in f["nace_parts"]]
     rows += [["category", c["label"], c["count"], "", ""] for c in f["categories"]]
     rows += [
         ["employer", e["name"], e["engagements"], e["rating"], e["interested"]]

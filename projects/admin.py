@@ -12,7 +12,13 @@ from django.contrib import admin
 from accounts.admin_scope import PlatformAdminReadOnly, ReadOnlyInlineMixin, SchoolScopedAdmin
 from accounts.models import StudentProfile
 from marketplace.templatetags.money import money, money_exact
-from projects.models import Application, ApplicationAnswer, Project, ScreeningQuestion
+from projects.models import (
+    Application,
+    ApplicationAnswer,
+    LearningObjective,
+    Project,
+    ScreeningQuestion,
+)
 
 STUDENT_SCHOOL = "student__student_profile__school"
 
@@ -23,6 +29,11 @@ class ReadOnlyInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 class QuestionInline(ReadOnlyInline):
     model = ScreeningQuestion
+    fields = ("position", "text")
+
+
+class ObjectiveInline(ReadOnlyInline):
+    model = LearningObjective
     fields = ("position", "text")
 
 
@@ -43,7 +54,7 @@ class ProjectAdmin(PlatformAdminReadOnly, admin.ModelAdmin):
     search_fields = ("title", "organization__name")
     list_select_related = ("organization",)
     date_hierarchy = "published_at"
-    inlines = [QuestionInline]
+    inlines = [ObjectiveInline, QuestionInline]
     readonly_fields = [
         f.name for f in Project._meta.fields if f.name not in ("search_document",)
     ] + ["skills"]

@@ -8,13 +8,19 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accounts.models import Skill, StudentProfile, WorkAuthorization
+from accounts.models import Organization, Role, Skill, StudentProfile, User, WorkAuthorization
 from accounts.services import clean_skill_names
 from marketplace.forms import MoneyField
 from marketplace.money import dollars
 from projects import rules
 from projects.applications import ANSWER_MAX, COVER_NOTE_MAX, RELATION_TO_MAJOR_MAX
-from projects.models import Category, Project
+from projects.models import (
+    OBJECTIVE_LENGTH_MAX,
+    OBJECTIVES_MAX,
+    OBJECTIVES_MIN,
+    Category,
+    Project,
+)
 from projects.services import ProjectData
 
 
@@ -69,12 +75,64 @@ class ProjectForm(forms.Form):
     question_1 = forms.CharField(required=False, max_length=300, label="Screening question 1")
     question_2 = forms.CharField(required=False, max_length=300, label="Screening question 2")
     question_3 = forms.CharField(required=False, max_length=300, label="Screening question 3")
+    supervisor = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Someone else: name them below",
+        help_text="Who guides the student and gives them feedback.",
+    )
+    supervisor_title = forms.CharField(
+        required=False,
+        max_length=120,
+        label="Supervisor's job title",
+        help_text="Leave empty to use the team member's title on their profile.",
+    )
+    supervisor_name = forms.CharField(
+        required=False, max_length=120, label="Supervisor's name (if not on your team here)"
+    )
+    supervisor_email = forms.EmailField(
+        required=False, label="Supervisor's email address (if not on your team here)"
+    )
 
-    def __init__(self, *args, project: Project | None = None, **kwargs):
+    # The service names what it checked; these fields show it.
+    service_fields = {"objectives": "objective_1"}
+
+    def __init__(
+        self,
+        *args,
+        project: Project | None = None,
+        organization: Organization | None = None,
+        publishing: bool = False,
+        **kwargs,
+    ):
         self.project = project
+        self.publishing = publishing
         if project is not None and not kwargs.get("initial"):
             kwargs["initial"] = self.initial_from(project)
         super().__init__(*args, **kwargs)
+        organization = project.organization if project is not None else organization
+        self.fields["supervisor"].queryset = (
+            User.objects.filter(
+                role=Role.EMPLOYER, is_active=True, employer_profile__organization=organization
+            )
+            .select_related("employer_profile")
+            .order_by("first_name", "last_name", "pk")
+            if organization is not None
+            else User.objects.none()
+        )
+        self.fields["supervisor"].label_from_instance = lambda user: (
+            f"{user.get_full_name() or user.email}, {user.employer_profile.job_title}"
+        )
+        for number in range(1, OBJECTIVES_MAX + 1):
+            self.fields[f"objective_{number}"] = forms.CharField(
+                required=False,
+                max_length=OBJECTIVE_LENGTH_MAX,
+                label=f"Learning objective {number}",
+                help_text=""
+                if number > 1
+                else "For example: “Build a pricing comparison "
+                "of five competitors and present it to a manager.”",
+            )
         lim = rules.limits()
         self.fields[
             "hours"
@@ -94,6 +152,13 @@ class ProjectForm(forms.Form):
                 self.fields[
                     name
                 ].help_text = "Fixed: a student was accepted. Extend the engagement to add hours."
+            for number in range(1, OBJECTIVES_MAX + 1):
+                self.fields[f"objective_{number}"].disabled = True
+            self.fields[
+                "objective_1"
+            ].help_text = (
+                "Fixed: a student was accepted; their evaluation and reflection answer these."
+            )
         rate_hint = HTML(
             '<p class="small" id="rate-hint" aria-live="polite" '
             f'data-floor="{lim.rate_floor_cents}" data-typical="{lim.rate_typical_max_cents}" '
@@ -126,6 +191,27 @@ class ProjectForm(forms.Form):
                 "location",
             ),
             Fieldset(
+                "Learning and supervision",
+                HTML(
+                    '<p class="small" id="nace-why">An internship is a learning experience, '
+                    "not just a task. Following NACE, the professional association of career "
+                    "services and employers, students and their schools look for what the "
+                    f"student will learn ({OBJECTIVES_MIN} to {OBJECTIVES_MAX} objectives), "
+                    "a named supervisor, and regular feedback (the kickoff, weekly check-ins "
+                    "and final review we schedule). Your project page shows which of these "
+                    "criteria it meets; schools count them, and publishing needs the "
+                    "objectives and the supervisor.</p>"
+                ),
+                *[f"objective_{n}" for n in range(1, OBJECTIVES_MAX + 1)],
+                "supervisor",
+                "supervisor_title",
+                Div(
+                    Div("supervisor_name", css_class="col-md-6"),
+                    Div("supervisor_email", css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
                 "Screening questions (optional, up to three)",
                 "question_1",
                 "question_2",
@@ -136,7 +222,13 @@ class ProjectForm(forms.Form):
     @staticmethod
     def initial_from(project: Project) -> dict:
         questions = {q.position: q.text for q in project.questions.all()}
+        objectives = {o.position: o.text for o in project.objectives.all()}
         return {
+            **{f"objective_{n}": objectives.get(n, "") for n in range(1, OBJECTIVES_MAX + 1)},
+            "supervisor": project.supervisor_id or "",
+            "supervisor_title": project.supervisor_title,
+            "supervisor_name": project.supervisor_name,
+            "supervisor_email": project.supervisor_email,
             "title": project.title,
             "summary": project.summary,
             "description": project.description,
@@ -183,7 +275,47 @@ class ProjectForm(forms.Form):
             self.add_error("other_skills", error)
         if not cleaned.get("is_remote") and not (cleaned.get("location") or "").strip():
             self.add_error("location", "Say where the work happens, or mark it remote.")
+        self._clean_learning(cleaned)
         return cleaned
+
+    def objectives(self) -> list[str]:
+        return [
+            (self.cleaned_data.get(f"objective_{n}") or "").strip()
+            for n in range(1, OBJECTIVES_MAX + 1)
+        ]
+
+    def _clean_learning(self, cleaned) -> None:
+        supervisor = cleaned.get("supervisor")
+        name = (cleaned.get("supervisor_name") or "").strip()
+        email = (cleaned.get("supervisor_email") or "").strip()
+        if supervisor is not None and (name or email):
+            self.add_error(
+                "supervisor_name",
+                "You chose a team member: leave the name and address empty, or choose "
+                "“Someone else”.",
+            )
+        elif supervisor is None and name and not email and "supervisor_email" not in self.errors:
+            self.add_error(
+                "supervisor_email", "Give the supervisor's email address, so they can be reached."
+            )
+        elif supervisor is None and email and not name:
+            self.add_error("supervisor_name", "Give the supervisor's name.")
+        if supervisor is not None and not (cleaned.get("supervisor_title") or "").strip():
+            cleaned["supervisor_title"] = supervisor.employer_profile.job_title
+        if not self.publishing:
+            return
+        if not any(self.objectives()):
+            self.add_error(
+                "objective_1",
+                f"State at least {OBJECTIVES_MIN} learning objective to publish: what the "
+                "student will be able to do by the end.",
+            )
+        if supervisor is None and not (name and email) and not self.has_error("supervisor_name"):
+            self.add_error(
+                "supervisor",
+                "Name the supervisor to publish: a member of your team, or someone else "
+                "with their email address.",
+            )
 
     def to_data(self) -> ProjectData:
         c = self.cleaned_data
@@ -202,6 +334,11 @@ class ProjectForm(forms.Form):
             location=c.get("location", ""),
             skill_names=c.get("skill_names", []),
             questions=[c.get(f"question_{i}", "") for i in (1, 2, 3)],
+            objectives=self.objectives(),
+            supervisor_id=c["supervisor"].pk if c.get("supervisor") else None,
+            supervisor_name="" if c.get("supervisor") else c.get("supervisor_name", ""),
+            supervisor_title=c.get("supervisor_title", ""),
+            supervisor_email="" if c.get("supervisor") else c.get("supervisor_email", ""),
         )
 
 

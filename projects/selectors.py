@@ -315,8 +315,8 @@ def browse(*, params: QueryDict, viewer, skill_ids: list[int] | None = None) -> 
 def project_for_viewer_or_404(viewer, project_id: int) -> Project:
     """Published projects are public; drafts and cancelled ones only for their organization."""
     project = (
-        Project.objects.select_related("organization")
-        .prefetch_related("skills", "questions")
+        Project.objects.select_related("organization", "supervisor")
+        .prefetch_related("skills", "questions", "objectives")
         .annotate(
             accepted_count=Count(
                 "applications", filter=Q(applications__status=ApplicationStatus.ACCEPTED)
@@ -341,8 +341,8 @@ def project_for_viewer_or_404(viewer, project_id: int) -> Project:
 def project_for_employer_or_404(viewer, project_id: int) -> Project:
     """A project of the employer's own organization, any status; 404 for anyone else's."""
     project = (
-        Project.objects.select_related("organization")
-        .prefetch_related("skills", "questions")
+        Project.objects.select_related("organization", "supervisor")
+        .prefetch_related("skills", "questions", "objectives")
         .filter(pk=project_id)
         .first()
     )

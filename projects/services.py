@@ -15,16 +15,21 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.access import is_member
 from accounts.audit import audit
 from accounts.models import Organization, Role, User
 from accounts.notifications import notify
 from accounts.services import skills_get_or_create
 from projects import rules
 from projects.models import (
+    OBJECTIVE_LENGTH_MAX,
+    OBJECTIVES_MAX,
+    OBJECTIVES_MIN,
     PENDING_APPLICATION_STATUSES,
     Application,
     ApplicationAnswer,
     ApplicationStatus,
+    LearningObjective,
     Project,
     ProjectStatus,
     ScreeningQuestion,
@@ -51,6 +56,12 @@ class ProjectData:
     location: str
     skill_names: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
+    # NACE criteria (projects.criteria): what the student will learn, and who supervises.
+    objectives: list[str] = field(default_factory=list)
+    supervisor_id: int | None = None
+    supervisor_name: str = ""
+    supervisor_title: str = ""
+    supervisor_email: str = ""
 
 
 def _employer_organization_id(actor: User) -> int:
@@ -81,6 +92,49 @@ def _check_data(data: ProjectData, *, today: date, check_apply_by: bool = True) 
         raise ValidationError({"location": "Say where the work happens, or mark it remote."})
     if len(data.questions) > lim.questions_max:
         raise ValidationError(f"At most {lim.questions_max} screening questions.")
+    objectives = _objectives(data)
+    if len(objectives) > OBJECTIVES_MAX:
+        raise ValidationError({"objectives": f"At most {OBJECTIVES_MAX} learning objectives."})
+    if any(len(text) > OBJECTIVE_LENGTH_MAX for text in objectives):
+        raise ValidationError(
+            {"objectives": f"Keep each objective under {OBJECTIVE_LENGTH_MAX} characters."}
+        )
+    named_without_email = data.supervisor_name.strip() and not data.supervisor_email.strip()
+    if data.supervisor_id is None and named_without_email:
+        raise ValidationError(
+            {"supervisor_email": "Give the supervisor's email address, so they can be reached."}
+        )
+
+
+def _objectives(data: ProjectData) -> list[str]:
+    return [" ".join(text.split()) for text in data.objectives if text.strip()]
+
+
+def _check_supervisor(project: Project, data: ProjectData) -> None:
+    """A supervisor chosen from the team must be an active member of the organization."""
+    if data.supervisor_id is None:
+        return
+    supervisor = User.objects.filter(pk=data.supervisor_id).select_related("employer_profile")
+    supervisor = supervisor.first()
+    if supervisor is None or not is_member(supervisor, project.organization_id):
+        raise ValidationError({"supervisor": "Choose a member of your organization's team."})
+
+
+def check_nace_requirements(project: Project, *, objective_count: int) -> None:
+    """What publishing requires on top of the terms: 1 to 5 learning objectives and a
+    named supervisor (projects.criteria)."""
+    errors = {}
+    if not OBJECTIVES_MIN <= objective_count <= OBJECTIVES_MAX:
+        errors["objectives"] = (
+            f"State {OBJECTIVES_MIN} to {OBJECTIVES_MAX} learning objectives: what the student "
+            "will be able to do by the end."
+        )
+    if not project.has_named_supervisor:
+        errors["supervisor"] = (
+            "Name the supervisor: a member of your team, or someone else with their email."
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _write_fields(project: Project, data: ProjectData) -> None:
@@ -99,6 +153,13 @@ def _write_fields(project: Project, data: ProjectData) -> None:
     ):
         setattr(project, name, getattr(data, name))
     project.location = "" if data.is_remote else data.location.strip()
+    project.supervisor_id = data.supervisor_id
+    if data.supervisor_id is not None:
+        project.supervisor_name = project.supervisor_email = ""
+    else:
+        project.supervisor_name = " ".join(data.supervisor_name.split())
+        project.supervisor_email = data.supervisor_email.strip().lower()
+    project.supervisor_title = " ".join(data.supervisor_title.split())
 
 
 def _write_relations(project: Project, data: ProjectData) -> None:
@@ -116,6 +177,26 @@ def _write_relations(project: Project, data: ProjectData) -> None:
     for question in existing.values():
         if not ApplicationAnswer.objects.filter(question=question).exists():
             question.delete()
+    _write_objectives(project, _objectives(data))
+
+
+def _write_objectives(project: Project, texts: list[str]) -> None:
+    existing = {o.position: o for o in project.objectives.all()}
+    if [existing[p].text for p in sorted(existing)] == texts:
+        return
+    if project.terms_frozen:
+        # A student's evaluation and reflection answer these objectives.
+        raise ValidationError(
+            {"objectives": "Fixed once a student was accepted: they are what the student learns."}
+        )
+    for position, text in enumerate(texts, start=1):
+        objective = existing.pop(position, None)
+        if objective is None:
+            LearningObjective.objects.create(project=project, position=position, text=text)
+        elif objective.text != text:
+            objective.text = text
+            objective.save(update_fields=["text"])
+    LearningObjective.objects.filter(pk__in=[o.pk for o in existing.values()]).delete()
 
 
 @transaction.atomic
@@ -124,6 +205,7 @@ def project_create(*, actor: User, data: ProjectData) -> Project:
     org_id = _employer_organization_id(actor)
     _check_data(data, today=rules.apply_by_today())
     project = Project(organization_id=org_id, created_by=actor)
+    _check_supervisor(project, data)
     _write_fields(project, data)
     project.save()
     _write_relations(project, data)
@@ -171,7 +253,19 @@ def project_update(*, actor: User, project: Project, data: ProjectData) -> Proje
         raise ValidationError(
             {"openings": f"{accepted} students are already accepted: at least {accepted} openings."}
         )
+    _check_supervisor(project, data)
+    had = {"objectives": project.objectives.exists(), "supervisor": project.has_named_supervisor}
     _write_fields(project, data)
+    if project.status != ProjectStatus.DRAFT:
+        # A published project keeps what it published; one published before the rule may
+        # still be edited without them.
+        lost = {}
+        if had["objectives"] and not _objectives(data):
+            lost["objectives"] = "A published project keeps at least one learning objective."
+        if had["supervisor"] and not project.has_named_supervisor:
+            lost["supervisor"] = "A published project keeps a named supervisor."
+        if lost:
+            raise ValidationError(lost)
     project.save()
     _write_relations(project, data)
     audit(
@@ -202,6 +296,7 @@ def project_publish(*, actor: User, project: Project) -> Project:
         hours=project.hours, fee_cents=project.fee_cents, days=project.days_to_complete
     )
     rules.check_apply_by(project.apply_by, today=rules.apply_by_today())
+    check_nace_requirements(project, objective_count=project.objectives.count())
     project.status = ProjectStatus.OPEN
     project.published_at = timezone.now()
     project.save(update_fields=["status", "published_at", "updated_at"])
@@ -297,7 +392,9 @@ def project_cancel(*, actor: User, project: Project, reason: str) -> Project:
 def project_duplicate(*, actor: User, project: Project) -> Project:
     """A new draft with the same content, to post similar work again."""
     org_id = _employer_organization_id(actor)
-    source = Project.objects.prefetch_related("skills", "questions").get(pk=project.pk)
+    source = Project.objects.prefetch_related("skills", "questions", "objectives").get(
+        pk=project.pk
+    )
     if source.organization_id != org_id:
         raise PermissionDenied("This project belongs to another organization.")
     today = rules.apply_by_today()
@@ -317,12 +414,22 @@ def project_duplicate(*, actor: User, project: Project) -> Project:
         openings=source.openings,
         is_remote=source.is_remote,
         location=source.location,
+        supervisor_name=source.supervisor_name,
+        supervisor_title=source.supervisor_title,
+        supervisor_email=source.supervisor_email,
     )
+    # A teammate who has left is not carried over: the draft then asks for a supervisor.
+    if source.supervisor_id is not None and is_member(source.supervisor, org_id):
+        copy.supervisor_id = source.supervisor_id
     copy.save()
     copy.skills.set(source.skills.all())
     ScreeningQuestion.objects.bulk_create(
         ScreeningQuestion(project=copy, position=q.position, text=q.text)
         for q in source.questions.all()
+    )
+    LearningObjective.objects.bulk_create(
+        LearningObjective(project=copy, position=o.position, text=o.text)
+        for o in source.objectives.all()
     )
     audit(
         actor=actor,

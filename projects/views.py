@@ -12,7 +12,7 @@ from accounts.models import Role
 from marketplace.context_processors import rules as site_rules
 from marketplace.downloads import private_download
 from marketplace.forms import add_service_errors
-from projects import applications, disclosures, market, rules, selectors, services
+from projects import applications, criteria, disclosures, market, rules, selectors, services
 from projects.access import resume_for_viewer_or_404
 from projects.forms import ApplicationForm, CancelProjectForm, DeclineForm, ProjectForm
 from projects.models import PENDING_APPLICATION_STATUSES, ApplicationStatus
@@ -57,8 +57,11 @@ def _browse_context(request, result) -> dict:
 
 def _project_context(project, viewer):
     apply = selectors.apply_state(viewer, project)
+    objectives = list(project.objectives.all())
     return {
         "project": project,
+        "objectives": objectives,
+        "criteria": criteria.project_criteria(project, objective_count=len(objectives)),
         "rate_cents": rules.implied_rate_cents(project.fee_cents, project.hours),
         "rate_guidance": rules.rate_guidance(project.fee_cents, project.hours),
         "apply": apply,
@@ -95,7 +98,11 @@ def create(request):
     if not hasattr(request.user, "employer_profile"):
         messages.info(request, "Describe your organization before posting a project.")
         return redirect("profile")
-    form = ProjectForm(request.POST or None)
+    form = ProjectForm(
+        request.POST or None,
+        organization=request.user.employer_profile.organization,
+        publishing=request.POST.get("action") == "publish",
+    )
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(actor=request.user, data=form.to_data())
@@ -118,7 +125,11 @@ def edit(request, pk: int):
     if project.status not in services.EDITABLE_STATUSES:
         messages.info(request, "This project can no longer be edited.")
         return redirect("projects:detail", pk=project.pk)
-    form = ProjectForm(request.POST or None, project=project)
+    form = ProjectForm(
+        request.POST or None,
+        project=project,
+        publishing=project.status == "draft" and request.POST.get("action") == "publish",
+    )
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_update(

@@ -166,6 +166,12 @@ class AdminFactory(UserFactory):
 # --- Projects -------------------------------------------------------------------------
 
 
+DEFAULT_OBJECTIVES = (
+    "Compare competitors' prices in a structured table",
+    "Summarise findings for a manager in plain language",
+)
+
+
 class ProjectFactory(factory.django.DjangoModelFactory):
     """An open project of a verified organization, 20 hours for $400 over 14 days."""
 
@@ -209,11 +215,21 @@ class ProjectFactory(factory.django.DjangoModelFactory):
             for position, text in enumerate(extracted, start=1):
                 ScreeningQuestion.objects.create(project=obj, position=position, text=text)
 
+    # A project posted today names a supervisor and its learning objectives (NACE criteria);
+    # `objectives=[]` and empty supervisor fields make one posted before the rule.
+    supervisor_name = "Dana Reyes"
+    supervisor_title = "Head of Research"
+    supervisor_email = factory.Sequence(lambda n: f"supervisor{n}@acme.example")
+
     @factory.post_generation
     def objectives(obj, create, extracted, **kwargs):
-        if create and extracted:
-            for position, text in enumerate(extracted, start=1):
-                LearningObjective.objects.create(project=obj, position=position, text=text)
+        if not create:
+            return
+        texts = DEFAULT_OBJECTIVES if extracted is None else extracted
+        LearningObjective.objects.bulk_create(
+            LearningObjective(project=obj, position=position, text=text)
+            for position, text in enumerate(texts, start=1)
+        )
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

@@ -541,3 +541,96 @@ def test_credit_pages_send_anonymous_visitors_to_log_in(client, credit_request):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
+
+
+# --- The student's reflection: written only by its student; read by their school's staff ---
+
+REFLECTION_PAGES = [
+    ("get", "outcomes:reflection"),
+    ("post", "outcomes:reflection"),
+    ("post", "outcomes:reflection_sharing"),
+]
+
+
+@pytest.fixture
+def reflected(student):
+    from outcomes import reflections
+    from tests.factories import approved_engagement
+
+    engagement = approved_engagement(accepted_engagement(student=student))
+    reflections.reflection_submit(
+        actor=student,
+        engagement=engagement,
+        data=reflections.ReflectionData(
+            text=" ".join(["learned"] * 320), share_on_record=False, notes={}
+        ),
+    )
+    return engagement
+
+
+@pytest.mark.parametrize(("method", "url_name"), REFLECTION_PAGES)
+@pytest.mark.parametrize(
+    "who",
+    [
+        "the_student",
+        "the_employer",
+        "other_student",
+        "employer",
+        "career_staff",
+        "other_school_staff",
+        "platform_admin",
+    ],
+)
+def test_only_the_student_opens_and_changes_their_reflection(
+    client, request, reflected, method, url_name, who
+):
+    from outcomes.models import Reflection
+
+    viewer = {
+        "the_student": reflected.student,
+        "the_employer": employer_of(reflected.project),
+    }.get(who) or request.getfixturevalue(who)
+    client.force_login(viewer)
+    url = reverse(url_name, args=[reflected.pk])
+
+    response = getattr(client, method)(url, {"text": " ".join(["other"] * 330)})
+
+    reflection = Reflection.objects.get(engagement=reflected)
+    if who == "the_student":
+        assert response.status_code == (200 if method == "get" else 302)
+    else:
+        assert response.status_code == 404
+        assert reflection.word_count == 320 and "other" not in reflection.text
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("career_staff", True),
+        ("platform_admin", True),
+        ("other_school_staff", False),
+        ("student", False),
+        ("employer", False),
+    ],
+)
+def test_a_reflection_in_the_admin_is_for_the_students_school_staff_and_admins(
+    client, request, reflected, who, allowed
+):
+    from outcomes.models import Reflection
+
+    reflection = Reflection.objects.get(engagement=reflected)
+    client.force_login(request.getfixturevalue(who))
+
+    page = client.get(reverse("admin:outcomes_reflection_change", args=[reflection.pk]))
+    listing = client.get(reverse("admin:outcomes_reflection_changelist"))
+
+    if allowed:
+        assert page.status_code == 200
+        assert "learned learned" in page.content.decode()
+        assert reflected.project.title in listing.content.decode()
+    elif who == "other_school_staff":
+        assert page.status_code == 404
+        assert reflected.project.title not in listing.content.decode()
+    else:
+        assert page.status_code == 302
+        assert listing.status_code == 302

@@ -50,6 +50,9 @@ def project_form(user, /, **overrides):
         "question_1": "Which spreadsheet tools do you use?",
         "question_2": "",
         "question_3": "",
+        "objective_1": "Compare roasters' prices in a structured table",
+        "objective_2": "Present a pricing recommendation to the owner",
+        "supervisor": user.pk,
         "action": "draft",
     }
     data.update(overrides)
@@ -59,7 +62,13 @@ def project_form(user, /, **overrides):
 def form_of(project, /, **overrides):
     """What the edit form posts back for a project, with some answers changed."""
     questions = {q.position: q.text for q in project.questions.all()}
+    objectives = {o.position: o.text for o in project.objectives.all()}
     data = {
+        **{f"objective_{n}": objectives.get(n, "") for n in range(1, 6)},
+        "supervisor": project.supervisor_id or "",
+        "supervisor_title": project.supervisor_title,
+        "supervisor_name": project.supervisor_name,
+        "supervisor_email": project.supervisor_email,
         "title": project.title,
         "summary": project.summary,
         "description": project.description,

@@ -637,6 +637,12 @@ EMPLOYER_REVIEW = {
 }
 
 
+def evaluation_of(engagement) -> dict:
+    """The evaluation above, with each of the project's objectives marked met."""
+    marks = {o.pk: True for o in engagement.project.objectives.all()}
+    return {**STUDENT_EVALUATION, "objectives": marks}
+
+
 def approved_engagement(clock):
     engagement = active_engagement()
     submit(engagement)
@@ -694,7 +700,7 @@ def test_once_both_have_evaluated_nobody_is_reminded(clock):
         actor=engagement.student, engagement=engagement, data=EMPLOYER_REVIEW
     )
     feedback.student_evaluation_submit(
-        actor=employer, engagement=engagement, data=STUDENT_EVALUATION
+        actor=employer, engagement=engagement, data=evaluation_of(engagement)
     )
     news = News()
 
@@ -718,7 +724,7 @@ def test_evaluations_stay_hidden_from_the_other_side_until_both_are_in(clock, cl
     assert "you will see it once your evaluation is in" in page
 
     feedback.student_evaluation_submit(
-        actor=employer, engagement=engagement, data=STUDENT_EVALUATION
+        actor=employer, engagement=engagement, data=evaluation_of(engagement)
     )
 
     assert feedback.evaluations_visible(engagement, both_in=None)

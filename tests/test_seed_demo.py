@@ -88,6 +88,36 @@ def test_demo_data_has_projects_and_work_at_every_stage():
     }
 
 
+def test_demo_data_shows_the_internship_criteria_and_a_shared_reflection(client):
+    from feedback.models import ObjectiveOutcome
+    from outcomes.models import Reflection
+    from projects import criteria
+    from projects.models import Project
+
+    call_command("seed_demo")
+
+    before_rule = Project.objects.filter(objectives__isnull=True)
+    assert before_rule.count() == 1 and not before_rule.get().has_named_supervisor
+    for project in Project.objects.exclude(pk__in=before_rule).prefetch_related("objectives"):
+        assert 1 <= len(project.objectives.all()) <= 5, project.title
+        assert project.supervisor is not None and project.supervisor_title
+    assert ObjectiveOutcome.objects.filter(met=True).exists()
+    assert ObjectiveOutcome.objects.filter(met=False).exists()
+    reflection = Reflection.objects.get(engagement__student__email="student@demo.test")
+    assert reflection.share_on_record and 300 <= reflection.word_count <= 500
+    assert reflection.notes.exists()
+    record = reflection.engagement.verified_experience
+    page = client.get(reverse("outcomes:verify", args=[record.code])).content.decode()
+    assert "Rebuilt the table around a common unit" in page
+    assert 'id="objectives"' in page
+    assert criteria.meets_all(
+        criteria.project_criteria(
+            reflection.engagement.project,
+            objective_count=reflection.engagement.project.objectives.count(),
+        )
+    )
+
+
 def test_demo_reports_show_an_open_and_a_closed_report(client):
     call_command("seed_demo", verbosity=0)
 

@@ -81,6 +81,7 @@ def evaluate(engagement, *, strengths="Clear, well sourced tables", both=True):
             "strengths": strengths,
             "growth_areas": "Ask questions sooner",
             "would_work_again": True,
+            "objectives": {o.pk: True for o in engagement.project.objectives.all()},
         },
     )
     if both:

@@ -267,6 +267,7 @@ def test_an_approval_and_the_evaluation_reach_the_school(client, school, career_
             "growth_areas": "Ask earlier.",
             "would_work_again": True,
             "interested_full_time": False,
+            "objectives": {o.pk: True for o in engagement.project.objectives.all()},
         },
     )
     run_after_commit()

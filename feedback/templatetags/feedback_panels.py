@@ -9,7 +9,13 @@ from django.utils import timezone
 from engagements.models import EngagementStatus
 from feedback import selectors
 from feedback.forms import EmployerReviewForm, SessionForm, StudentEvaluationForm
-from feedback.models import EmployerReview, FeedbackSession, SessionNote, StudentEvaluation
+from feedback.models import (
+    EmployerReview,
+    FeedbackSession,
+    ObjectiveOutcome,
+    SessionNote,
+    StudentEvaluation,
+)
 from feedback.services import evaluations_visible
 from projects.disclosures import Event, disclosures_record_many
 from projects.models import ApplicationStatus, DisclosedField, DisclosureReason
@@ -62,7 +68,16 @@ def workspace_evaluations(context):
     engagement = context["engagement"]
     if engagement.status not in EVALUABLE:
         return {"shown": False}
-    evaluation = StudentEvaluation.objects.filter(engagement=engagement).first()
+    evaluation = (
+        StudentEvaluation.objects.filter(engagement=engagement)
+        .prefetch_related(
+            Prefetch(
+                "objective_outcomes",
+                queryset=ObjectiveOutcome.objects.select_related("objective"),
+            )
+        )
+        .first()
+    )
     review = EmployerReview.objects.filter(engagement=engagement).first()
     return {
         **_page(context),
@@ -70,7 +85,12 @@ def workspace_evaluations(context):
         "evaluation": evaluation,
         "employer_review": review,
         "visible": evaluations_visible(engagement, both_in=bool(evaluation and review)),
-        "evaluation_form": context.get("evaluation_form") or StudentEvaluationForm(),
+        "evaluation_form": context.get("evaluation_form")
+        or (
+            StudentEvaluationForm(objectives=engagement.project.objectives.all())
+            if evaluation is None and context["role"] == "employer"
+            else None
+        ),
         "employer_review_form": context.get("employer_review_form") or EmployerReviewForm(),
     }
 

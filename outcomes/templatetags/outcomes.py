@@ -8,7 +8,8 @@ queries, so a page needs only `{% load outcomes %}` and one line per section.
 from django import template
 
 from accounts.models import Role
-from outcomes import talent
+from feedback.models import StudentEvaluation
+from outcomes import records, reflections, talent
 from outcomes.forms import ReplyForm
 from outcomes.recommendations import recommended_projects as rank_projects
 
@@ -73,3 +74,30 @@ def invitation_to(context, project):
     if student is None:
         return None
     return talent.open_invitation(student, project)
+
+
+@register.inclusion_tag("outcomes/_workspace_learning.html", takes_context=True)
+def workspace_learning(context):
+    """The workspace's learning objectives, the employer's marks and the student's reflection.
+
+    The marks show once the evaluation may be seen (to its author at once); the reflection
+    to the student, their school's career staff and platform admins, never to the employer
+    unless the student shows it on their public record. Four queries at most."""
+    engagement, role = context["engagement"], context["role"]
+    objectives = list(engagement.project.objectives.all())
+    evaluation = records.visible_evaluation(engagement)
+    if evaluation is None and role == "employer":
+        evaluation = StudentEvaluation.objects.filter(engagement=engagement).first()
+    reflection = reflections.reflection_of(engagement)
+    reads_reflection = role in ("student", "staff", "admin") or (
+        reflection is not None and reflection.share_on_record
+    )
+    return {
+        "engagement": engagement,
+        "role": role,
+        "objectives": records.objective_lines(engagement, evaluation) if objectives else [],
+        "reflection": reflection if reads_reflection else None,
+        "reflected": reflection is not None,
+        "may_write": role == "student" and reflections.may_write(engagement),
+        "shown": bool(objectives) or reflection is not None or reflections.may_write(engagement),
+    }

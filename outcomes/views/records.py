@@ -55,6 +55,8 @@ def verify(request, code: str):
             engagement=record.engagement,
             skills=view.facts.skills,
             highlights=view.highlights if record.show_evaluation else None,
+            objectives=view.objectives,
+            reflection=view.shared_reflection,
             verify_url=_verify_url(request, record),
         )
     return _noindex(render(request, "outcomes/verify.html", context))
@@ -90,6 +92,8 @@ def certificate(request, code: str):
         deliverables=view.facts.deliverables,
         verify_url=_verify_url(request, record),
         code=record.code,
+        objectives=tuple((line.text, line.outcome) for line in view.objectives),
+        reflection=view.shared_reflection.text if view.shared_reflection else "",
     )
     response = HttpResponse(pdfs.certificate_pdf(data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{record.code}.pdf"'

@@ -13,6 +13,7 @@ from engagements.access import STUDENT, engagement_for
 from marketplace.forms import add_service_errors
 from outcomes import reflections
 from outcomes.forms import ReflectionForm
+from outcomes.models import REFLECTION_WORDS_MAX, REFLECTION_WORDS_MIN
 
 
 def _students_engagement_or_404(request, pk: int):
@@ -80,6 +81,8 @@ def reflection_edit(request, pk: int):
             "revisable": revisable,
             "deadline": reflections.edit_deadline(reflection) if reflection else None,
             "record": getattr(engagement, "verified_experience", None) if may_write else None,
+            "words_min": REFLECTION_WORDS_MIN,
+            "words_max": REFLECTION_WORDS_MAX,
         },
         status=status,
     )
