@@ -184,3 +184,25 @@ def test_the_database_keeps_one_live_link_per_request(student, career_staff):
     )
     assert live.count() == 1
     assert FacultyReviewLink.objects.filter(request=request).count() == 2
+
+
+def test_approvers_read_the_reflection_even_when_it_is_kept_off_the_record(
+    client, student, career_staff
+):
+    from outcomes.reflections import ReflectionData, reflection_submit
+
+    request, token = with_faculty(student, career_staff)
+    text = "I learned to plan interviews around a clear question. " + "word " * 320
+    reflection_submit(
+        actor=student,
+        engagement=request.engagement,
+        data=ReflectionData(text=text, share_on_record=False, notes={}),
+    )
+
+    faculty_page = client.get(review_url(token)).content.decode()
+    client.force_login(career_staff)
+    staff_page = client.get(reverse("outcomes:credit_review", args=[request.pk])).content.decode()
+
+    for page in (faculty_page, staff_page):
+        assert "I learned to plan interviews around a clear question." in page
+        assert "has not written a reflection" not in page
