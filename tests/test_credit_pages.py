@@ -314,3 +314,24 @@ def test_the_registrar_csv_by_date_range_and_its_errors(client, school, career_s
     assert "Give both days of the range, or neither." in bad.content.decode()
     empty = client.get(reverse("outcomes:credit_csv"))
     assert "Choose a term or a range of days." in empty.content.decode()
+
+
+# --- The admin ------------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_career_services_their_schools_requests_only_and_read_only(
+    client, student, other_student, career_staff
+):
+    ours = submitted(student)
+    theirs = submitted(other_student)
+    client.force_login(career_staff)
+
+    listing = client.get(reverse("admin:outcomes_creditrequest_changelist")).content.decode()
+    assert student.get_full_name() in listing
+    assert other_student.get_full_name() not in listing
+    page = client.get(reverse("admin:outcomes_creditrequest_change", args=[ours.pk]))
+    assert page.status_code == 200
+    assert "token_hash" not in page.content.decode()
+    assert b'name="course_code"' not in page.content
+    elsewhere = client.get(reverse("admin:outcomes_creditrequest_change", args=[theirs.pk]))
+    assert elsewhere.status_code == 404
