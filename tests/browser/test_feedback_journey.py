@@ -9,7 +9,12 @@ from django.utils import timezone
 from engagements import services as engagements
 from feedback.models import FeedbackSession
 from tests.browser.helpers import field
-from tests.factories import ProjectFactory, StudentFactory, accepted_engagement
+from tests.factories import (
+    DEFAULT_OBJECTIVES,
+    ProjectFactory,
+    StudentFactory,
+    accepted_engagement,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,6 +84,10 @@ def test_sessions_notes_and_evaluations(page_for, live_server, quality):
     field(e_page, "Strengths").fill("Careful with sources; clear writing.")
     field(e_page, "Growth areas").fill("Share drafts earlier.")
     e_page.get_by_label("We are interested in hiring them full-time").check()
+    # Each learning objective of the project, marked met or not.
+    for position, objective in enumerate(DEFAULT_OBJECTIVES, start=1):
+        group = e_page.get_by_role("group", name=f"Objective {position}: {objective}")
+        group.get_by_label("Met" if position == 1 else "Not met", exact=True).check()
     e_page.get_by_role("button", name="Submit the evaluation").click()
     e_page.get_by_text("Thank you: your evaluation is saved.").wait_for()
     quality.check(e_page)
@@ -93,6 +102,8 @@ def test_sessions_notes_and_evaluations(page_for, live_server, quality):
     s_page.get_by_text("Thank you: your review is saved.").wait_for()
     quality.check(s_page)
     assert s_page.get_by_text("Careful with sources; clear writing.").is_visible()
+    marks = s_page.locator("#learning li")
+    assert [marks.nth(i).get_attribute("data-met") for i in range(2)] == ["yes", "no"]
 
     e_page.goto(live_server.url + f"/engagements/{engagement.pk}/?after")
     assert e_page.get_by_text("Great feedback every week.").is_visible()

@@ -44,8 +44,16 @@ def test_an_employer_posts_a_project_and_a_student_finds_it(page_for, live_serve
     field(page, "Days to complete").fill("14")
     field(page, "Apply by").fill((timezone.localdate() + timedelta(days=10)).isoformat())
     field(page, "Screening question 1").fill("Have you designed a survey before?")
+    # What the student learns and who supervises them (NACE criteria), asked with the reason.
+    page.locator("#nace-why").wait_for()
+    field(page, "Learning objective 1").fill("Write unbiased survey questions")
+    field(page, "Learning objective 2").fill("Summarise answers for the owner")
+    field(page, "Supervisor").select_option(
+        label=f"{employer.get_full_name()}, {employer.employer_profile.job_title}"
+    )
     page.get_by_role("button", name="Preview").click()
     page.get_by_text("This is how students will see the project").wait_for()
+    page.get_by_role("heading", name="Internship criteria (NACE)").wait_for()
     quality.check(page)
     page.get_by_role("button", name="Publish").click()
     page.get_by_text("Published: students can find and apply to it now.").wait_for()
