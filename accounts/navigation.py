@@ -24,6 +24,7 @@ NAV_ITEMS = [
     NavItem("Post a project", "projects:create", "plus-circle"),
     NavItem("Talent pool", "outcomes:talent_pool", "people"),
     NavItem("Verified experiences", "outcomes:experiences", "patch-check"),
+    NavItem("Academic credit", "outcomes:credit_requests", "mortarboard"),
     NavItem("Earnings", "payments:earnings", "cash-coin"),
     NavItem("Receipts", "payments:receipts", "receipt"),
     NavItem("Profile", "profile", "person-badge"),

@@ -551,6 +551,10 @@ ACTIVE_ENGAGEMENT_LIMIT = env.int("ACTIVE_ENGAGEMENT_LIMIT", default=3)
 # (a school may set fewer), and outside term on a part-time authorization.
 F1_WEEKLY_HOURS_IN_TERM = env.int("F1_WEEKLY_HOURS_IN_TERM", default=20)
 F1_WEEKLY_HOURS_PART_TIME = env.int("F1_WEEKLY_HOURS_PART_TIME", default=20)
+# Academic credit (outcomes.credit): days a faculty member's review link works.
+CREDIT_FACULTY_LINK_DAYS = env.int("CREDIT_FACULTY_LINK_DAYS", default=14)
+if not 1 <= CREDIT_FACULTY_LINK_DAYS <= 90:
+    raise ImproperlyConfigured("CREDIT_FACULTY_LINK_DAYS must be between 1 and 90.")
 DELIVERABLE_MAX_BYTES = env.int("DELIVERABLE_MAX_BYTES", default=25 * 1024 * 1024)
 # Reports one person may file in 24 hours (safety.services.report_create).
 REPORTS_PER_DAY = env.int("REPORTS_PER_DAY", default=5)

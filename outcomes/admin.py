@@ -11,6 +11,10 @@ from accounts.admin_scope import PlatformAdminReadOnly, ReadOnlyInlineMixin, Sch
 from outcomes import records
 from outcomes.forms import RevokeForm
 from outcomes.models import (
+    CreditPolicy,
+    CreditRequest,
+    CreditStep,
+    FacultyReviewLink,
     FullTimeInterest,
     Invitation,
     Reflection,
@@ -162,3 +166,56 @@ class FullTimeInterestAdmin(_ReadOnlyForAdmins):
     list_filter = ("status", "told_student", "answer")
     list_select_related = ("student", "organization")
     search_fields = ("student__email", "organization__name")
+
+
+# --- Academic credit ------------------------------------------------------------------------
+# Read-only: students, career services and faculty change requests through their pages
+# (outcomes.credit.services), which write the steps and the audit trail.
+
+
+class CreditStepInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = CreditStep
+    fields = ("at", "role", "decision", "actor_name", "actor_email", "comment")
+    readonly_fields = fields
+
+
+class FacultyReviewLinkInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """The links sent, never their tokens (only a hash is stored, and not shown either)."""
+
+    model = FacultyReviewLink
+    fields = ("email", "created_at", "expires_at", "last_opened_at", "used_at", "revoked_at")
+    readonly_fields = fields
+
+
+@admin.register(CreditRequest)
+class CreditRequestAdmin(SchoolScopedAdmin):
+    school_path = "school"
+    list_display = (
+        "student_name",
+        "course_code",
+        "term_name",
+        "credits",
+        "status",
+        "submitted_at",
+        "approved_at",
+    )
+    list_filter = ("status", "term_name")
+    list_select_related = ("student", "school")
+    search_fields = ("student__email", "student__last_name", "course_code", "term_name")
+    date_hierarchy = "submitted_at"
+    readonly_fields = [f.name for f in CreditRequest._meta.fields]
+    inlines = (CreditStepInline, FacultyReviewLinkInline)
+
+    @admin.display(description="student", ordering="student__last_name")
+    def student_name(self, obj):
+        return obj.student.get_full_name()
+
+
+@admin.register(CreditPolicy)
+class CreditPolicyAdmin(SchoolScopedAdmin):
+    """Career services change their policy on its own page, which audits each change."""
+
+    school_path = "school"
+    list_display = ("school", "hours_per_credit", "faculty_approval", "updated_at")
+    list_select_related = ("school",)
+    readonly_fields = [f.name for f in CreditPolicy._meta.fields]

@@ -324,3 +324,26 @@ class FullTimeInterest(models.Model):
 
     def __str__(self):
         return f"{self.organization} interested in {self.student} full-time"
+
+
+# --- Academic credit (outcomes/credit/models.py) -----------------------------------------
+
+from outcomes.credit.models import (  # noqa: E402
+    CreditPolicy,
+    CreditRequest,
+    CreditStep,
+    FacultyReviewLink,
+)
+
+__all__ = [
+    "CreditPolicy",
+    "CreditRequest",
+    "CreditStep",
+    "FacultyReviewLink",
+    "FullTimeInterest",
+    "Invitation",
+    "Reflection",
+    "ReflectionNote",
+    "TalentPoolEntry",
+    "VerifiedExperience",
+]

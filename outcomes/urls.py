@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outcomes.views import employment_log, reflections, talent
+from outcomes.views import credit, employment_log, reflections, talent
 from outcomes.views import records as views
 
 app_name = "outcomes"
@@ -72,4 +72,18 @@ urlpatterns += [
     ),
     path("invitations/<int:pk>/decline/", talent.invitation_decline, name="invitation_decline"),
     path("full-time/<int:pk>/reply/", talent.fulltime_reply, name="fulltime_reply"),
+]
+
+# Academic credit: the student's requests, career services' queue and policy, and the
+# faculty member's review through an emailed link.
+urlpatterns += [
+    path("credit/", credit.credit_list, name="credit_requests"),
+    path("credit/new/<int:engagement_id>/", credit.credit_request_new, name="credit_request_new"),
+    path("credit/<int:pk>/", credit.credit_request_detail, name="credit_request"),
+    path("credit/<int:pk>/withdraw/", credit.credit_request_withdraw, name="credit_withdraw"),
+    path("credit/review/<str:token>/", credit.credit_faculty, name="credit_faculty"),
+    path("career-services/credit/", credit.credit_queue, name="credit_queue"),
+    path("career-services/credit/policy/", credit.credit_policy, name="credit_policy"),
+    path("career-services/credit/registrar.csv", credit.credit_registrar_csv, name="credit_csv"),
+    path("career-services/credit/<int:pk>/", credit.credit_review, name="credit_review"),
 ]

@@ -22,6 +22,9 @@ DASHBOARDS = {
     "team": "employer",
     "employer_dashboard": "employer",
     "career_staff_dashboard": "career_staff",
+    "outcomes:credit_requests": "student",
+    "outcomes:credit_queue": "career_staff",
+    "outcomes:credit_policy": "career_staff",
 }
 
 
@@ -494,6 +497,132 @@ def test_statements_are_for_students_and_the_tax_report_for_platform_admins(clie
         assert report.status_code == 200
     else:
         assert report.status_code in (302, 403) and b"information-return" not in report.content
+
+
+# --- Academic credit ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def credit_request(student):
+    from tests.credit_helpers import submitted
+
+    return submitted(student)
+
+
+CREDIT_VIEWERS = [
+    "the_student",
+    "other_student",
+    "the_employer",
+    "employer",
+    "career_staff",
+    "other_school_staff",
+    "platform_admin",
+]
+
+
+def _credit_viewer(request, credit_request, who):
+    if who == "the_student":
+        return credit_request.student
+    if who == "the_employer":
+        return employer_of(credit_request.engagement.project)
+    return request.getfixturevalue(who)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("the_student", 200),
+        ("other_student", 404),
+        ("the_employer", 403),
+        ("employer", 403),
+        ("career_staff", 403),
+        ("other_school_staff", 403),
+        ("platform_admin", 403),
+    ],
+)
+def test_a_credit_request_opens_only_for_its_student(client, request, credit_request, who, status):
+    client.force_login(_credit_viewer(request, credit_request, who))
+
+    response = client.get(reverse("outcomes:credit_request", args=[credit_request.pk]))
+    withdraw = client.post(reverse("outcomes:credit_withdraw", args=[credit_request.pk]))
+
+    assert response.status_code == status
+    assert withdraw.status_code == (302 if who == "the_student" else status)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("the_student", 403),
+        ("other_student", 403),
+        ("the_employer", 403),
+        ("employer", 403),
+        ("career_staff", 200),
+        ("other_school_staff", 404),
+        ("platform_admin", 403),
+    ],
+)
+def test_a_credit_review_opens_only_for_the_students_school(
+    client, request, credit_request, who, status
+):
+    client.force_login(_credit_viewer(request, credit_request, who))
+
+    assert client.get(reverse("outcomes:credit_review", args=[credit_request.pk])).status_code == (
+        status
+    )
+
+
+@pytest.mark.parametrize("who", CREDIT_VIEWERS)
+def test_only_its_student_asks_credit_for_an_engagement(client, request, credit_request, who):
+    from tests.credit_helpers import approved_work
+
+    engagement = approved_work(credit_request.student)
+    client.force_login(_credit_viewer(request, credit_request, who))
+
+    response = client.get(reverse("outcomes:credit_request_new", args=[engagement.pk]))
+
+    expected = {"the_student": 200, "other_student": 404}.get(who, 403)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("who", ["student", "employer", "platform_admin", "other_school_staff"])
+def test_the_registrar_csv_is_for_career_staff_of_the_school(
+    client, request, credit_request, career_staff, who
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from outcomes.credit.services import credit_request_staff_approve
+
+    credit_request_staff_approve(actor=career_staff, request=credit_request)
+    today = timezone.localdate()  # the range is read in the viewer's zone: a day either side
+    days = {"start": today - timedelta(days=1), "end": today + timedelta(days=1)}
+    client.force_login(career_staff)
+    own = client.get(reverse("outcomes:credit_csv"), days)
+    assert credit_request.student.email in own.content.decode()
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.get(
+        reverse("outcomes:credit_csv"), {"start": "2026-01-01", "end": "2027-12-31"}
+    )
+
+    if who == "other_school_staff":
+        assert response.status_code == 200
+        assert credit_request.student.email not in response.content.decode()
+    else:
+        assert response.status_code == 403
+
+
+def test_credit_pages_send_anonymous_visitors_to_log_in(client, credit_request):
+    for url in (
+        reverse("outcomes:credit_request", args=[credit_request.pk]),
+        reverse("outcomes:credit_review", args=[credit_request.pk]),
+        reverse("outcomes:credit_csv"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
 
 
 # --- The student's reflection: written only by its student; read by their school's staff ---

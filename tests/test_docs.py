@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from engagements.models import EngagementStatus
+from outcomes.credit.models import CreditStatus
 from payments.models import PaymentStatus, Payout
 from projects.models import ApplicationStatus, ProjectStatus
 
@@ -37,7 +38,13 @@ def test_every_relative_link_of_the_documentation_is_in_the_repository():
 
 
 def test_the_life_cycles_name_every_status_of_the_code():
-    for statuses in (ProjectStatus, ApplicationStatus, EngagementStatus, PaymentStatus):
+    for statuses in (
+        ProjectStatus,
+        ApplicationStatus,
+        EngagementStatus,
+        PaymentStatus,
+        CreditStatus,
+    ):
         for value in statuses.values:
             assert f"`{value}`" in LIFECYCLES or f" {value}" in LIFECYCLES, value
     for value in Payout.Status.values:

@@ -25,6 +25,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "projects:browse",
                 "student_dashboard",
                 "outcomes:experiences",
+                "outcomes:credit_requests",
                 "payments:earnings",
                 "profile",
                 "safety:my_reports",

@@ -239,3 +239,25 @@ def test_demo_student_tracks_a_payout_in_transit_and_one_that_arrived(client):
     assert "Expected in your bank by" in page and "Arrived in your bank on" in page
     (year,) = statement_years(student)
     assert reverse("payments:statement", args=[str(year), "pdf"]) in page
+
+
+def test_demo_data_has_a_credit_request_waiting_for_its_faculty_approver(client, capsys):
+    from outcomes.credit.models import CreditPolicy, CreditRequest
+
+    call_command("seed_demo")
+
+    request = CreditRequest.objects.get(school__short_name="NSU")
+    assert request.status == "with_faculty"
+    assert request.faculty_email == "elena.ortiz@northbridge.edu"
+    assert CreditPolicy.objects.get(school=request.school).hours_per_credit == 15
+    printed = capsys.readouterr().out
+    review = re.search(
+        r"elena\.ortiz@northbridge\.edu +https?://[^/]+(/credit/review/\S+)", printed
+    )
+    page = client.get(review.group(1))
+    assert page.status_code == 200
+    assert request.engagement.project.title in page.content.decode()
+    client.post(reverse("account_login"), {"login": "staff@demo.test", "password": DEMO_PASSWORD})
+    assert "1 credit request" not in client.get(reverse("career_staff_dashboard")).content.decode()
+    queue = client.get(reverse("outcomes:credit_queue") + "?status=with_faculty")
+    assert "BUS 390" in queue.content.decode()

@@ -56,6 +56,8 @@ CAREER_STAFF_PERMISSIONS = [
     ("oversight", "view_coachingnote"),
     ("oversight", "add_coachingnote"),
     ("outcomes", "view_verifiedexperience"),
+    ("outcomes", "view_creditpolicy"),
+    ("outcomes", "view_creditrequest"),
     ("outcomes", "view_reflection"),
     ("safety", "view_report"),
 ]

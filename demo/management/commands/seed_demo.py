@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_accounts
 from demo.compliance import seed_compliance
+from demo.credit import FACULTY_EMAIL, seed_credit
 from demo.datarights import seed_datarights
 from demo.disputes import seed_disputes
 from demo.integrations import calendar_addresses, seed_integrations
@@ -25,6 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # Each step commits as a user's request would, and what follows a commit (sessions
         # planned, records issued, mail) runs here rather than waiting for a worker.
+        faculty_url = None
         with _tasks_run_here():
             created = seed_accounts()
             if test_mode():
@@ -35,6 +37,8 @@ class Command(BaseCommand):
                 created = seed_compliance() or created
                 created = seed_disputes() or created
                 created = seed_payouts() or created
+                faculty_url = seed_credit()
+                created = bool(faculty_url) or created
             else:
                 self.stdout.write(
                     "Stripe keys are set: demo projects and payments are not created."
@@ -54,6 +58,15 @@ class Command(BaseCommand):
             "Northbridge signs in through local identity providers: see the README, "
             "“Connecting a school's identity provider”."
         )
+        self.stdout.write("")
+        if faculty_url:
+            self.stdout.write("Academic credit: the faculty approver's review link (no account)")
+            self.stdout.write(f"  {FACULTY_EMAIL:<26} {faculty_url}")
+        else:
+            self.stdout.write(
+                f"Academic credit: {FACULTY_EMAIL} reviews through an emailed link; career "
+                "services send a new one from the request's page."
+            )
         addresses = calendar_addresses()
         if addresses:
             self.stdout.write("")
