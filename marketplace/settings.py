@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "django_filters",
     "health_check",
     "django_prometheus",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "marketplace",
     "accounts",
     "projects",
@@ -92,6 +95,7 @@ INSTALLED_APPS = [
     "outcomes",
     "oversight",
     "integrations",
+    "api",
     "datarights",
     "demo",
 ]
@@ -577,6 +581,54 @@ SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 if METRICS_TOKEN and len(METRICS_TOKEN) < 20:
     raise ImproperlyConfigured("METRICS_TOKEN must be at least 20 characters.")
+
+# The REST API (/api/v1/, api/): tokens or a session, one error shape, cursor pagination,
+# rate limits counted in the cache (Redis in production) per token and per address.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/hour")
+API_ANONYMOUS_RATE_LIMIT = env.str("API_ANONYMOUS_RATE_LIMIT", default="60/hour")
+for _name, _rate in (
+    ("API_RATE_LIMIT", API_RATE_LIMIT),
+    ("API_ANONYMOUS_RATE_LIMIT", API_ANONYMOUS_RATE_LIMIT),
+):
+    _count, _, _period = _rate.partition("/")
+    if not (
+        _count.isdigit() and int(_count) > 0 and _period in {"second", "minute", "hour", "day"}
+    ):
+        raise ImproperlyConfigured(
+            f"{_name} must look like 600/hour (second, minute, hour or day)."
+        )
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RoleAndScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerCredential", "api.throttling.PerAddress"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Micro-internships API",
+    "DESCRIPTION": "Projects, applicants and engagements for employers; students, engagements, "
+    "evaluations, flags and figures for career services; applications, engagements and "
+    "verified records for students. Authenticate with `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatus": "projects.models.ProjectStatus",
+        "ApplicationStatus": "projects.models.ApplicationStatus",
+        "EngagementStatus": "engagements.models.EngagementStatus",
+    },
+}
 
 # No inline script or style anywhere; Stripe's domains only with Stripe keys (marketplace/csp.py).
 CONTENT_SECURITY_POLICY = content_security_policy(stripe=bool(STRIPE_PUBLISHABLE_KEY))
