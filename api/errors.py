@@ -13,6 +13,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -91,6 +92,7 @@ def handle(exc, context):
     return response
 
 
+@csrf_exempt  # a POST to nowhere is a 404 too, not a CSRF refusal
 def not_found(request, *args, **kwargs):
     """Any address under /api/v1/ that names no endpoint."""
     return JsonResponse(body("not_found", "There is no such endpoint."), status=404)

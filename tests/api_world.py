@@ -32,6 +32,10 @@ class World:
         secret = self.secrets.get(who)
         return {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
 
+    def http_header(self, who: str) -> dict:
+        secret = self.secrets.get(who)
+        return {"Authorization": f"Bearer {secret}"} if secret else {}
+
 
 def make_token(user, *, scopes=None, name="Test program") -> str:
     kind = tokens.holder_of(user).kind
