@@ -16,6 +16,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Give the token after “Bearer ”, nothing else.")
+        if not header[1].startswith(tokens.TOKEN_START):
+            # Not an API token: an OAuth2 access token (api.oauth) or nothing valid.
+            raise exceptions.AuthenticationFailed("This token is wrong, revoked or expired.")
         token = tokens.token_for_secret(header[1])
         if token is None:
             raise exceptions.AuthenticationFailed(

@@ -3,6 +3,7 @@ files by drf-spectacular-sidecar)."""
 
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from oauth2_provider import views as oauth_views
 
 from api import views
 from api.errors import not_found
@@ -12,6 +13,8 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Client credentials only: the applications are made on the API page (api.oauth).
+    path("oauth/token/", oauth_views.TokenView.as_view(), name="oauth_token"),
     path("me/", views.MeView.as_view(), name="me"),
     path("projects/", views.ProjectListView.as_view(), name="projects"),
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project"),

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "oauth2_provider",
     "marketplace",
     "accounts",
     "projects",
@@ -599,6 +600,7 @@ for _name, _rate in (
         )
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.oauth.ClientAuthentication",
         "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -610,6 +612,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiSchema",
     "EXCEPTION_HANDLER": "api.errors.handle",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# OAuth2 client credentials for organizations and schools (api/oauth.py): access tokens last
+# an hour; clients ask only for the scopes they were given.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "api.oauth.ClientScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_OAUTH_TOKEN_SECONDS", default=3600),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Micro-internships API",
