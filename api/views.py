@@ -49,6 +49,20 @@ class ApiView(GenericAPIView):
     allowed_roles: frozenset[str] = frozenset()
     required_scope: str | None = None
 
+    def initial(self, request, *args, **kwargs):
+        """DRF's order, but the rate limit before the permissions: refused calls count too,
+        so anonymous callers are limited like everyone else."""
+        self.format_kwarg = self.get_format_suffix(**kwargs)
+        request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(
+            request
+        )
+        request.version, request.versioning_scheme = self.determine_version(
+            request, *args, **kwargs
+        )
+        self.perform_authentication(request)
+        self.check_throttles(request)
+        self.check_permissions(request)
+
     @property
     def faking(self) -> bool:
         """drf-spectacular builds the schema with a stand-in request and no user."""
