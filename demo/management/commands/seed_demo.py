@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from django.core.management.base import BaseCommand
 
 from demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_accounts
+from demo.api import seed_api
 from demo.compliance import seed_compliance
 from demo.datarights import seed_datarights
 from demo.integrations import calendar_addresses, seed_integrations
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             created = seed_integrations() or created
             created = seed_datarights() or created
             created = seed_sso() or created
+            api_tokens = seed_api()
+            created = bool(api_tokens) or created
         self.stdout.write(
             self.style.SUCCESS("Demo data ready" + (" (created)." if created else "."))
         )
@@ -50,6 +53,11 @@ class Command(BaseCommand):
             "Northbridge signs in through local identity providers: see the README, "
             "“Connecting a school's identity provider”."
         )
+        if api_tokens:
+            self.stdout.write("")
+            self.stdout.write("REST API tokens (shown only now; make more under Settings → API)")
+            for email, secret in api_tokens:
+                self.stdout.write(f"  {email:<26} {secret}")
         addresses = calendar_addresses()
         if addresses:
             self.stdout.write("")
