@@ -213,3 +213,17 @@ def test_students_have_no_oauth_clients(client, student):
 
     assert response.status_code == 403
     assert not ApiClient.objects.exists()
+
+
+def test_a_data_export_lists_the_user_s_tokens_and_clients_without_their_secrets(client, owner):
+    from datarights import exporting
+
+    make_token(owner)
+    make_client(client, owner, ["projects:read"])
+
+    document, _ = exporting.build_document(owner)
+    tables = document["tables"]
+
+    assert len(tables["api.ApiToken"]) == 1
+    assert "secret_hash" not in tables["api.ApiToken"][0]["fields"]
+    assert "client_secret" not in tables["oauth2_provider.Application"][0]["fields"]
