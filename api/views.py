@@ -81,15 +81,21 @@ class ApiList(ApiView, ListAPIView):
 
 def audit_api_write(request, *, action: str, target, what: str) -> None:
     """Which credential made a change: the service audits the change itself as the token's
-    maker; this adds the token, in the same transaction."""
+    maker; this adds the token or OAuth2 client, in the same transaction."""
     token = request.auth if isinstance(request.auth, ApiToken) else None
-    via = f"the API token “{token.name}” ({token.prefix}…)" if token else "the API"
+    client = getattr(request, "api_client", None)
+    if token is not None:
+        via, data = f"the API token “{token.name}” ({token.prefix}…)", {"token": token.prefix}
+    elif client is not None:
+        via, data = f"the OAuth2 client “{client.name}”", {"client_id": client.client_id}
+    else:
+        via, data = "the API, signed in", {}
     audit(
         actor=request.user,
         action=f"api.{action}",
         target=target,
         summary=f"{request.user.email} {what} through {via}",
-        data={"token": token.prefix if token else None},
+        data=data,
     )
 
 
@@ -106,7 +112,12 @@ class MeView(ApiView):
         user = request.user
         holder = holder_of(user)
         token = request.auth if isinstance(request.auth, ApiToken) else None
-        scopes = token.scopes if token else list(SCOPES_OF[holder.kind]) if holder else []
+        if token is not None:
+            scopes = token.scopes
+        elif request.auth is not None:  # an OAuth2 access token
+            scopes = sorted(request.auth.scope.split())
+        else:
+            scopes = list(SCOPES_OF[holder.kind]) if holder else []
         data = {
             "id": user.pk,
             "email": user.email,

@@ -10,7 +10,7 @@ from accounts.models import AuditEvent
 from api.models import ApiClient, ApiToken
 from api.tokens import token_for_secret
 from tests.api_world import make_token
-from tests.factories import EmployerFactory, OrganizationFactory
+from tests.factories import EmployerFactory, OrganizationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +172,15 @@ def test_a_client_gets_an_access_token_with_its_scopes_and_acts_as_its_maker(cli
     assert listed.status_code == 200
     assert refused.status_code == 403
     assert me["id"] == owner.pk
+    assert me["scopes"] == ["projects:read", "projects:write"]
     assert AuditEvent.objects.filter(action="api.client_created", actor=owner).exists()
+    draft = ProjectFactory(organization=owner.employer_profile.organization, draft=True)
+    closed = client.post(reverse("api:project_publish", args=[draft.pk]), **bearer(token))
+    assert closed.status_code == 200
+    event = AuditEvent.objects.get(action="api.project_published")
+    assert event.actor == owner
+    assert event.data == {"client_id": client_id}
+    assert "OAuth2 client “HR system”" in event.summary
 
 
 def test_a_client_cannot_ask_for_more_than_it_was_given(client, owner):
