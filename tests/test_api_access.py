@@ -110,7 +110,8 @@ MATRIX = {
         )
     },
 }
-PUBLIC = {"schema", "docs", "not_found"}
+# Open to anyone, tested below; the OAuth2 token endpoint in tests/test_api_tokens.py.
+PUBLIC = {"schema", "docs", "not_found", "oauth_token"}
 
 
 def _methods(pattern: URLPattern) -> set[str]:

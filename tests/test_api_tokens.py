@@ -175,8 +175,13 @@ def test_a_client_gets_an_access_token_with_its_scopes_and_acts_as_its_maker(cli
     assert me["scopes"] == ["projects:read", "projects:write"]
     assert AuditEvent.objects.filter(action="api.client_created", actor=owner).exists()
     draft = ProjectFactory(organization=owner.employer_profile.organization, draft=True)
-    closed = client.post(reverse("api:project_publish", args=[draft.pk]), **bearer(token))
-    assert closed.status_code == 200
+    published = client.post(
+        reverse("api:project_publish", args=[draft.pk]),
+        "{}",
+        content_type="application/json",
+        **bearer(token),
+    )
+    assert published.status_code == 200
     event = AuditEvent.objects.get(action="api.project_published")
     assert event.actor == owner
     assert event.data == {"client_id": client_id}

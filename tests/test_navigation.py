@@ -30,6 +30,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "safety:my_reports",
                 "safety:privacy",
                 "integrations:settings",
+                "api_settings:tokens",
             },
         ),
         (
@@ -43,6 +44,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "profile",
                 "safety:my_reports",
                 "integrations:settings",
+                "api_settings:tokens",
             },
         ),
         (
@@ -53,6 +55,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "profile",
                 "safety:my_reports",
                 "integrations:settings",
+                "api_settings:tokens",
                 "admin:index",
             },
         ),
