@@ -31,6 +31,7 @@ NAV_ITEMS = [
     NavItem("My reports", "safety:my_reports", "flag"),
     NavItem("Privacy", "safety:privacy", "shield-lock"),
     NavItem("Integrations", "integrations:settings", "plug"),
+    NavItem("API", "api_settings:tokens", "code-slash"),
     NavItem("Oversight", "admin:index", "clipboard-data"),
 ]
 

@@ -8,9 +8,9 @@ point at it and must keep adding up. Everything else that names the person goes:
   from every column of every row about them (the rows `datarights.graph` finds) and from
   the audit events, other people's notifications and the emails that named them;
 - their own private records are deleted (notifications and their emails, email
-  addresses, calendar feed, join requests, talent-pool entries, full-time interest marks,
-  data exports), and every file they hold (résumé, authorization document, deliverables)
-  is deleted from storage;
+  addresses, calendar feed, API tokens, join requests, talent-pool entries, full-time
+  interest marks, data exports), and every file they hold (résumé, authorization
+  document, deliverables) is deleted from storage;
 - their pending applications are withdrawn; their verified experiences are revoked unless
   they chose to keep them public (they stay online under the pseudonym);
 - they can no longer log in (no password, inactive) and their email address is free.
@@ -76,6 +76,7 @@ DELETED_WITH_ACCOUNT = {
     "accounts.Notification": "recipient",
     "account.EmailAddress": "user",
     "integrations.CalendarFeed": "user",
+    "api.ApiToken": "user",
     "accounts.OrganizationJoinRequest": "user",
     "outcomes.TalentPoolEntry": "student",
     "outcomes.FullTimeInterest": "student",

@@ -66,6 +66,17 @@ SECRET_COLUMNS = frozenset(
         ("accounts.User", "password"),
         ("account.EmailConfirmation", "key"),
         ("integrations.CalendarFeed", "secret"),
+        # The REST API's credentials (api/, django-oauth-toolkit), even hashed.
+        ("api.ApiToken", "secret_hash"),
+        ("oauth2_provider.Application", "client_secret"),
+        ("oauth2_provider.AccessToken", "token"),
+        ("oauth2_provider.AccessToken", "token_checksum"),
+        ("oauth2_provider.RefreshToken", "token"),
+        ("oauth2_provider.RefreshToken", "token_checksum"),
+        ("oauth2_provider.Grant", "code"),
+        ("oauth2_provider.IDToken", "jti"),
+        ("oauth2_provider.DeviceGrant", "device_code"),
+        ("oauth2_provider.DeviceGrant", "user_code"),
     }
 )
 

@@ -61,20 +61,21 @@ APPLICANT_ORDER = {
 }
 
 
-def applicants_for_project(project: Project) -> list[Applicant]:
-    """Every application of a project, numbered in the order they arrived, in a fixed
-    number of queries whatever their count."""
-    applications = list(
-        Application.objects.filter(project=project)
-        .select_related(
-            "student", "student__student_profile", "student__student_profile__school", "engagement"
-        )
-        .prefetch_related("answers__question", "student__student_profile__skills")
-        .order_by("created_at", "pk")
-    )
+def applicant_rows(applications):
+    """Applications with what the applicant list reads of them (a queryset, still lazy)."""
+    return applications.select_related(
+        "student", "student__student_profile", "student__student_profile__school", "engagement"
+    ).prefetch_related("answers__question", "student__student_profile__skills")
+
+
+def describe_applicants(
+    project: Project, applications: list[Application], *, first_number: int = 1
+) -> list[Applicant]:
+    """Applications as the employer sees them, blind until shortlisted, numbered from
+    `first_number` in the order given (the order they arrived). One query for any number."""
     live = live_engagement_counts([a.student_id for a in applications])
     applicants = []
-    for number, application in enumerate(applications, start=1):
+    for number, application in enumerate(applications, start=first_number):
         profile = getattr(application.student, "student_profile", None)
         pending = application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED)
         revealed = application.status in (ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED)
@@ -92,6 +93,16 @@ def applicants_for_project(project: Project) -> list[Applicant]:
                 else [],
             )
         )
+    return applicants
+
+
+def applicants_for_project(project: Project) -> list[Applicant]:
+    """Every application of a project, numbered in the order they arrived, in a fixed
+    number of queries whatever their count."""
+    applications = list(
+        applicant_rows(Application.objects.filter(project=project)).order_by("created_at", "pk")
+    )
+    applicants = describe_applicants(project, applications)
     applicants.sort(key=lambda a: (APPLICANT_ORDER[a.application.status], a.number))
     return applicants
 

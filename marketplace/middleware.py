@@ -1,5 +1,6 @@
 """Request and response rules that hold for every page."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 NUL = "\x00"
@@ -24,18 +25,18 @@ def _form_has_nul(request) -> bool:
     )
 
 
+NUL_REASON = (
+    "The address or the form you sent contains a character that is not allowed (a NUL "
+    "character, often written %00). Remove it and try again."
+)
+# Programs calling the REST API get its error shape (api/errors.py), not a page.
+JSON_PREFIXES = ("/api/",)
+
+
 def _refused(request):
-    return render(
-        request,
-        "400.html",
-        {
-            "reason": (
-                "The address or the form you sent contains a character that is not "
-                "allowed (a NUL character, often written %00). Remove it and try again."
-            )
-        },
-        status=400,
-    )
+    if request.path.startswith(JSON_PREFIXES):
+        return JsonResponse({"error": {"code": "invalid", "message": NUL_REASON}}, status=400)
+    return render(request, "400.html", {"reason": NUL_REASON}, status=400)
 
 
 class RejectNulMiddleware:

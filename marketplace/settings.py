@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     "django_filters",
     "health_check",
     "django_prometheus",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
     "marketplace",
     "accounts",
     "projects",
@@ -92,6 +96,7 @@ INSTALLED_APPS = [
     "outcomes",
     "oversight",
     "integrations",
+    "api",
     "datarights",
     "demo",
 ]
@@ -597,6 +602,71 @@ SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 if METRICS_TOKEN and len(METRICS_TOKEN) < 20:
     raise ImproperlyConfigured("METRICS_TOKEN must be at least 20 characters.")
+
+# The REST API (/api/v1/, api/): tokens or a session, one error shape, cursor pagination,
+# rate limits counted in the cache (Redis in production) per token and per address.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/hour")
+API_ANONYMOUS_RATE_LIMIT = env.str("API_ANONYMOUS_RATE_LIMIT", default="60/hour")
+for _name, _rate in (
+    ("API_RATE_LIMIT", API_RATE_LIMIT),
+    ("API_ANONYMOUS_RATE_LIMIT", API_ANONYMOUS_RATE_LIMIT),
+):
+    _count, _, _period = _rate.partition("/")
+    if not (
+        _count.isdigit() and int(_count) > 0 and _period in {"second", "minute", "hour", "day"}
+    ):
+        raise ImproperlyConfigured(
+            f"{_name} must look like 600/hour (second, minute, hour or day)."
+        )
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.oauth.ClientAuthentication",
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RoleAndScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerCredential", "api.throttling.PerAddress"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# OAuth2 client credentials for organizations and schools (api/oauth.py): access tokens last
+# an hour; clients ask only for the scopes they were given.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "api.oauth.ClientScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_OAUTH_TOKEN_SECONDS", default=3600),
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout; only client credentials are used.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Micro-internships API",
+    "DESCRIPTION": "Projects, applicants and engagements for employers; students, engagements, "
+    "evaluations, flags and figures for career services; applications, engagements and "
+    "verified records for students. Authenticate with `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatus": "projects.models.ProjectStatus",
+        "ApplicationStatus": "projects.models.ApplicationStatus",
+        "EngagementStatus": "engagements.models.EngagementStatus",
+    },
+}
 
 # No inline script or style anywhere; Stripe's domains only with Stripe keys (marketplace/csp.py).
 CONTENT_SECURITY_POLICY = content_security_policy(stripe=bool(STRIPE_PUBLISHABLE_KEY))

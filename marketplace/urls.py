@@ -24,5 +24,7 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("safety/", include("safety.urls")),
     path("", include("integrations.urls")),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.page_urls")),
     path("", include("datarights.urls")),
 ]

@@ -53,6 +53,8 @@ def test_each_dashboard_opens_only_for_its_own_role(client, request, url_name, w
 # Pages of more than one role: which roles open them (the others get 403).
 SHARED_PAGES = {
     "integrations:settings": {"student", "employer", "career_staff"},
+    # The REST API page; the API itself has its own matrix (tests/test_api_access.py).
+    "api_settings:tokens": {"student", "employer", "career_staff"},
     "datarights:data": {"student", "employer"},
     "datarights:close": {"student", "employer"},
 }

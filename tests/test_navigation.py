@@ -31,6 +31,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "safety:my_reports",
                 "safety:privacy",
                 "integrations:settings",
+                "api_settings:tokens",
             },
         ),
         (
@@ -44,6 +45,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "profile",
                 "safety:my_reports",
                 "integrations:settings",
+                "api_settings:tokens",
             },
         ),
         (
@@ -54,6 +56,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "profile",
                 "safety:my_reports",
                 "integrations:settings",
+                "api_settings:tokens",
                 "admin:index",
             },
         ),

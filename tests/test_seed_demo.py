@@ -26,6 +26,7 @@ def counts():
 
 def test_demo_data_is_created_once_and_its_logins_work(client, capsys):
     call_command("seed_demo")
+    first_output = capsys.readouterr().out
     first = counts()
     User.objects.filter(email="student@demo.test").update(first_name="Changed")
     call_command("seed_demo")
@@ -33,6 +34,17 @@ def test_demo_data_is_created_once_and_its_logins_work(client, capsys):
     assert counts() == first
     assert User.objects.get(email="student@demo.test").first_name == "Changed"
     printed = capsys.readouterr().out
+    # The demo API tokens are printed once, when made, and work.
+    assert "REST API tokens" not in printed
+    for email, path in [
+        ("employer@demo.test", "api:projects"),
+        ("staff@demo.test", "api:school_students"),
+        ("student@demo.test", "api:engagements"),
+    ]:
+        secret = re.search(rf"{re.escape(email)} +(mkt_\S+)", first_output).group(1)
+        response = client.get(reverse(path), HTTP_AUTHORIZATION=f"Bearer {secret}")
+        assert response.status_code == 200, email
+        assert response.json()["results"], email
     feed_path = re.search(r"student@demo\.test +https?://[^/]+(/calendar/\S+)", printed).group(1)
     assert b"BEGIN:VEVENT" in client.get(feed_path).content
     for email, dashboard in [

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from django.core.management.base import BaseCommand
 
 from demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, seed_accounts
+from demo.api import seed_api
 from demo.compliance import seed_compliance
 from demo.credit import FACULTY_EMAIL, seed_credit
 from demo.datarights import seed_datarights
@@ -46,6 +47,8 @@ class Command(BaseCommand):
             created = seed_integrations() or created
             created = seed_datarights() or created
             created = seed_sso() or created
+            api_tokens = seed_api()
+            created = bool(api_tokens) or created
         self.stdout.write(
             self.style.SUCCESS("Demo data ready" + (" (created)." if created else "."))
         )
@@ -67,6 +70,11 @@ class Command(BaseCommand):
                 f"Academic credit: {FACULTY_EMAIL} reviews through an emailed link; career "
                 "services send a new one from the request's page."
             )
+        if api_tokens:
+            self.stdout.write("")
+            self.stdout.write("REST API tokens (shown only now; make more under Settings → API)")
+            for email, secret in api_tokens:
+                self.stdout.write(f"  {email:<26} {secret}")
         addresses = calendar_addresses()
         if addresses:
             self.stdout.write("")
