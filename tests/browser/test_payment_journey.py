@@ -39,6 +39,7 @@ def test_funding_makes_the_engagement_active_and_approval_pays_the_student(
     assert s_page.locator("#paid-total").inner_text() == "$0"
     s_page.get_by_role("button", name="Connect a payout account").click()
     quality.check(s_page)
+    s_page.get_by_label("W-9 (US person)").check()
     s_page.get_by_role("button", name="Finish setting up (test mode)").click()
     s_page.get_by_text("Your payout account is ready").wait_for()
 
