@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -141,9 +142,11 @@ def main() -> None:
     # (Django's four per new model, and any a model declares) may be granted to a group.
     # None that existed before may be lost.
     added = len(moved) - len(gone)
-    new_permissions = set(after["permissions"]) - set(before["permissions"])
+    # Counted, not deduplicated: two apps' models may share a name (projects.Application and
+    # django-oauth-toolkit's Application), and so the codenames of their permissions.
+    new_permissions = Counter(after["permissions"]) - Counter(before["permissions"])
     new_grants = set(map(tuple, after["grants"])) - set(map(tuple, before["grants"]))
-    for codename in sorted(set(before["permissions"]) - set(after["permissions"])):
+    for codename in sorted(Counter(before["permissions"]) - Counter(after["permissions"])):
         problems.append(f"permission {codename} lost")
     for group, codename in sorted(
         set(map(tuple, before["grants"])) - set(map(tuple, after["grants"]))
@@ -151,7 +154,7 @@ def main() -> None:
         problems.append(f"group {group} lost permission {codename}")
     grown = {
         "django_content_type": added,
-        "auth_permission": len(new_permissions),
+        "auth_permission": new_permissions.total(),
         "auth_group_permissions": len(new_grants),
     }
     print("\nRows per table (tables with rows):")
