@@ -94,6 +94,60 @@ class PaymentStatus(models.TextChoices):
     CANCELED = "canceled", "Canceled"
 
 
+class Bonus(models.Model):
+    """The employer thanks the student with extra money once the work is approved.
+
+    The bonus goes to the student in full; the employer pays the platform fee on top, as
+    for fees. It is paid through the gateway like the fee (a Payment of kind "bonus"), and
+    once that payment succeeds the student is paid it (a Payout of kind "bonus").
+    """
+
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", "Waiting for the employer's payment"
+        FUNDED = "funded", "Paid by the employer"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="bonuses")
+    amount_cents = models.PositiveIntegerField(help_text="Goes to the student in full.")
+    message = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    funded_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "bonuses"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="bonus_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["awaiting_payment", "funded", "withdrawn"]),
+                name="bonus_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="funded") | Q(funded_at__isnull=False),
+                name="bonus_funded_has_date",
+            ),
+            # One bonus at a time waits for the employer's payment.
+            models.UniqueConstraint(
+                fields=["engagement"],
+                condition=Q(status="awaiting_payment"),
+                name="bonus_one_awaiting_payment_per_engagement",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Bonus {self.pk} on {self.engagement}"
+
+
 class Payment(models.Model):
     """The employer funds an engagement (or an extension of it): fee plus platform fee."""
 
@@ -103,12 +157,16 @@ class Payment(models.Model):
     class Kind(models.TextChoices):
         FUNDING = "funding", "Funding"
         EXTENSION = "extension", "Extension"
+        BONUS = "bonus", "Bonus"
 
     Status = PaymentStatus
 
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="payments")
     extension = models.ForeignKey(
         ScopeExtension, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    bonus = models.ForeignKey(
+        Bonus, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     gateway = models.CharField(max_length=10, choices=Gateway.choices)
@@ -159,10 +217,17 @@ class Payment(models.Model):
                 condition=Q(unpayable_reason="") | Q(status="succeeded"),
                 name="payment_unpayable_only_when_received",
             ),
+            models.UniqueConstraint(
+                fields=["bonus"],
+                condition=Q(bonus__isnull=False, unpayable_reason="")
+                & ~Q(status__in=["failed", "canceled"]),
+                name="payment_one_live_payment_per_bonus",
+            ),
             models.CheckConstraint(
-                condition=Q(kind="funding", extension__isnull=True)
-                | Q(kind="extension", extension__isnull=False),
-                name="payment_extension_matches_kind",
+                condition=Q(kind="funding", extension__isnull=True, bonus__isnull=True)
+                | Q(kind="extension", extension__isnull=False, bonus__isnull=True)
+                | Q(kind="bonus", extension__isnull=True, bonus__isnull=False),
+                name="payment_target_matches_kind",
             ),
         ]
 
@@ -225,8 +290,15 @@ class Delivery(models.TextChoices):
     FAILED = "failed", "Your bank returned it"
 
 
+class PayoutKind(models.TextChoices):
+    FEE = "fee", "Fee"
+    MILESTONE = "milestone", "Milestone"
+    BONUS = "bonus", "Bonus"
+
+
 class Payout(models.Model):
-    """The platform pays the student: at most one per engagement.
+    """The platform pays the student: the fee once per engagement (or each milestone once,
+    when the fee is split into milestones), and each bonus once.
 
     `status` follows the transfer from the platform to the student's Stripe account (paid =
     the transfer was made); `delivery` follows the bank payout from that account to the
@@ -234,6 +306,7 @@ class Payout(models.Model):
     """
 
     Delivery = Delivery
+    Kind = PayoutKind
 
     # Whose school the audit trail files this under (accounts.audit).
     audit_school_via = "engagement"
@@ -247,7 +320,11 @@ class Payout(models.Model):
         PAID = "paid", "Paid"
         REVERSED = "reversed", "Reversed"
 
-    engagement = models.OneToOneField(Engagement, on_delete=models.PROTECT, related_name="payout")
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="payouts")
+    kind = models.CharField(max_length=10, choices=PayoutKind.choices, default=PayoutKind.FEE)
+    bonus = models.OneToOneField(
+        Bonus, null=True, blank=True, on_delete=models.PROTECT, related_name="payout"
+    )
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts"
     )
@@ -277,6 +354,17 @@ class Payout(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payout_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=PayoutKind.values), name="payout_kind_valid"
+            ),
+            # The fee is paid out once per engagement, whatever is retried or replayed.
+            models.UniqueConstraint(
+                fields=["engagement"], condition=Q(kind="fee"), name="payout_one_fee_per_engagement"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="bonus", bonus__isnull=False) | (~Q(kind="bonus") & Q(bonus=None)),
+                name="payout_bonus_matches_kind",
+            ),
             models.CheckConstraint(
                 condition=Q(delivery="") | Q(status__in=["paid", "reversed"]),
                 name="payout_delivery_only_after_transfer",

@@ -34,9 +34,9 @@ def student_earnings(student: User) -> dict:
         Payout.Status.FAILED,
     }
     approved_without_payout = list(
-        Engagement.objects.filter(
-            student=student, status=EngagementStatus.APPROVED, payout__isnull=True
-        ).select_related("project")
+        Engagement.objects.filter(student=student, status=EngagementStatus.APPROVED)
+        .exclude(payouts__kind__in=[Payout.Kind.FEE, Payout.Kind.MILESTONE])
+        .select_related("project")
     )
     return {
         "payouts": payouts,

@@ -374,7 +374,7 @@ def test_closing_leaves_no_personal_data_in_any_column_and_the_ledger_unchanged(
     User.objects.create_user(email=email, password="x", role="student", first_name="N")
     # The money and the other side's records are still there, under the pseudonym.
     engagement = student.engagements.get()
-    assert engagement.messages.exists() and engagement.payout.status == Payout.Status.PAID
+    assert engagement.messages.exists() and engagement.payouts.get().status == Payout.Status.PAID
     assert not Notification.objects.filter(recipient=student).exists()
     record = VerifiedExperience.objects.get(engagement=engagement)
     assert record.is_revoked and not record.is_public

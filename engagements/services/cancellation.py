@@ -151,7 +151,7 @@ def engagement_mark_paid(*, engagement: Engagement) -> Engagement:
         record_event(
             engagement, None, "paid", f"The student was paid {dollars(engagement.fee_cents)}."
         )
-    elif engagement.paid_at is None:
+    elif engagement.status == EngagementStatus.CANCELLED and engagement.paid_at is None:
         # A settled dispute stays cancelled; the date says the settled amount went out.
         engagement.paid_at = timezone.now()
         engagement.save(update_fields=["paid_at"])

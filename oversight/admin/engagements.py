@@ -237,7 +237,7 @@ class EngagementAdmin(SchoolScopedAdmin):
     ]
 
     def get_queryset(self, request):
-        payout = Payout.objects.filter(engagement=OuterRef("pk"))
+        payout = Payout.objects.filter(engagement=OuterRef("pk")).exclude(kind=Payout.Kind.BONUS)
         # The F-1 weekly cap: the student's hours this week across all their engagements,
         # and the school's term today (which decides the cap; accounts.work_rules).
         today = timezone.localdate()

@@ -1,4 +1,5 @@
-"""Payouts to the student: at most one per engagement, whatever is retried or replayed."""
+"""Payouts to the student: the fee (or each milestone) and each bonus paid exactly once,
+whatever is retried or replayed."""
 
 import logging
 from datetime import timedelta
@@ -21,6 +22,7 @@ from marketplace.queueing import delay_on_commit
 from payments import gateways, ledger, tasks
 from payments.gateways import GatewayError
 from payments.models import (
+    Bonus,
     Gateway,
     LedgerEntry,
     Payment,
@@ -58,15 +60,22 @@ def waiting_status(student_id: int) -> str:
 WAITING_STATUSES = (Payout.Status.WAITING_FOR_ACCOUNT, Payout.Status.WAITING_FOR_TAX)
 
 
-def payout_create(*, engagement: Engagement, amount_cents: int) -> Payout | None:
-    """Called inside the transaction that approves (or settles) an engagement.
+def payout_create(
+    *, engagement: Engagement, amount_cents: int, bonus: Bonus | None = None
+) -> Payout | None:
+    """Called inside the transaction that approves (or settles) an engagement, or that
+    receives a bonus's payment.
 
-    At most one payout per engagement, whatever is retried or clicked twice:
-    the engagement row is locked by the caller and the payout is unique per
-    engagement. It goes out after commit; without a ready payout account it
-    waits for the student to connect one.
+    The fee is paid out once per engagement and each bonus once, whatever is retried or
+    clicked twice: the engagement row is locked by the caller and the database holds
+    one fee payout per engagement and one payout per bonus. It goes out after commit;
+    without a ready payout account it waits for the student to connect one.
     """
-    existing = Payout.objects.filter(engagement=engagement).first()
+    if bonus is not None:
+        kind, existing = Payout.Kind.BONUS, Payout.objects.filter(bonus=bonus).first()
+    else:
+        kind = Payout.Kind.FEE
+        existing = Payout.objects.filter(engagement=engagement, kind=kind).first()
     if existing is not None:
         return existing
     if amount_cents <= 0:
@@ -74,17 +83,20 @@ def payout_create(*, engagement: Engagement, amount_cents: int) -> Payout | None
     account = ready_account(engagement.student_id)
     payout = Payout.objects.create(
         engagement=engagement,
+        kind=kind,
+        bonus=bonus,
         student_id=engagement.student_id,
         amount_cents=amount_cents,
         gateway=gateway_name(),
         status=Payout.Status.PENDING if account else waiting_status(engagement.student_id),
         next_attempt_at=timezone.now() if account else None,
     )
+    what = "A bonus of " if bonus is not None else ""
     tracker.record_step(
         payout,
         PayoutEvent.Step.APPROVED,
         key=f"payout:{payout.pk}:approved",
-        detail=f"{dollars(amount_cents)} approved for “{engagement.project.title}”.",
+        detail=f"{what}{dollars(amount_cents)} approved for “{engagement.project.title}”.",
     )
     if account:
         enqueue_payout(payout.pk)
@@ -139,13 +151,13 @@ def payout_execute(*, payout_id: int) -> Payout:
     account = ready_account(payout.student_id)
     if account is None:
         return _payout_wait(payout.pk)
+    paid_by = (
+        Payment.objects.filter(bonus_id=payout.bonus_id)
+        if payout.bonus_id
+        else Payment.objects.filter(engagement_id=payout.engagement_id, kind=Payment.Kind.FUNDING)
+    )
     charge = (
-        Payment.objects.filter(
-            engagement_id=payout.engagement_id,
-            kind=Payment.Kind.FUNDING,
-            status=PaymentStatus.SUCCEEDED,
-            unpayable_reason="",
-        )
+        paid_by.filter(status=PaymentStatus.SUCCEEDED, unpayable_reason="")
         .values_list("charge_id", flat=True)
         .first()
     )
@@ -247,15 +259,27 @@ def payout_apply(
         via=via,
         payout=payout,
     )
-    engagement_services.engagement_mark_paid(engagement=engagement)
+    if payout.kind != Payout.Kind.BONUS and _fee_all_paid(engagement):
+        engagement_services.engagement_mark_paid(engagement=engagement)
+    what = "a bonus of " if payout.kind == Payout.Kind.BONUS else ""
     notify(
         recipients=[engagement.student],
         kind="payout.paid",
         key=f"payout-{payout.pk}-paid",
-        message=f"You were paid {dollars(payout.amount_cents)} for “{engagement.project.title}”",
+        message=f"You were paid {what}{dollars(payout.amount_cents)} for "
+        f"“{engagement.project.title}”",
         url=reverse("payments:earnings"),
     )
     return payout
+
+
+def _fee_all_paid(engagement: Engagement) -> bool:
+    """Every payout of the engagement's fee has gone out (bonuses aside)."""
+    return (
+        not engagement.payouts.exclude(kind=Payout.Kind.BONUS)
+        .exclude(status=Payout.Status.PAID)
+        .exists()
+    )
 
 
 def _payout_reversed(payout: Payout, engagement: Engagement, *, via: str) -> Payout:

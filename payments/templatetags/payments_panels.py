@@ -11,7 +11,7 @@ register = template.Library()
 def workspace_payout(context, settled=False):
     engagement = context["engagement"]
     return {
-        "payout": Payout.objects.filter(engagement=engagement).first(),
+        "payout": Payout.objects.filter(engagement=engagement, kind=Payout.Kind.FEE).first(),
         "role": context["role"],
         "settled": settled,
     }
