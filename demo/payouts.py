@@ -1,11 +1,13 @@
 """Demo payouts: the main demo student's earnings page shows a payout that arrived in the
-bank and one still in transit, with their tax information (W-9) given."""
+bank and one still in transit, and a bonus an employer gave on approved work, with their
+tax information (W-9) given."""
 
 from django.utils import timezone
 
 from accounts.models import Organization, User
 from demo.projects import _create_project, work_and_submit
 from engagements import services as engagements
+from payments import services as payments
 from payments.models import Payout
 from payments.services import tracker
 from projects.models import Project
@@ -63,6 +65,15 @@ def seed_payouts() -> bool:
     engagements.submission_approve(
         actor=owner, engagement=engagement, comment="Thank you, this is exactly right."
     )
+    # The employer thanks the student with a bonus, paid on the test-mode payment page.
+    bonus = payments.bonus_offer(
+        actor=owner,
+        engagement=engagement,
+        amount_cents=4000,
+        message="You found three zones the carrier had moved: thank you for the extra care.",
+    )
+    payment = payments.payment_start(actor=owner, engagement=engagement, bonus=bonus)
+    payments.local_payment_complete(actor=owner, payment=payment, succeed=True)
     # The earlier payout has reached the bank; the one just approved is on its way.
     earlier = (
         Payout.objects.filter(student=student, delivery=Payout.Delivery.IN_TRANSIT)

@@ -507,6 +507,10 @@ HOURLY_RATE_FLOOR_CENTS = env.int("HOURLY_RATE_FLOOR_CENTS", default=1500)
 HOURLY_RATE_TYPICAL_MAX_CENTS = env.int("HOURLY_RATE_TYPICAL_MAX_CENTS", default=2500)
 HOURLY_RATE_CEILING_CENTS = env.int("HOURLY_RATE_CEILING_CENTS", default=10000)
 PLATFORM_FEE_PERCENT = env.int("PLATFORM_FEE_PERCENT", default=10)
+# After approval an employer may add bonuses: each at least the minimum, all of one
+# engagement's together at most the cap; the student gets them in full.
+BONUS_MIN_CENTS = env.int("BONUS_MIN_CENTS", default=500)
+BONUS_MAX_CENTS = env.int("BONUS_MAX_CENTS", default=50000)
 # Payouts wait until Stripe has the student's tax information (W-9 or W-8BEN).
 PAYOUTS_REQUIRE_TAX_INFO = env_bool("PAYOUTS_REQUIRE_TAX_INFO", default=True)
 # The federal information-return threshold (Form 1099-NEC/-MISC) for payments from 2026.

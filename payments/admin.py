@@ -17,6 +17,7 @@ from marketplace.forms import MoneyField, add_service_errors
 from marketplace.templatetags.money import money_exact
 from payments import ledger, services, statements, webhooks
 from payments.models import (
+    Bonus,
     LedgerEntry,
     Payment,
     Payout,
@@ -63,6 +64,19 @@ class PaymentAdmin(ReadOnlyAdmin):
         return money_exact(obj.amount_cents)
 
 
+@admin.register(Bonus)
+class BonusAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "engagement", "amount", "status", "created_by", "created_at")
+    list_filter = ("status",)
+    search_fields = ("engagement__project__title", "engagement__student__email")
+    list_select_related = ("engagement__project", "engagement__student", "created_by")
+    readonly_fields = [f.name for f in Bonus._meta.fields]
+
+    @admin.display(description="amount", ordering="amount_cents")
+    def amount(self, obj):
+        return money_exact(obj.amount_cents)
+
+
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
     list_display = ("pk", "payment", "amount", "status", "attempts", "reason", "created_at")
@@ -100,6 +114,7 @@ class PayoutAdmin(SchoolScopedAdmin):
         "pk",
         "student",
         "engagement",
+        "kind",
         "amount",
         "status",
         "delivery",
@@ -107,7 +122,7 @@ class PayoutAdmin(SchoolScopedAdmin):
         "attempts",
         "last_error",
     )
-    list_filter = ("status", "delivery", "gateway")
+    list_filter = ("status", "kind", "delivery", "gateway")
     search_fields = (
         "student__email",
         "provider_id",

@@ -16,9 +16,10 @@ from accounts.models import Role
 from engagements.access import engagement_for
 from engagements.models import ScopeExtension
 from marketplace.csv_export import csv_response
+from marketplace.forms import MoneyField, add_service_errors
 from payments import gateways, selectors, services, statements, webhooks
 from payments.gateways import GatewayError
-from payments.models import Payment, Payout, PayoutAccount, Refund, TaxForm
+from payments.models import Bonus, Payment, Payout, PayoutAccount, Refund, TaxForm
 from payments.services import tracker
 
 
@@ -68,6 +69,96 @@ def start_extension_funding(request, engagement_id: int, extension_id: int):
     return _start(request, engagement_id, extension_id)
 
 
+class BonusForm(forms.Form):
+    amount = MoneyField(label="Bonus (US dollars)")
+    message = forms.CharField(
+        label="A word for the student (optional)",
+        required=False,
+        max_length=services.bonuses.MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@role_required(Role.EMPLOYER)
+@require_http_methods(["GET", "POST"])
+def bonus(request, engagement_id: int):
+    """The employer adds a bonus to approved work, then pays it like the fee."""
+    engagement, role = engagement_for(request.user, engagement_id)
+    if role != "employer":
+        raise PermissionDenied("Only the employer gives a bonus.")
+    form = BonusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offered = services.bonus_offer(
+                actor=request.user,
+                engagement=engagement,
+                amount_cents=form.cleaned_data["amount"],
+                message=form.cleaned_data["message"],
+            )
+            payment = services.payment_start(
+                actor=request.user, engagement=engagement, bonus=offered
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except GatewayError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("payments:pay", payment_id=payment.pk)
+    return render(
+        request,
+        "payments/bonus.html",
+        {
+            "engagement": engagement,
+            "form": form,
+            "room_cents": services.bonus_room_cents(engagement),
+            "platform_fee_percent": settings.PLATFORM_FEE_PERCENT,
+            "can_add": engagement.status in services.bonuses.BONUS_STATUSES,
+            "waiting": engagement.bonuses.filter(status=Bonus.Status.AWAITING_PAYMENT).first(),
+        },
+    )
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def bonus_pay(request, bonus_id: int):
+    """Pay a bonus that waits for the employer's payment (the payment under way, if any)."""
+    offered = _employers_bonus_or_404(request.user, bonus_id)
+    try:
+        payment = services.payment_start(
+            actor=request.user, engagement=offered.engagement, bonus=offered
+        )
+    except (ValidationError, GatewayError) as error:
+        text = error.message if isinstance(error, GatewayError) else " ".join(error.messages)
+        messages.error(request, text)
+        return redirect("payments:bonus", engagement_id=offered.engagement_id)
+    return redirect("payments:pay", payment_id=payment.pk)
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def bonus_withdraw(request, bonus_id: int):
+    offered = _employers_bonus_or_404(request.user, bonus_id)
+    try:
+        services.bonus_withdraw(actor=request.user, bonus=offered)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The bonus is withdrawn: nothing was charged for it.")
+    return redirect(reverse("engagements:workspace", args=[offered.engagement_id]) + "#bonuses")
+
+
+def _employers_bonus_or_404(viewer, bonus_id: int) -> Bonus:
+    offered = Bonus.objects.select_related("engagement").filter(pk=bonus_id).first()
+    profile = getattr(viewer, "employer_profile", None)
+    if (
+        offered is None
+        or profile is None
+        or offered.engagement.organization_id != profile.organization_id
+    ):
+        raise Http404("No such bonus.")
+    return offered
+
+
 @role_required(Role.EMPLOYER)
 @require_GET
 def pay(request, payment_id: int):
@@ -112,10 +203,18 @@ def test_complete(request, payment_id: int):
             "Nothing changes on the engagement.",
         )
     elif payment.status == "succeeded":
-        messages.success(request, "Paid (test mode). The student can start now.")
+        messages.success(request, f"Paid (test mode). {_paid_text(payment)}")
         return redirect(reverse("engagements:workspace", args=[payment.engagement_id]))
     messages.error(request, payment.failure_message or "The payment did not go through.")
     return redirect(reverse("engagements:workspace", args=[payment.engagement_id]) + "#status")
+
+
+def _paid_text(payment: Payment) -> str:
+    if payment.kind == Payment.Kind.BONUS:
+        return "The bonus goes to the student in full."
+    if payment.kind == Payment.Kind.EXTENSION:
+        return "The extension applies now."
+    return "The student can start now."
 
 
 @role_required(Role.EMPLOYER)
@@ -125,7 +224,7 @@ def returned(request, payment_id: int):
     confirms the payment, not because the browser came back: this page waits for that."""
     payment = payment_for_employer_or_404(request.user, payment_id)
     if payment.status == "succeeded":
-        messages.success(request, "Payment confirmed. The student can start now.")
+        messages.success(request, f"Payment confirmed. {_paid_text(payment)}")
         return redirect(reverse("engagements:workspace", args=[payment.engagement_id]))
     return render(request, "payments/returned.html", {"payment": payment})
 

@@ -251,6 +251,10 @@ def test_demo_student_tracks_a_payout_in_transit_and_one_that_arrived(client):
     assert "Expected in your bank by" in page and "Arrived in your bank on" in page
     (year,) = statement_years(student)
     assert reverse("payments:statement", args=[str(year), "pdf"]) in page
+    # An employer thanked them with a bonus on approved work, paid out in full.
+    bonus = payouts.get(kind="bonus")
+    assert bonus.amount_cents == 4000 and bonus.status == "paid"
+    assert f'id="payout-{bonus.pk}"' in page
 
 
 def test_demo_data_has_a_credit_request_waiting_for_its_faculty_approver(client, capsys):

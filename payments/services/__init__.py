@@ -18,6 +18,7 @@ from payments.services.accounts import (
     payout_account_start,
     payout_account_sync,
 )
+from payments.services.bonuses import bonus_offer, bonus_room_cents, bonus_withdraw
 from payments.services.disputes import dispute_settle
 from payments.services.funding import (
     engagement_fund,
@@ -41,6 +42,9 @@ from payments.services.refunds import (
 )
 
 __all__ = [
+    "bonus_offer",
+    "bonus_room_cents",
+    "bonus_withdraw",
     "dispute_settle",
     "engagement_fund",
     "engagement_refund_all",

@@ -1,4 +1,5 @@
-"""The employer funds an engagement (or an extension of it): fee plus platform fee."""
+"""The employer funds an engagement (or an extension of it, or a bonus): fee plus platform
+fee."""
 
 import logging
 
@@ -19,12 +20,14 @@ from payments import gateways, ledger
 from payments.gateways import GatewayError
 from payments.gateways.base import PaymentIntentInfo
 from payments.models import (
+    Bonus,
     Gateway,
     LedgerEntry,
     Payment,
     PaymentStatus,
     Refund,
 )
+from payments.services.bonuses import bonus_funded, bonus_unpayable_reason
 from payments.services.common import (
     gateway_name,
     lock_engagement,
@@ -36,10 +39,21 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def _payment_prepare(*, actor: User, engagement_id: int, extension_id: int | None) -> Payment:
+def _payment_prepare(
+    *, actor: User, engagement_id: int, extension_id: int | None, bonus_id: int | None = None
+) -> Payment:
     engagement = lock_engagement(engagement_id)
     require_employer(actor, engagement)
-    if extension_id is None:
+    extension = bonus = None
+    if bonus_id is not None:
+        bonus = Bonus.objects.select_for_update().get(pk=bonus_id, engagement=engagement)
+        if bonus.status != Bonus.Status.AWAITING_PAYMENT:
+            raise ValidationError(bonus_unpayable_reason(bonus=bonus))
+        live = Payment.objects.filter(
+            bonus=bonus, status__in=[PaymentStatus.CREATED, PaymentStatus.PROCESSING]
+        ).first()
+        fee_cents, kind = bonus.amount_cents, Payment.Kind.BONUS
+    elif extension_id is None:
         if engagement.status != EngagementStatus.AWAITING_FUNDING:
             if engagement.funded_at is not None:
                 raise ValidationError("This engagement is already funded.")
@@ -50,7 +64,7 @@ def _payment_prepare(*, actor: User, engagement_id: int, extension_id: int | Non
             kind=Payment.Kind.FUNDING,
             status__in=[PaymentStatus.CREATED, PaymentStatus.PROCESSING],
         ).first()
-        fee_cents, kind, extension = engagement.fee_cents, Payment.Kind.FUNDING, None
+        fee_cents, kind = engagement.fee_cents, Payment.Kind.FUNDING
     else:
         extension = ScopeExtension.objects.select_for_update().get(
             pk=extension_id, engagement=engagement
@@ -67,6 +81,7 @@ def _payment_prepare(*, actor: User, engagement_id: int, extension_id: int | Non
     payment = Payment.objects.create(
         engagement=engagement,
         extension=extension,
+        bonus=bonus,
         kind=kind,
         gateway=gateway_name(),
         fee_cents=fee,
@@ -87,8 +102,10 @@ def _payment_attach(payment_id: int, info: PaymentIntentInfo) -> Payment:
     return payment
 
 
-def payment_start(*, actor: User, engagement: Engagement, extension=None) -> Payment:
-    """The employer starts paying for an engagement (or an accepted extension).
+def payment_start(
+    *, actor: User, engagement: Engagement, extension=None, bonus: Bonus | None = None
+) -> Payment:
+    """The employer starts paying for an engagement (or an accepted extension, or a bonus).
 
     Returns the payment to complete on the payment page. Calling it again
     while a payment is under way returns that same payment.
@@ -97,6 +114,7 @@ def payment_start(*, actor: User, engagement: Engagement, extension=None) -> Pay
         actor=actor,
         engagement_id=engagement.pk,
         extension_id=extension.pk if extension is not None else None,
+        bonus_id=bonus.pk if bonus is not None else None,
     )
     if payment.provider_id:
         return payment
@@ -187,6 +205,8 @@ def payment_apply(
             _refund_unpayable(payment, engagement, reason=reason, actor=actor, via=via)
         elif payment.kind == Payment.Kind.FUNDING:
             engagement_services.engagement_mark_funded(engagement=engagement)
+        elif payment.kind == Payment.Kind.BONUS:
+            bonus_funded(payment=payment, engagement=engagement)
         else:
             engagement_services.extension_apply(extension_id=payment.extension_id)
         return payment
@@ -222,6 +242,10 @@ def _unpayable_reason(payment: Payment, engagement: Engagement) -> str:
             f"The engagement was {engagement.get_status_display().lower()} "
             "before the payment arrived."
         )
+    if payment.kind == Payment.Kind.BONUS:
+        return bonus_unpayable_reason(
+            bonus=Bonus.objects.select_for_update().get(pk=payment.bonus_id)
+        )
     extension = ScopeExtension.objects.select_for_update().get(pk=payment.extension_id)
     return engagement_services.extension_unpayable_reason(
         extension=extension, engagement=engagement
@@ -248,7 +272,7 @@ def _refund_unpayable(
         },
         school=engagement.school_id,
     )
-    what = "extension" if payment.kind == Payment.Kind.EXTENSION else "funding"
+    what = {"extension": "extension", "bonus": "bonus"}.get(payment.kind, "funding")
     notify(
         recipients=[payment.created_by, engagement.student],
         kind="payment.refunded_unpayable",
