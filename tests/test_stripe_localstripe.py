@@ -17,7 +17,7 @@ from django.urls import reverse
 from engagements.services import engagement_request_cancel
 from payments import ledger
 from payments.gateways import GatewayError, get_gateway
-from payments.models import LedgerEntry, Payment, Refund, WebhookEvent
+from payments.models import Bonus, LedgerEntry, Payment, Payout, Refund, WebhookEvent
 from payments.services import engagement_fund
 from tests import factories
 from tests.stripe_server import (
@@ -396,3 +396,35 @@ def test_when_stripe_cannot_be_reached_the_pay_button_returns_to_the_workspace_w
     assert Payment.objects.get(engagement=engagement).status == "failed"
     engagement.refresh_from_db()
     assert engagement.status == "awaiting_funding"
+
+
+# --- Bonuses ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bonus_paid_by_card_reaches_the_student_when_stripes_webhook_confirms_it(
+    client, stripe_js, webhooks_to_live_server
+):
+    engagement = factories.approved_engagement(factories.accepted_engagement())
+    employer = factories.employer_of(engagement.project)
+    client.force_login(employer)
+
+    response = client.post(
+        reverse("payments:bonus", args=[engagement.pk]), {"amount": "60", "message": "Thank you"}
+    )
+
+    payment = Payment.objects.get(engagement=engagement, kind="bonus")
+    assert response.url == reverse("payments:pay", args=[payment.pk])
+    assert payment.provider_id.startswith("pi_")
+    assert stripe_js.v1.payment_intents.retrieve(payment.provider_id).amount == 6600
+    assert pay_by_card(stripe_js, payment.provider_id, CARD_OK).status == "succeeded"
+    handled_event("payment_intent.succeeded", payment.provider_id)
+
+    bonus = Bonus.objects.get(engagement=engagement)
+    assert bonus.status == "funded"
+    # The student has no payout account yet: the bonus waits for it, like the fee.
+    payout = Payout.objects.get(bonus=bonus)
+    assert (payout.amount_cents, payout.status) == (6000, "waiting_for_account")
+    assert LedgerEntry.objects.filter(payment=payment).count() == 2
+    # Held for the student until the payout goes (the fee here was funded outside the ledger).
+    assert ledger.balance(engagement.pk) == 6000
