@@ -65,10 +65,32 @@ def test_funding_makes_the_engagement_active_and_approval_pays_the_student(
     quality.check(s_page)
     assert s_page.locator("#paid-total").inner_text() == "$160"
     assert s_page.locator("#year-total").inner_text() == "$160"
-    assert Payout.objects.get(engagement=engagement).status == "paid"
+    assert Payout.objects.get(engagement=engagement, kind="fee").status == "paid"
 
     e_page.goto(live_server.url + "/payments/receipts/")
     quality.check(e_page)
     e_page.get_by_role("link", name=re.compile(r"^MI-")).click()
     quality.check(e_page)
     assert e_page.get_by_text("$176.00").first.is_visible()
+
+    # A bonus on the approved work: a wrong amount is refused on its field, then paid.
+    e_page.goto(live_server.url + f"/engagements/{engagement.pk}/")
+    e_page.get_by_role("link", name="Add a bonus").click()
+    quality.check(e_page)
+    field(e_page, "Bonus (US dollars)").fill("600")
+    e_page.get_by_role("button", name="Continue to payment").click()
+    e_page.get_by_text("$500.00 is left").wait_for()
+    quality.check(e_page)
+    field(e_page, "Bonus (US dollars)").fill("25")
+    field(e_page, "A word for the student (optional)").fill("The March issue doubled our clicks.")
+    e_page.get_by_role("button", name="Continue to payment").click()
+    e_page.get_by_role("rowheader", name="Bonus for the student").wait_for()
+    quality.check(e_page)
+    e_page.get_by_role("button", name="Pay $27.50 (test mode)").click()
+    e_page.get_by_text("Paid (test mode). The bonus goes to the student in full.").wait_for()
+
+    s_page.goto(live_server.url + f"/engagements/{engagement.pk}/#bonuses")
+    quality.check(s_page)
+    assert s_page.get_by_text("“The March issue doubled our clicks.”").is_visible()
+    s_page.goto(live_server.url + "/payments/earnings/")
+    assert s_page.locator("#paid-total").inner_text() == "$185"
