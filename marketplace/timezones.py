@@ -47,14 +47,24 @@ def today_in(zone_name: str) -> date:
     return timezone.now().astimezone(zone_named(zone_name)).date()
 
 
+def weekdays_after(day: date, days: int, *, closed=frozenset()) -> date:
+    """The `days`-th working day after `day`: Monday to Friday, not a day in `closed`. With
+    0 days, `day` itself when it is a working day, otherwise the next one."""
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in closed:
+            counted += 1
+    while day.weekday() >= 5 or day in closed:
+        day += timedelta(days=1)
+    return day
+
+
 def business_days_later(moment: datetime, days: int, zone_name: str | None) -> datetime:
     """The end (23:59 local) of the `days`-th working day (Monday to Friday) after `moment`,
     in the named zone; returned in UTC. From a Friday, 5 business days end the next Friday."""
     zone = zone_named(zone_name)
     day = moment.astimezone(zone).date()
-    counted = 0
-    while counted < days:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            counted += 1
+    if days:
+        day = weekdays_after(day, days)
     return datetime.combine(day, time(23, 59), tzinfo=zone).astimezone(UTC)

@@ -64,11 +64,23 @@ def account(**fields):
             {"payout_interval": "monthly", "payout_anchor": 15},
             date(2026, 5, 15),
         ),
+        # Bank holidays: sent the day before Thanksgiving, held two bank days (Friday and
+        # Monday); a Friday transfer before Memorial Day lands on Wednesday.
+        ("2026-11-25T12:00", {}, date(2026, 11, 30)),
+        ("2026-05-22T12:00", {}, date(2026, 5, 27)),
+        # Monthly on the 25th: Christmas Day, so the next bank day.
+        (
+            "2026-12-10T12:00",
+            {"payout_interval": "monthly", "payout_anchor": 25},
+            date(2026, 12, 28),
+        ),
         # Manual payouts: no date to promise.
         ("2026-03-05T15:00", {"payout_interval": "manual"}, None),
     ],
 )
-def test_the_expected_arrival_follows_the_schedule_and_skips_weekends(sent, fields, expected):
+def test_the_expected_arrival_follows_the_schedule_and_skips_weekends_and_bank_holidays(
+    sent, fields, expected
+):
     moment = datetime.fromisoformat(sent).replace(tzinfo=UTC)
     assert tracker.expected_arrival(moment, account(**fields)) == expected
 

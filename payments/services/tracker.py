@@ -18,6 +18,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import holidays
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +28,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.notifications import notify
 from marketplace.money import dollars
+from marketplace.timezones import weekdays_after
 from payments.gateways.base import BankPayoutInfo
 from payments.models import Gateway, Payout, PayoutAccount, PayoutEvent, PayoutInterval
 from payments.services.common import gateway_name
@@ -108,15 +110,11 @@ def failure_help(code: str) -> FailureHelp:
 # --- Expected arrival ------------------------------------------------------------------------
 
 
-def add_business_days(day: date, days: int) -> date:
-    """`days` weekdays after `day` (banks do not pay out on Saturdays and Sundays)."""
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    while day.weekday() >= 5:  # a payout never lands on a weekend
-        day += timedelta(days=1)
-    return day
+def bank_days_after(day: date, days: int) -> date:
+    """`days` bank business days after `day` (0: `day` or the next bank day). US banks pay
+    nothing on weekends and on the Federal Reserve's holidays."""
+    years = range(day.year, day.year + 2)
+    return weekdays_after(day, days, closed=holidays.financial_holidays("FED", years=years))
 
 
 def expected_arrival(sent_at: datetime, account: PayoutAccount) -> date | None:
@@ -125,16 +123,17 @@ def expected_arrival(sent_at: datetime, account: PayoutAccount) -> date | None:
     Stripe's schedule runs on UTC days: the transfer is held `payout_delay_days` business
     days, then paid out on the next day the schedule pays (every day; the weekday of a
     weekly schedule; the day of the month of a monthly one, or the month's last day when it
-    is shorter). A manual schedule pays out only when the student asks Stripe: no date.
+    is shorter); weekends and US bank holidays move it to the next bank day. A manual
+    schedule pays out only when the student asks Stripe: no date.
     """
     if account.payout_interval == PayoutInterval.MANUAL:
         return None
-    day = add_business_days(sent_at.astimezone(UTC).date(), account.payout_delay_days)
+    day = bank_days_after(sent_at.astimezone(UTC).date(), account.payout_delay_days)
     if account.payout_interval == PayoutInterval.WEEKLY:
         day += timedelta(days=(account.payout_anchor - day.weekday()) % 7)
     elif account.payout_interval == PayoutInterval.MONTHLY:
         day = _next_monthly(day, max(1, min(account.payout_anchor, 31)))
-    return add_business_days(day, 0)
+    return bank_days_after(day, 0)
 
 
 def _next_monthly(day: date, anchor: int) -> date:
