@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from tests import factories
 from tests.s3_server import S3Server
@@ -7,11 +8,15 @@ from tests.s3_server import S3Server
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    # Uploads go to a folder of this test's own; rate-limit counters start at zero.
+    # Uploads go to a folder of this test's own; rate-limit counters start at zero; each test
+    # starts in the server's zone (a request leaves its user's zone active in its thread, for
+    # streamed responses, and "today" must not depend on which test ran before).
     settings.MEDIA_ROOT = str(tmp_path / "media")
     cache.clear()
+    timezone.deactivate()
     yield
     cache.clear()
+    timezone.deactivate()
 
 
 @pytest.fixture
