@@ -7,9 +7,11 @@ intents and their webhooks); the gateway is switched to Stripe before the studen
 
 import json
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +21,7 @@ from payments import services as payments
 from payments.gateways.stripe_gateway import StripeGateway
 from payments.models import LedgerEntry, Payout, PayoutAccount, Refund, WebhookEvent
 from tests import fake_stripe
-from tests.factories import accepted_engagement, employer_of
+from tests.factories import StudentFactory, accepted_engagement, employer_of
 from tests.fake_stripe import FakeStripe, signature_header
 
 pytestmark = pytest.mark.django_db
@@ -570,3 +572,55 @@ def test_only_platform_admins_open_the_settle_page(client, request, who, status)
     engagement.refresh_from_db()
     assert engagement.status == "disputed"
     assert not Payout.objects.exists() and not Refund.objects.exists()
+
+
+def test_syncing_payout_accounts_releases_payouts_that_waited_for_tax_information(
+    use_stripe, on_commit
+):
+    engagement = funded_engagement()
+    student = engagement.student
+    fake = use_stripe()
+    # Set up before the tax information was recorded here: Stripe has it, this row does not.
+    PayoutAccount.objects.create(
+        user=student,
+        gateway="stripe",
+        provider_id="acct_1Old",
+        details_submitted=True,
+        payouts_enabled=True,
+    )
+    idle = PayoutAccount.objects.create(
+        user=StudentFactory().user, gateway="stripe", provider_id="acct_1Idle"
+    )
+    submit(engagement)
+    approve(engagement, on_commit)
+    assert Payout.objects.get(engagement=engagement).status == "waiting_for_tax"
+    fake.queue(
+        "GET",
+        "/v1/accounts/acct_1Old",
+        fake_stripe.account("acct_1Old", details_submitted=True, payouts_enabled=True),
+    )
+    fake.serve_transfers()
+    out = StringIO()
+
+    with on_commit():
+        call_command("sync_payout_accounts", stdout=out)
+
+    assert out.getvalue().strip() == "1 payout account read from Stripe; 1 can receive payouts now."
+    # Only the account whose payouts waited was read; its payout went out.
+    assert [(r.method, r.path) for r in fake.requests] == [
+        ("GET", "/v1/accounts/acct_1Old"),
+        ("POST", "/v1/transfers"),
+    ]
+    account = PayoutAccount.objects.get(provider_id="acct_1Old")
+    assert account.tax_info_provided and account.tax_form == "w9"
+    assert Payout.objects.get(engagement=engagement).status == "paid"
+    idle.refresh_from_db()
+    assert not idle.tax_info_provided
+
+    with on_commit():
+        call_command("sync_payout_accounts", stdout=out)
+    assert (
+        out.getvalue()
+        .strip()
+        .endswith("0 payout accounts read from Stripe; 0 can receive payouts now.")
+    )

@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from payments import gateways
+from payments.gateways import GatewayError
 from payments.gateways.base import AccountInfo
 from payments.models import (
     Gateway,
+    Payout,
     PayoutAccount,
     PayoutInterval,
     TaxForm,
@@ -76,6 +78,37 @@ def payout_account_sync(*, account: PayoutAccount) -> PayoutAccount:
         return account
     info = gateways.get_gateway().retrieve_account(account.provider_id)
     return payout_account_apply(info=info)
+
+
+def payout_accounts_resync(*, only_waiting: bool = True) -> tuple[int, int]:
+    """Re-read payout accounts from the provider: those whose payouts wait (or every one).
+
+    For a deployment that gains the tax information (accounts made before it start without
+    it, until Stripe's next `account.updated`) or that missed Connect webhooks. Returns
+    (accounts read, accounts that can now receive payouts and did not before); an account
+    the provider cannot answer for is left as it is and counted out.
+    """
+    accounts = PayoutAccount.objects.filter(provider_id__isnull=False).exclude(
+        gateway=Gateway.LOCAL
+    )
+    if only_waiting:
+        accounts = accounts.filter(
+            user__payouts__status__in=[
+                Payout.Status.WAITING_FOR_ACCOUNT,
+                Payout.Status.WAITING_FOR_TAX,
+            ]
+        ).distinct()
+    read = released = 0
+    for account in accounts.order_by("pk").iterator():
+        could_receive = account.can_receive
+        try:
+            synced = payout_account_sync(account=account)
+        except GatewayError:
+            continue
+        read += 1
+        if synced is not None and synced.can_receive and not could_receive:
+            released += 1
+    return read, released
 
 
 def local_account_complete(*, user: User, tax_form: str = TaxForm.W9) -> PayoutAccount:
