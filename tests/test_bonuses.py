@@ -172,6 +172,24 @@ def test_a_withdrawn_bonus_paid_late_is_refunded_in_full(client, approved):
     assert ledger.balance(approved.pk) == 0
 
 
+def test_a_student_who_closed_their_account_gets_no_bonus(client, approved):
+    payment = _offer_and_payment(client, approved, "40")
+    # The student closes their account (datarights.closing) while the card payment is on
+    # its way: it arrives for nobody and is refunded in full.
+    type(approved.student).objects.filter(pk=approved.student_id).update(is_active=False)
+    pay_in_test_mode(client, payment.pk)
+    payment.refresh_from_db()
+    assert payment.unpayable_reason == (
+        "The student closed their account before the bonus was paid."
+    )
+    assert Refund.objects.get(payment=payment).amount_cents == 4400
+    assert not Payout.objects.filter(kind="bonus").exists()
+    Bonus.objects.update(status=Bonus.Status.WITHDRAWN)
+    response = offer_page(client, approved, amount="40")
+    assert "closed their account" in response.content.decode()
+    assert not Bonus.objects.filter(status="awaiting_payment").exists()
+
+
 def test_a_failed_card_leaves_the_bonus_to_pay_again(client, approved):
     payment = _offer_and_payment(client, approved, "40")
     client.post(reverse("payments:test_complete", args=[payment.pk]), {"outcome": "decline"})

@@ -48,6 +48,8 @@ def bonus_offer(*, actor: User, engagement: Engagement, amount_cents: int, messa
     require_employer(actor, engagement)
     if engagement.status not in BONUS_STATUSES:
         raise ValidationError("A bonus can be added once the work is approved.")
+    if _student_account_closed(engagement):
+        raise ValidationError("The student has closed their account: a bonus cannot reach them.")
     message = message.strip()
     waiting = engagement.bonuses.filter(status=Bonus.Status.AWAITING_PAYMENT).first()
     if waiting is not None:
@@ -113,12 +115,20 @@ def bonus_withdraw(*, actor: User, bonus: Bonus) -> Bonus:
     return bonus
 
 
+def _student_account_closed(engagement: Engagement) -> bool:
+    # A query of its own, after the engagement's lock: closing an account locks the
+    # student's engagements, so this reads what a closing that just committed wrote.
+    return not User.objects.filter(pk=engagement.student_id, is_active=True).exists()
+
+
 def bonus_unpayable_reason(*, bonus: Bonus) -> str:
     """Why a payment arriving now cannot fund this bonus ("" when it can); bonus locked."""
     if bonus.status == Bonus.Status.FUNDED:
         return "The bonus was already paid."
     if bonus.status == Bonus.Status.WITHDRAWN:
         return "The bonus was withdrawn before it was paid."
+    if _student_account_closed(bonus.engagement):
+        return "The student closed their account before the bonus was paid."
     return ""
 
 
