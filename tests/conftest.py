@@ -8,12 +8,12 @@ from tests.s3_server import S3Server
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    # Uploads go to a folder of this test's own; rate-limit counters start at zero; each test
-    # starts in the server's zone (a request leaves its user's zone active in its thread, for
-    # streamed responses, and "today" must not depend on which test ran before).
+    # Uploads go to a folder of this test's own; rate-limit counters start at zero. Each test
+    # starts in the zone its users see by default, as their requests do: a test's "today" is
+    # theirs, whatever zone an earlier test's request left active in this thread.
     settings.MEDIA_ROOT = str(tmp_path / "media")
     cache.clear()
-    timezone.deactivate()
+    timezone.activate(settings.DEFAULT_USER_TIME_ZONE)
     yield
     cache.clear()
     timezone.deactivate()

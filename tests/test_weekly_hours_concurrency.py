@@ -21,8 +21,9 @@ DAY = timedelta(days=1)
 def test_two_logs_at_once_on_two_engagements_never_pass_twenty_hours_a_week(school):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers itself; row locks are tested on PostgreSQL.")
-    # The threads below log time outside any request, so in the server's zone, where the
-    # test starts too (tests/conftest.py).
+    # The threads below log time outside any request, so in the server's zone: read today
+    # there too (tests start in the users' default zone, tests/conftest.py).
+    timezone.deactivate()
     today = timezone.localdate()
     AcademicTerm.objects.create(
         school=school, name="Fall", starts_on=today - 30 * DAY, ends_on=today + 30 * DAY
