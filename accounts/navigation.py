@@ -27,6 +27,7 @@ NAV_ITEMS = [
     NavItem("Academic credit", "outcomes:credit_requests", "mortarboard"),
     NavItem("Earnings", "payments:earnings", "cash-coin"),
     NavItem("Receipts", "payments:receipts", "receipt"),
+    NavItem("Sponsored fees", "payments:sponsors", "piggy-bank"),
     NavItem("Profile", "profile", "person-badge"),
     NavItem("My reports", "safety:my_reports", "flag"),
     NavItem("Privacy", "safety:privacy", "shield-lock"),

@@ -511,6 +511,8 @@ PLATFORM_FEE_PERCENT = env.int("PLATFORM_FEE_PERCENT", default=10)
 # engagement's together at most the cap; the student gets them in full.
 BONUS_MIN_CENTS = env.int("BONUS_MIN_CENTS", default=500)
 BONUS_MAX_CENTS = env.int("BONUS_MAX_CENTS", default=50000)
+# Organization sizes a sponsor's "small businesses" covers (accounts.OrganizationSize values).
+SPONSOR_SMALL_BUSINESS_SIZES = env.list("SPONSOR_SMALL_BUSINESS_SIZES", default=["1-10", "11-50"])
 # Payouts wait until Stripe has the student's tax information (W-9 or W-8BEN).
 PAYOUTS_REQUIRE_TAX_INFO = env_bool("PAYOUTS_REQUIRE_TAX_INFO", default=True)
 # The federal information-return threshold (Form 1099-NEC/-MISC) for payments from 2026.

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.admin_scope import SchoolScopedAdmin
+from accounts.audit import AuditedAdminMixin
 from engagements import selectors as engagement_selectors
 from engagements.models import Engagement, EngagementStatus
 from marketplace.csv_export import csv_response
@@ -24,6 +25,9 @@ from payments.models import (
     PayoutAccount,
     PayoutEvent,
     Refund,
+    Sponsor,
+    SponsorDeposit,
+    SponsorEntry,
     WebhookEvent,
 )
 
@@ -299,3 +303,70 @@ def tax_report_view(request):
 
 
 admin.site.register_view("payments/tax-report/", tax_report_view, name="payments_tax_report")
+
+
+# --- Sponsored fees ------------------------------------------------------------------------
+
+
+class PlatformAdminOnly(AuditedAdminMixin, admin.ModelAdmin):
+    """Platform admins set up sponsors and name their managers; managers use their pages."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Sponsor)
+class SponsorAdmin(PlatformAdminOnly):
+    list_display = ("name", "share_percent", "covers_nonprofits", "covers_small_businesses")
+    list_filter = ("is_active", "covers_nonprofits", "covers_small_businesses")
+    search_fields = ("name",)
+    filter_horizontal = ("schools", "organizations", "managers")
+    fields = (
+        "name",
+        "schools",
+        "share_percent",
+        "covers_nonprofits",
+        "covers_small_businesses",
+        "organizations",
+        "max_share_cents",
+        "is_active",
+        "managers",
+    )
+
+
+@admin.register(SponsorDeposit)
+class SponsorDepositAdmin(ReadOnlyAdmin):
+    list_display = ("receipt", "sponsor", "amount", "status", "gateway", "created_at")
+    list_filter = ("status", "gateway")
+    search_fields = ("provider_id", "sponsor__name")
+    list_select_related = ("sponsor",)
+    readonly_fields = [f.name for f in SponsorDeposit._meta.fields]
+
+    @admin.display(description="receipt")
+    def receipt(self, obj):
+        return obj.receipt_number
+
+    @admin.display(description="amount")
+    def amount(self, obj):
+        return money_exact(obj.amount_cents)
+
+
+@admin.register(SponsorEntry)
+class SponsorEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "sponsor", "kind", "amount_cents", "key")
+    list_filter = ("kind",)
+    search_fields = ("key", "sponsor__name")
+    list_select_related = ("sponsor",)
+    readonly_fields = [f.name for f in SponsorEntry._meta.fields]

@@ -173,6 +173,16 @@ class Payment(models.Model):
     fee_cents = models.PositiveIntegerField(help_text="Goes to the student in full.")
     platform_fee_cents = models.PositiveIntegerField()
     amount_cents = models.PositiveIntegerField(help_text="What the employer pays.")
+    # The part of the fee a sponsor pays from its budget (the employer pays the rest of the
+    # fee and all of the platform fee).
+    sponsor = models.ForeignKey(
+        "payments.Sponsor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    sponsored_cents = models.PositiveIntegerField(default=0)
     currency = models.CharField(max_length=3, default="usd")
     status = models.CharField(max_length=12, choices=PaymentStatus.choices, default="created")
     provider_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
@@ -193,8 +203,17 @@ class Payment(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount_cents=models.F("fee_cents") + models.F("platform_fee_cents")),
-                name="payment_amount_is_fee_plus_platform_fee",
+                condition=Q(
+                    amount_cents=models.F("fee_cents")
+                    + models.F("platform_fee_cents")
+                    - models.F("sponsored_cents")
+                ),
+                name="payment_amount_is_fee_plus_platform_fee_less_sponsor",
+            ),
+            models.CheckConstraint(
+                condition=Q(sponsored_cents__lte=models.F("fee_cents"))
+                & (Q(sponsored_cents=0) | Q(sponsor__isnull=False)),
+                name="payment_sponsor_share_within_fee",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=PaymentStatus.values), name="payment_status_valid"
@@ -454,6 +473,8 @@ class LedgerEntry(models.Model):
         PAYOUT = "payout", "Payout to the student"
         REFUND = "refund", "Refund to the employer"
         REVERSAL = "reversal", "Reversal"
+        SPONSOR_SHARE = "sponsor_share", "Sponsor's share of the fee"
+        SPONSOR_RETURN = "sponsor_return", "Sponsor's share returned"
 
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -478,8 +499,14 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(condition=~Q(amount_cents=0), name="ledger_entry_moves_money"),
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=["funding_received", "reversal"], amount_cents__gt=0)
-                    | Q(kind__in=["platform_fee", "payout", "refund"], amount_cents__lt=0)
+                    Q(
+                        kind__in=["funding_received", "reversal", "sponsor_share"],
+                        amount_cents__gt=0,
+                    )
+                    | Q(
+                        kind__in=["platform_fee", "payout", "refund", "sponsor_return"],
+                        amount_cents__lt=0,
+                    )
                 ),
                 name="ledger_entry_sign_fits_kind",
             ),
@@ -522,3 +549,146 @@ class WebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+class Sponsor(models.Model):
+    """A school or a sponsor that pays a share of the fee for eligible organizations that
+    hire its students, from a budget it tops up through the payment gateway.
+
+    Eligible: the organization is verified and is a nonprofit (`covers_nonprofits`), a small
+    business (`covers_small_businesses`, sizes in SPONSOR_SMALL_BUSINESS_SIZES) or one of
+    `organizations`; the student's school (the engagement's) is one of `schools`.
+    """
+
+    name = models.CharField(max_length=200)
+    schools = models.ManyToManyField(
+        "accounts.School",
+        related_name="sponsors",
+        help_text="Whose students it supports.",
+    )
+    share_percent = models.PositiveSmallIntegerField(
+        "share of the fee (%)", help_text="The part of the student's fee the sponsor pays."
+    )
+    covers_nonprofits = models.BooleanField(default=True)
+    covers_small_businesses = models.BooleanField(default=False)
+    organizations = models.ManyToManyField(
+        "accounts.Organization",
+        blank=True,
+        related_name="sponsors",
+        help_text="Organizations it covers by name, whatever their kind or size.",
+    )
+    max_share_cents = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Most it pays for one payment (empty: no limit)."
+    )
+    is_active = models.BooleanField(default=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="sponsors_managed",
+        help_text="Career services staff of one of its schools, or anyone a platform admin "
+        "names: they add funds, change the rules and read the report.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share_percent__gte=1, share_percent__lte=100),
+                name="sponsor_share_percent_1_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_share_cents__isnull=True) | Q(max_share_cents__gt=0),
+                name="sponsor_max_share_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SponsorDeposit(models.Model):
+    """A sponsor tops up its budget: paid through the gateway like an employer's payment."""
+
+    Status = PaymentStatus
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="deposits")
+    amount_cents = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, default="usd")
+    gateway = models.CharField(max_length=10, choices=Gateway.choices)
+    status = models.CharField(max_length=12, choices=PaymentStatus.choices, default="created")
+    provider_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    charge_id = models.CharField(max_length=100, blank=True)
+    failure_message = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_cents__gt=0), name="sponsor_deposit_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PaymentStatus.values), name="sponsor_deposit_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="succeeded") | Q(succeeded_at__isnull=False),
+                name="sponsor_deposit_succeeded_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Deposit {self.receipt_number} for {self.sponsor}"
+
+    @property
+    def receipt_number(self) -> str:
+        return f"SP-{self.created_at:%Y}-{self.pk:06d}"
+
+
+class SponsorEntry(models.Model):
+    """A sponsor's own append-only ledger: a deposit comes in (+), a share is reserved for a
+    payment (−), a share comes back when that payment fails or is refunded (+). The sum is
+    the budget still available. `key` names the movement, unique: recorded exactly once."""
+
+    class Kind(models.TextChoices):
+        DEPOSIT = "deposit", "Deposit"
+        RESERVED = "reserved", "Share reserved for a payment"
+        RETURNED = "returned", "Share returned"
+
+    sponsor = models.ForeignKey(Sponsor, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount_cents = models.IntegerField(help_text="Positive: into the budget. Negative: out.")
+    key = models.CharField(max_length=100, unique=True)
+    deposit = models.ForeignKey(
+        SponsorDeposit, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="sponsor_entries"
+    )
+    description = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "sponsor entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["deposit", "returned"], amount_cents__gt=0)
+                    | Q(kind="reserved", amount_cents__lt=0)
+                ),
+                name="sponsor_entry_sign_fits_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="deposit", deposit__isnull=False, payment__isnull=True)
+                | Q(kind__in=["reserved", "returned"], payment__isnull=False, deposit__isnull=True),
+                name="sponsor_entry_names_its_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount_cents} ({self.key})"

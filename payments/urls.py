@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from payments import views
+from payments import sponsor_views, views
 
 app_name = "payments"
 
@@ -36,4 +36,38 @@ urlpatterns = [
     path("payout-account/return/", views.connect_return, name="connect_return"),
     path("payout-account/test-onboarding/", views.test_onboarding, name="test_onboarding"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+    path("sponsors/", sponsor_views.sponsor_list, name="sponsors"),
+    path("sponsors/<int:sponsor_id>/", sponsor_views.sponsor_budget, name="sponsor"),
+    path(
+        "sponsors/<int:sponsor_id>/add-funds/",
+        sponsor_views.deposit_new,
+        name="sponsor_deposit",
+    ),
+    path("sponsors/<int:sponsor_id>/rules/", sponsor_views.sponsor_rules, name="sponsor_rules"),
+    path("sponsors/<int:sponsor_id>/report/", sponsor_views.sponsor_report, name="sponsor_report"),
+    path(
+        "sponsors/<int:sponsor_id>/report.csv",
+        sponsor_views.sponsor_report_csv,
+        name="sponsor_report_csv",
+    ),
+    path(
+        "sponsors/deposits/<int:deposit_id>/",
+        sponsor_views.deposit_pay,
+        name="sponsor_deposit_pay",
+    ),
+    path(
+        "sponsors/deposits/<int:deposit_id>/test/",
+        sponsor_views.deposit_test_complete,
+        name="sponsor_deposit_test_complete",
+    ),
+    path(
+        "sponsors/deposits/<int:deposit_id>/returned/",
+        sponsor_views.deposit_returned,
+        name="sponsor_deposit_returned",
+    ),
+    path(
+        "sponsors/deposits/<int:deposit_id>/receipt/",
+        sponsor_views.deposit_receipt,
+        name="sponsor_deposit_receipt",
+    ),
 ]

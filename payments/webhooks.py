@@ -28,8 +28,15 @@ from accounts.notifications import notify
 from marketplace.queueing import delay_on_commit
 from payments import gateways, services
 from payments.gateways import GatewayError
-from payments.models import Payment, Payout, PayoutAccount, Refund, WebhookEvent
-from payments.services import tracker
+from payments.models import (
+    Payment,
+    Payout,
+    PayoutAccount,
+    Refund,
+    SponsorDeposit,
+    WebhookEvent,
+)
+from payments.services import sponsors, tracker
 from payments.services.common import retry_delay
 
 logger = logging.getLogger(__name__)
@@ -111,10 +118,33 @@ def _payment_for(obj: dict) -> Payment | None:
     return payment
 
 
+def _deposit_for(obj: dict) -> SponsorDeposit | None:
+    deposit = SponsorDeposit.objects.filter(provider_id=obj.get("id")).first()
+    if deposit is None:
+        deposit_id = (obj.get("metadata") or {}).get("sponsor_deposit_id")
+        if deposit_id and str(deposit_id).isdigit():
+            deposit = SponsorDeposit.objects.filter(pk=int(deposit_id)).first()
+    return deposit
+
+
+def _on_deposit_intent(event: WebhookEvent) -> bool:
+    """A PaymentIntent that tops up a sponsor's budget rather than pays an engagement."""
+    deposit = _deposit_for(_object(event))
+    if deposit is None:
+        return False
+    if not deposit.provider_id:
+        SponsorDeposit.objects.filter(pk=deposit.pk, provider_id=None).update(
+            provider_id=_object(event)["id"]
+        )
+        deposit.refresh_from_db()
+    sponsors.deposit_sync(deposit=deposit, via="Stripe webhook")
+    return True
+
+
 def _on_payment_intent(event: WebhookEvent) -> bool:
     payment = _payment_for(_object(event))
     if payment is None:
-        return False
+        return _on_deposit_intent(event)
     if not payment.provider_id:
         Payment.objects.filter(pk=payment.pk, provider_id=None).update(
             provider_id=_object(event)["id"]

@@ -53,6 +53,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
             {
                 "projects:browse",
                 "career_staff_dashboard",
+                "payments:sponsors",
                 "profile",
                 "safety:my_reports",
                 "integrations:settings",
@@ -60,7 +61,7 @@ def test_anonymous_visitors_see_browse_log_in_and_sign_up(client):
                 "admin:index",
             },
         ),
-        ("platform_admin", {"projects:browse", "admin:index"}),
+        ("platform_admin", {"projects:browse", "payments:sponsors", "admin:index"}),
     ],
 )
 def test_the_navigation_shows_only_what_the_role_may_open(client, request, who, expected):

@@ -30,14 +30,16 @@ class LocalGateway(PaymentGateway):
     def retrieve_payment(self, provider_id):
         # The local gateway's state lives in our Payment row: the test-mode page
         # completes it through the same service a provider's webhook would call.
-        from payments.models import Payment
+        from payments.models import Payment, SponsorDeposit
 
-        payment = Payment.objects.get(provider_id=provider_id)
+        payment = Payment.objects.filter(
+            provider_id=provider_id
+        ).first() or SponsorDeposit.objects.get(provider_id=provider_id)
         return PaymentIntentInfo(
             provider_id=provider_id,
             status=payment.status,
             amount_cents=payment.amount_cents,
-            charge_id=payment.charge_id or f"local_ch_{payment.pk}",
+            charge_id=payment.charge_id or provider_id.replace("local_pi_", "local_ch_"),
             metadata={"payment_id": str(payment.pk)},
         )
 

@@ -13,6 +13,7 @@ from payments.models import (
     PaymentStatus,
     Refund,
 )
+from payments.services import sponsors
 from payments.services.common import (
     lock_engagement,
 )
@@ -44,7 +45,23 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
     platform_fee = sum(p.platform_fee_cents for p in payments)
     fee_kept = (platform_fee * student_cents + funded_fee // 2) // funded_fee if funded_fee else 0
     refund_fee_part = platform_fee - fee_kept
-    refund_total = funded_fee - student_cents + refund_fee_part
+    # The part of the fee not paid to the student goes back to whoever paid it: each
+    # sponsor gets its share of it (rounded down), the employer the rest.
+    sponsor_returns = {
+        p.pk: sponsors.dispute_sponsor_return(
+            p, refunded_fee_cents=funded_fee - student_cents, funded_fee=funded_fee
+        )
+        for p in payments
+    }
+    for payment in payments:
+        sponsors.sponsor_return(
+            payment=payment,
+            engagement=engagement,
+            cents=sponsor_returns[payment.pk],
+            key=f"payment:{payment.pk}:dispute",
+            why=f"dispute settled with {dollars(student_cents)} to the student",
+        )
+    refund_total = funded_fee - student_cents - sum(sponsor_returns.values()) + refund_fee_part
     refunds = []
     for payment in payments:
         if refund_total <= 0:
@@ -78,6 +95,7 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
             "platform_fee_kept_cents": fee_kept,
             "payout_id": payout.pk if payout is not None else None,
             "refunds": [{"refund_id": r.pk, "amount_cents": r.amount_cents} for r in refunds],
+            "sponsor_returns_cents": sum(sponsor_returns.values()),
             "note": note.strip(),
         },
     )

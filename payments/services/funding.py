@@ -27,6 +27,7 @@ from payments.models import (
     PaymentStatus,
     Refund,
 )
+from payments.services import sponsors
 from payments.services.bonuses import bonus_funded, bonus_unpayable_reason
 from payments.services.common import (
     gateway_name,
@@ -78,6 +79,9 @@ def _payment_prepare(
     if live is not None:
         return live
     fee, platform_fee, total = price(fee_cents)
+    sponsor, sponsored = None, 0
+    if kind != Payment.Kind.BONUS:  # a sponsor pays a share of the fee, not of a bonus
+        sponsor, sponsored = sponsors.sponsor_pick(engagement=engagement, fee_cents=fee)
     payment = Payment.objects.create(
         engagement=engagement,
         extension=extension,
@@ -86,10 +90,14 @@ def _payment_prepare(
         gateway=gateway_name(),
         fee_cents=fee,
         platform_fee_cents=platform_fee,
-        amount_cents=total,
+        sponsor=sponsor,
+        sponsored_cents=sponsored,
+        amount_cents=total - sponsored,
         currency=settings.CURRENCY,
         created_by=actor,
     )
+    if sponsor is not None:
+        sponsors.sponsor_reserve(payment=payment, sponsor=sponsor)
     return payment
 
 
@@ -128,9 +136,10 @@ def payment_start(
             metadata={"payment_id": str(payment.pk), "engagement_id": str(payment.engagement_id)},
         )
     except GatewayError as error:
-        Payment.objects.filter(pk=payment.pk, provider_id=None).update(
+        if Payment.objects.filter(pk=payment.pk, provider_id=None).update(
             status=PaymentStatus.FAILED, failure_message=error.message[:300]
-        )
+        ):
+            sponsors.sponsor_release(payment=payment, why="the payment could not be started")
         raise
     return _payment_attach(payment.pk, info)
 
@@ -198,6 +207,10 @@ def payment_apply(
             via=via,
             payment=payment,
         )
+        if not reason:
+            sponsors.sponsor_share_received(
+                payment=payment, engagement=engagement, actor=actor, via=via
+            )
         if reason:
             # The money arrived for something that can no longer take it (cancelled while
             # the payment was on its way, an extension withdrawn at approval, a second
@@ -214,6 +227,7 @@ def payment_apply(
         payment.status = info.status
         payment.failure_message = (info.failure_message or "The payment did not go through.")[:300]
         payment.save(update_fields=["status", "failure_message"])
+        sponsors.sponsor_release(payment=payment, why=payment.failure_message)
         notify(
             recipients=[payment.created_by],
             kind="payment.failed",
@@ -256,6 +270,8 @@ def _refund_unpayable(
     payment: Payment, engagement: Engagement, *, reason: str, actor: User | None, via: str
 ) -> Refund | None:
     refund = refund_payment_in_full(payment, reason=f"Refunded in full: {reason}")
+    # It never drew on a sponsor: the sponsor's share was not received, only reserved.
+    sponsors.sponsor_release(payment=payment, why=reason)
     audit(
         actor=actor,
         action="payment.refunded_unpayable",

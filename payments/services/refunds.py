@@ -24,6 +24,7 @@ from payments.models import (
     PaymentStatus,
     Refund,
 )
+from payments.services import sponsors
 from payments.services.common import (
     retry_delay,
 )
@@ -80,10 +81,25 @@ def engagement_refund_all(*, engagement: Engagement, reason: str) -> list[Refund
         refund = refund_payment_in_full(payment, reason=reason)
         if refund is not None:
             refunds.append(refund)
+        if not payment.unpayable_reason:
+            sponsors.sponsor_return(
+                payment=payment,
+                engagement=engagement,
+                cents=payment.sponsored_cents,
+                key=f"payment:{payment.pk}:cancelled",
+                why=reason,
+            )
     # A payment still on its way is cancelled; if it succeeds anyway, payment_apply refunds it.
-    Payment.objects.filter(
-        engagement=engagement, status__in=[PaymentStatus.CREATED, PaymentStatus.PROCESSING]
-    ).update(status=PaymentStatus.CANCELED, failure_message="The engagement was cancelled.")
+    on_the_way = list(
+        Payment.objects.select_for_update().filter(
+            engagement=engagement, status__in=[PaymentStatus.CREATED, PaymentStatus.PROCESSING]
+        )
+    )
+    Payment.objects.filter(pk__in=[p.pk for p in on_the_way]).update(
+        status=PaymentStatus.CANCELED, failure_message="The engagement was cancelled."
+    )
+    for payment in on_the_way:
+        sponsors.sponsor_release(payment=payment, why="the engagement was cancelled")
     return refunds
 
 
