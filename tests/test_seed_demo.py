@@ -99,6 +99,13 @@ def test_demo_data_has_projects_and_work_at_every_stage():
         "paid",
         "disputed",
     }
+    # The demo school's sponsor paid half of one funded engagement's fee.
+    from payments.models import Payment
+
+    sponsored = Payment.objects.get(sponsor__name="Northbridge Access Fund")
+    assert sponsored.status == "succeeded"
+    assert sponsored.sponsored_cents * 2 == sponsored.fee_cents
+    assert sponsored.sponsor.managers.filter(email="staff@demo.test").exists()
 
 
 def test_demo_data_shows_the_internship_criteria_and_a_shared_reflection(client):

@@ -16,6 +16,7 @@ from demo.oversight import seed_oversight
 from demo.payouts import seed_payouts
 from demo.projects import seed_projects
 from demo.safety import seed_safety
+from demo.sponsors import seed_sponsors
 from demo.sso import seed_sso
 from marketplace.celery import app as celery_app
 from payments.gateways import test_mode
@@ -40,6 +41,7 @@ class Command(BaseCommand):
                 created = seed_payouts() or created
                 faculty_url = seed_credit()
                 created = bool(faculty_url) or created
+                created = seed_sponsors() or created
             else:
                 self.stdout.write(
                     "Stripe keys are set: demo projects and payments are not created."
