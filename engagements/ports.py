@@ -20,6 +20,10 @@ class Money(Protocol):
     def refund_unstarted(self, *, engagement: Engagement, reason: str) -> None:
         """Refund the employer everything paid for an engagement cancelled before any work."""
 
+    def sponsored_share(self, *, engagement: Engagement, fee_cents: int) -> int:
+        """The part of this fee a sponsor would pay if the employer paid now (0 if none):
+        a read for the workspace's "Pay" button, which reserves nothing."""
+
 
 _money: Money | None = None
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch
 
 from accounts.blind import blind_bio
 from accounts.models import StudentProfile
+from engagements import ports
 from engagements.access import may_open_deliverables
 from engagements.models import (
     LIVE_ENGAGEMENT_STATUSES,
@@ -154,6 +155,10 @@ class Workspace:
     platform_fee_cents: int = 0
     funding_total_cents: int = 0
     extension_total_cents: int = 0
+    # What a sponsor would pay of the fee (of the funding, of an accepted extension): the
+    # totals above are already less these.
+    funding_sponsored_cents: int = 0
+    extension_sponsored_cents: int = 0
     # The student's hours this week against the F-1 weekly cap (None when uncapped); shown
     # to the student and career services, not to the employer.
     week: WeekHours | None = None
@@ -167,13 +172,27 @@ def workspace(engagement: Engagement, role: str) -> Workspace:
     extensions = list(ScopeExtension.objects.filter(engagement=engagement).order_by("-proposed_at"))
     open_extension = next((x for x in extensions if x.status in ("proposed", "accepted")), None)
     _, platform_fee, total = price(engagement.fee_cents)
+    extension_total = price(open_extension.extra_fee_cents)[2] if open_extension else 0
+    funding_sponsored = extension_sponsored = 0
+    if role == "employer":
+        # What the employer pays is less any sponsor's share of the fee.
+        if engagement.status == EngagementStatus.AWAITING_FUNDING:
+            funding_sponsored = ports.money().sponsored_share(
+                engagement=engagement, fee_cents=engagement.fee_cents
+            )
+        if open_extension is not None and open_extension.status == "accepted":
+            extension_sponsored = ports.money().sponsored_share(
+                engagement=engagement, fee_cents=open_extension.extra_fee_cents
+            )
     dispute, evidence = dispute_with_evidence(engagement)
     return Workspace(
         engagement=engagement,
         role=role,
         platform_fee_cents=platform_fee,
-        funding_total_cents=total,
-        extension_total_cents=price(open_extension.extra_fee_cents)[2] if open_extension else 0,
+        funding_total_cents=total - funding_sponsored,
+        extension_total_cents=extension_total - extension_sponsored,
+        funding_sponsored_cents=funding_sponsored,
+        extension_sponsored_cents=extension_sponsored,
         time_entries=list(TimeEntry.objects.filter(engagement=engagement)),
         submissions=list(
             Submission.objects.filter(engagement=engagement)

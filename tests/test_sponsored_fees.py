@@ -3,6 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Notification, Organization
 from engagements import services as engagements
@@ -41,7 +42,7 @@ def submit_and_approve(on_commit, engagement, quarters=8):
     engagements.time_entry_log(
         actor=engagement.student,
         engagement=engagement,
-        work_date=engagement.funded_at.date(),
+        work_date=timezone.localdate(),
         quarters=quarters,
         description="Did the work",
     )
@@ -545,3 +546,40 @@ def test_a_manager_of_one_sponsor_is_sent_straight_to_its_budget(client, school,
     client.force_login(career_staff)
     page = client.get(reverse("payments:sponsors")).content.decode()
     assert "You manage no sponsor yet" in page
+
+
+def test_an_extension_is_sponsored_too_and_the_engagement_still_balances(school, on_commit):
+    sponsor = make_sponsor(school)
+    engagement = engagement_at(school, fee_cents=20000, hours=10)
+    fund(engagement)
+    employer = employer_of(engagement.project)
+    connect(engagement.student)
+    extension = engagements.extension_propose(
+        actor=employer,
+        engagement=engagement,
+        extra_quarters=8,
+        extra_fee_cents=4000,
+        extra_days=2,
+        reason="One more chart",
+    )
+    engagements.extension_decide(actor=engagement.student, extension=extension, accept=True)
+    payment = payments.payment_start(actor=employer, engagement=engagement, extension=extension)
+    assert (payment.sponsored_cents, payment.amount_cents) == (2000, 4000 + 400 - 2000)
+    payments.local_payment_complete(actor=employer, payment=payment, succeed=True)
+    engagement.refresh_from_db()
+
+    submit_and_approve(on_commit, engagement, quarters=44)
+
+    assert ledger.balance(engagement.pk) == 0
+    assert sponsors.available_cents(sponsor.pk) == 100000 - 10000 - 2000
+
+
+def test_the_employer_s_workspace_asks_for_what_they_pay_after_the_sponsor_s_share(client, school):
+    make_sponsor(school)
+    engagement = engagement_at(school)
+    client.force_login(employer_of(engagement.project))
+
+    page = client.get(reverse("engagements:workspace", args=[engagement.pk])).content.decode()
+
+    assert "Pay $240.00" in page
+    assert f"A sponsor of {engagement.student.first_name}'s school pays $200.00 of the fee." in page

@@ -3,6 +3,7 @@ that payments registers when it loads. Called inside the engagement's transactio
 its row locked, so the status change and the money row commit together."""
 
 from engagements.models import Engagement
+from payments.services import sponsors
 from payments.services.payouts import payout_create
 from payments.services.refunds import engagement_refund_all
 
@@ -13,3 +14,6 @@ class EngagementMoney:
 
     def refund_unstarted(self, *, engagement: Engagement, reason: str) -> None:
         engagement_refund_all(engagement=engagement, reason=reason)
+
+    def sponsored_share(self, *, engagement: Engagement, fee_cents: int) -> int:
+        return sponsors.sponsor_quote(engagement=engagement, fee_cents=fee_cents)

@@ -136,6 +136,15 @@ def _managers(sponsor: Sponsor) -> list[User]:
     return list(sponsor.managers.filter(is_active=True))
 
 
+def sponsor_quote(*, engagement: Engagement, fee_cents: int) -> int:
+    """The share a sponsor would pay for this fee now, without reserving it (0 if none)."""
+    for sponsor in eligible_sponsors(engagement):
+        share = share_for(sponsor, fee_cents)
+        if share > 0 and available_cents(sponsor.pk) >= share:
+            return share
+    return 0
+
+
 def sponsor_pick(*, engagement: Engagement, fee_cents: int) -> tuple[Sponsor | None, int]:
     """The sponsor that pays a share of this fee, and the share; (None, 0) if none does.
 
