@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.admin_scope import SchoolScopedAdmin
 from accounts.audit import AuditedAdminMixin
+from accounts.models import Organization, Role, User
 from engagements import selectors as engagement_selectors
 from engagements.models import Engagement, EngagementStatus
 from marketplace.csv_export import csv_response
@@ -344,6 +345,18 @@ class SponsorAdmin(PlatformAdminOnly):
         "is_active",
         "managers",
     )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "managers":
+            # Managers use the sponsor's pages, open to career staff and platform admins.
+            kwargs["queryset"] = User.objects.filter(
+                is_active=True, role__in=[Role.CAREER_STAFF, Role.PLATFORM_ADMIN]
+            ).order_by("email")
+        elif db_field.name == "organizations":
+            kwargs["queryset"] = Organization.objects.filter(
+                verification_status=Organization.Verification.VERIFIED
+            ).order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(SponsorDeposit)

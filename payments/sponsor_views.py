@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +14,7 @@ from accounts.access import role_required
 from accounts.models import Organization, Role
 from marketplace.csv_export import csv_response
 from marketplace.forms import MoneyField, add_service_errors
-from payments import gateways
+from payments import gateways, sponsor_receipts
 from payments import sponsor_selectors as selectors
 from payments.gateways import GatewayError
 from payments.models import Sponsor, SponsorDeposit
@@ -167,6 +167,20 @@ def deposit_receipt(request, deposit_id: int):
             "platform_address": settings.PLATFORM_ADDRESS,
         },
     )
+
+
+@role_required(*MANAGER_ROLES)
+@require_GET
+def deposit_receipt_pdf(request, deposit_id: int):
+    deposit = deposit_for_manager_or_404(request.user, deposit_id)
+    if deposit.status != "succeeded":
+        raise Http404("No receipt: this deposit was not paid.")
+    response = HttpResponse(
+        sponsor_receipts.deposit_receipt_pdf(deposit, viewer=request.user),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{deposit.receipt_number}.pdf"'
+    return response
 
 
 class RulesForm(forms.Form):

@@ -70,4 +70,9 @@ urlpatterns = [
         sponsor_views.deposit_receipt,
         name="sponsor_deposit_receipt",
     ),
+    path(
+        "sponsors/deposits/<int:deposit_id>/receipt.pdf",
+        sponsor_views.deposit_receipt_pdf,
+        name="sponsor_deposit_receipt_pdf",
+    ),
 ]

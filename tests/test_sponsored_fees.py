@@ -1,16 +1,19 @@
 """Sponsored fees: who is covered, what each side pays, and both ledgers balancing."""
 
+import io
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from accounts.models import Notification, Organization
 from engagements import services as engagements
 from payments import ledger
 from payments import services as payments
 from payments.gateways.base import PaymentIntentInfo
-from payments.models import LedgerEntry, Payment, Refund, SponsorEntry
+from payments.models import LedgerEntry, Payment, Refund, Sponsor, SponsorEntry
 from payments.services import sponsors
 from tests.factories import (
     AdminFactory,
@@ -325,6 +328,11 @@ def test_a_manager_adds_funds_in_test_mode_and_gets_a_receipt(client, school, on
     assert deposit.receipt_number in receipt and deposit.receipt_number.startswith("SP-")
     assert "$1,500.00" in receipt
     assert sponsors.available_cents(sponsor.pk) == 150000
+    pdf = client.get(reverse("payments:sponsor_deposit_receipt_pdf", args=[deposit.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert f"{deposit.receipt_number}.pdf" in pdf["Content-Disposition"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert deposit.receipt_number in text and "$1,500.00" in text and sponsor.name in text
     assert Notification.objects.filter(kind="sponsor.deposit_succeeded", recipient=manager).exists()
     budget = client.get(reverse("payments:sponsor", args=[sponsor.pk])).content.decode()
     assert "$1,500.00" in budget
@@ -504,6 +512,7 @@ def manager_pages(sponsor, deposit):
         reverse("payments:sponsor_report", args=[sponsor.pk]),
         reverse("payments:sponsor_report_csv", args=[sponsor.pk]),
         reverse("payments:sponsor_deposit_receipt", args=[deposit.pk]),
+        reverse("payments:sponsor_deposit_receipt_pdf", args=[deposit.pk]),
     ]
 
 
@@ -583,3 +592,32 @@ def test_the_employer_s_workspace_asks_for_what_they_pay_after_the_sponsor_s_sha
 
     assert "Pay $240.00" in page
     assert f"A sponsor of {engagement.student.first_name}'s school pays $200.00 of the fee." in page
+
+
+def test_a_platform_admin_sets_up_a_sponsor_in_the_admin(client, school, career_staff, employer):
+    admin = AdminFactory()
+    client.force_login(admin)
+    url = reverse("admin:payments_sponsor_add")
+
+    form = client.get(url)
+    managers = form.context["adminform"].form.fields["managers"].queryset
+    assert career_staff in managers and employer not in managers
+
+    response = client.post(
+        url,
+        {
+            "name": "Alumni Fund",
+            "schools": [school.pk],
+            "share_percent": "40",
+            "covers_nonprofits": "on",
+            "is_active": "on",
+            "managers": [career_staff.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    sponsor = Sponsor.objects.get(name="Alumni Fund")
+    assert list(sponsor.managers.all()) == [career_staff]
+    client.force_login(career_staff)
+    assert client.get(reverse("payments:sponsor", args=[sponsor.pk])).status_code == 200
+    assert client.get(reverse("admin:payments_sponsor_changelist")).status_code == 403
