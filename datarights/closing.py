@@ -83,7 +83,7 @@ DELETED_WITH_ACCOUNT = {
     "datarights.DataExport": "user",
 }
 # Rows never changed: append-only money records written by the platform.
-NEVER_CHANGED = frozenset({"payments.LedgerEntry"})
+NEVER_CHANGED = frozenset({"payments.LedgerEntry", "payments.SponsorEntry"})
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 REVOKED_REASON = "The student closed their account."
 
