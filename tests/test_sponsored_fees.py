@@ -621,3 +621,14 @@ def test_a_platform_admin_sets_up_a_sponsor_in_the_admin(client, school, career_
     client.force_login(career_staff)
     assert client.get(reverse("payments:sponsor", args=[sponsor.pk])).status_code == 200
     assert client.get(reverse("admin:payments_sponsor_changelist")).status_code == 403
+
+
+def test_syncing_a_test_mode_deposit_again_changes_nothing(school):
+    sponsor = make_sponsor(school)
+    deposit = sponsor.deposits.get()
+
+    for _ in range(2):
+        sponsors.deposit_sync(deposit=deposit)
+
+    assert sponsor.entries.filter(kind="deposit").count() == 1
+    assert sponsors.available_cents(sponsor.pk) == 100000

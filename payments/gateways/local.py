@@ -28,19 +28,21 @@ class LocalGateway(PaymentGateway):
         )
 
     def retrieve_payment(self, provider_id):
-        # The local gateway's state lives in our Payment row: the test-mode page
-        # completes it through the same service a provider's webhook would call.
+        # The local gateway's state lives in our Payment (or sponsor's deposit) row: the
+        # test-mode page completes it through the same service a provider's webhook calls.
         from payments.models import Payment, SponsorDeposit
 
-        payment = Payment.objects.filter(
-            provider_id=provider_id
-        ).first() or SponsorDeposit.objects.get(provider_id=provider_id)
+        row = Payment.objects.filter(provider_id=provider_id).first()
+        metadata = {"payment_id": str(row.pk)} if row is not None else {}
+        if row is None:
+            row = SponsorDeposit.objects.get(provider_id=provider_id)
+            metadata = {"sponsor_deposit_id": str(row.pk)}
         return PaymentIntentInfo(
             provider_id=provider_id,
-            status=payment.status,
-            amount_cents=payment.amount_cents,
-            charge_id=payment.charge_id or provider_id.replace("local_pi_", "local_ch_"),
-            metadata={"payment_id": str(payment.pk)},
+            status=row.status,
+            amount_cents=row.amount_cents,
+            charge_id=row.charge_id or provider_id.replace("local_pi_", "local_ch_"),
+            metadata=metadata,
         )
 
     def refund(self, *, refund_id, payment_provider_id, amount_cents):
