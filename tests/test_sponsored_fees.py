@@ -632,3 +632,26 @@ def test_syncing_a_test_mode_deposit_again_changes_nothing(school):
 
     assert sponsor.entries.filter(kind="deposit").count() == 1
     assert sponsors.available_cents(sponsor.pk) == 100000
+
+
+def test_a_bonus_is_the_employer_s_alone_and_the_engagement_still_balances(
+    school, on_commit, settings
+):
+    settings.BONUS_MAX_CENTS = 50000
+    sponsor = make_sponsor(school)
+    engagement = engagement_at(school)
+    fund(engagement)
+    connect(engagement.student)
+    submit_and_approve(on_commit, engagement)
+    employer = employer_of(engagement.project)
+
+    bonus = payments.bonus_offer(
+        actor=employer, engagement=engagement, amount_cents=5000, message="Thank you"
+    )
+    payment = payments.payment_start(actor=employer, engagement=engagement, bonus=bonus)
+    with on_commit():
+        payments.local_payment_complete(actor=employer, payment=payment, succeed=True)
+
+    assert (payment.sponsor, payment.sponsored_cents, payment.amount_cents) == (None, 0, 5500)
+    assert ledger.balance(engagement.pk) == 0
+    assert sponsors.available_cents(sponsor.pk) == 80000
