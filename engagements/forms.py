@@ -185,6 +185,8 @@ class ReviewForm(forms.Form):
         label="Comments for the student",
         help_text="Required when you ask for a revision: say what should change.",
     )
+    # The milestone the employer is looking at: approving it twice does nothing.
+    milestone = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         # Several forms share a page: ids must not collide.
@@ -241,11 +243,27 @@ class ExtensionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="What the extra hours are for",
     )
+    milestone = forms.TypedChoiceField(
+        label="Milestone", coerce=int, required=False, empty_value=None
+    )
 
-    def __init__(self, *args, **kwargs):
+    # The workspace builds it with the engagement (its milestones are the choices).
+    takes_engagement = True
+
+    def __init__(self, *args, engagement=None, **kwargs):
         # Several forms share a page: ids must not collide.
         kwargs.setdefault("auto_id", "extension_%s")
         super().__init__(*args, **kwargs)
+        # On a milestone engagement the extension grows one milestone not yet done.
+        milestones = engagement.milestones.all() if engagement is not None else []
+        open_ones = [m for m in milestones if m.is_open]
+        if open_ones:
+            self.fields["milestone"].choices = [
+                (m.number, f"{m.number}. {m.title}") for m in open_ones
+            ]
+            self.fields["milestone"].required = True
+        else:
+            del self.fields["milestone"]
         self.helper = _helper()
 
 

@@ -8,6 +8,7 @@ stateDiagram-v2
     revision_requested --> submitted: student hands in again
     submitted --> revision_requested: employer asks for changes
     submitted --> approved: employer approves, or the platform after a silence
+    submitted --> active: a milestone approved, more to go (employer, or the platform)
     approved --> paid: payout sent (platform)
     awaiting_funding --> cancelled: either side, before any hours
     active --> cancelled: either side, before any hours
@@ -73,6 +74,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t([S.ACTIVE, S.REVISION_REQUESTED], S.SUBMITTED, [By.STUDENT], "submitted_at", "submitted"),
     _t([S.SUBMITTED], S.REVISION_REQUESTED, [By.EMPLOYER], None, "revision requested"),
     _t([S.SUBMITTED], S.APPROVED, [By.EMPLOYER, By.SYSTEM], "approved_at", "approved"),
+    # On a milestone engagement, approving a milestone that is not the last one.
+    _t([S.SUBMITTED], S.ACTIVE, [By.EMPLOYER, By.SYSTEM], None, "milestone approved"),
     _t([S.APPROVED], S.PAID, [By.SYSTEM], "paid_at", "paid"),
     _t(LIVE_ENGAGEMENT_STATUSES, S.CANCELLED, SIDES, "cancelled_at", "cancelled"),
     _t(WORKING_STATUSES, S.DISPUTED, SIDES, "disputed_at", "disputed"),

@@ -215,12 +215,98 @@ class Engagement(models.Model):
         return self.is_live and self.due_at < timezone.now()
 
 
+class MilestoneStatus(models.TextChoices):
+    PENDING = "pending", "Not started"
+    SUBMITTED = "submitted", "Submitted"
+    REVISION_REQUESTED = "revision_requested", "Revision requested"
+    APPROVED = "approved", "Approved"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# Milestones still to deliver: the current one is the lowest-numbered of these.
+OPEN_MILESTONE_STATUSES = (
+    MilestoneStatus.PENDING,
+    MilestoneStatus.SUBMITTED,
+    MilestoneStatus.REVISION_REQUESTED,
+)
+
+
+class Milestone(models.Model):
+    """A part of the engagement's fee, snapshotted from the project's plan at acceptance.
+
+    The whole fee is funded up front; each milestone is submitted, reviewed and approved
+    on its own, and its approval pays its amount (one payout per milestone). A funded
+    extension of a milestone grows its hours and amount with the engagement's cap and fee,
+    so the milestones always sum to the engagement's terms.
+    """
+
+    Status = MilestoneStatus
+
+    # Whose school the audit trail files this under (accounts.audit).
+    audit_school_via = "engagement"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="milestones")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=120)
+    deliverable = models.TextField(max_length=1000)
+    quarters = models.PositiveSmallIntegerField("hours share (quarter hours)")
+    amount_cents = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.PENDING
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # None with approved_at set: approved automatically after a silence.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["engagement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "number"], name="milestone_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=MilestoneStatus.values), name="milestone_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(quarters__gte=1), name="milestone_has_hours"),
+            models.CheckConstraint(
+                condition=Q(amount_cents__gte=F("quarters") * (RATE_FLOOR_CENTS // 4)),
+                name="milestone_rate_at_least_floor",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=MilestoneStatus.APPROVED) | Q(approved_at__isnull=False),
+                name="milestone_approved_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=MilestoneStatus.PENDING)
+                | Q(submitted_at__isnull=False)
+                | Q(status=MilestoneStatus.CANCELLED),
+                name="milestone_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Milestone {self.number}: {self.title}"
+
+    @property
+    def hours(self):
+        return self.quarters / QUARTERS_PER_HOUR
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_MILESTONE_STATUSES
+
+
 class TimeEntry(models.Model):
     # Whose school the audit trail files this under (accounts.audit).
     audit_school_via = "engagement"
 
     engagement = models.ForeignKey(
         Engagement, on_delete=models.PROTECT, related_name="time_entries"
+    )
+    # The milestone that was current when the time was logged (milestone engagements).
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="time_entries"
     )
     work_date = models.DateField()
     quarters = models.PositiveSmallIntegerField("quarter hours")
@@ -258,6 +344,10 @@ class Submission(models.Model):
         REVISION = "revision", "Revision requested"
 
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="submissions")
+    # The milestone handed in (milestone engagements).
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
+    )
     number = models.PositiveSmallIntegerField()
     note = models.TextField(max_length=3000)
     links = models.TextField(blank=True, help_text="One address per line.")
@@ -408,6 +498,10 @@ class ScopeExtension(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="extensions")
+    # The milestone whose hours and amount grow (required on a milestone engagement).
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="extensions"
+    )
     extra_quarters = models.PositiveSmallIntegerField()
     extra_fee_cents = models.PositiveIntegerField()
     extra_days = models.PositiveSmallIntegerField(default=0)

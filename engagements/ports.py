@@ -10,12 +10,21 @@ from typing import Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 
-from engagements.models import Engagement
+from engagements.models import Engagement, Milestone
 
 
 class Money(Protocol):
     def pay_for_approved_work(self, *, engagement: Engagement) -> None:
         """Create the student's payout of the whole fee (sent after commit)."""
+
+    def pay_for_milestone(self, *, engagement: Engagement, milestone: Milestone) -> None:
+        """Create the student's payout of one approved milestone (sent after commit)."""
+
+    def refund_open_milestones(
+        self, *, engagement: Engagement, milestones: list[Milestone], reason: str
+    ) -> None:
+        """Refund the employer the milestones cancelled before any work on them, each with
+        its part of the platform fee."""
 
     def refund_unstarted(self, *, engagement: Engagement, reason: str) -> None:
         """Refund the employer everything paid for an engagement cancelled before any work."""

@@ -195,11 +195,9 @@ def sweep_reviews(now=None) -> int:
 def auto_approve(now=None) -> int:
     """Approve work left without a review for AUTO_APPROVE_DAYS days."""
     now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.AUTO_APPROVE_DAYS)
     due = list(
-        Engagement.objects.filter(
-            status=EngagementStatus.SUBMITTED,
-            submitted_at__lte=now - timedelta(days=settings.AUTO_APPROVE_DAYS),
-        )
+        Engagement.objects.filter(status=EngagementStatus.SUBMITTED, submitted_at__lte=cutoff)
         .order_by("submitted_at")
         .values_list("pk", flat=True)[:AUTOMATIC_BATCH]
     )
@@ -209,6 +207,9 @@ def auto_approve(now=None) -> int:
             engagement_services.submission_approve(
                 actor=None,
                 engagement=Engagement(pk=engagement_id),
+                # Checked again under the lock: the employer may have approved meanwhile,
+                # and the student handed in the next milestone.
+                submitted_before=cutoff,
                 comment=f"Approved automatically after {settings.AUTO_APPROVE_DAYS} days "
                 "without a review.",
             )

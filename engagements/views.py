@@ -82,7 +82,7 @@ def _workspace_context(engagement, role: str, **overrides) -> dict:
         "review_form": ReviewForm(),
         "message_form": MessageForm(),
         "cancel_form": CancelEngagementForm(),
-        "extension_form": ExtensionForm(),
+        "extension_form": ExtensionForm(engagement=engagement),
         "dispute_form": DisputeEvidenceForm(engagement_id=engagement.pk),
         **overrides,
     }
@@ -98,7 +98,8 @@ def _workspace_post(request, pk: int, form_class, action, success: str, anchor: 
     """Validate a workspace form and call its service; on error, show the workspace again
     with the messages where the user typed."""
     engagement, role = engagement_for(request.user, pk)
-    form = form_class(request.POST, request.FILES) if form_class else None
+    extra = {"engagement": engagement} if getattr(form_class, "takes_engagement", False) else {}
+    form = form_class(request.POST, request.FILES, **extra) if form_class else None
     if form is None or form.is_valid():
         try:
             action(engagement, form)
@@ -171,7 +172,10 @@ def review(request, pk: int):
         comment = form.cleaned_data["comment"]
         if decision == "approve":
             return engagements.submission_approve(
-                actor=request.user, engagement=engagement, comment=comment
+                actor=request.user,
+                engagement=engagement,
+                comment=comment,
+                milestone_number=form.cleaned_data.get("milestone"),
             )
         if decision == "revise":
             return engagements.submission_request_revision(
@@ -275,6 +279,7 @@ def propose_extension(request, pk: int):
             extra_fee_cents=f.cleaned_data["extra_fee"],
             extra_days=f.cleaned_data.get("extra_days") or 0,
             reason=f.cleaned_data["reason"],
+            milestone_number=f.cleaned_data.get("milestone"),
         ),
         "Extension proposed. The student will accept or decline it.",
         "scope",

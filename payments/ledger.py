@@ -23,6 +23,7 @@ def record(
     payment=None,
     payout=None,
     refund=None,
+    milestone=None,
 ) -> LedgerEntry | None:
     """Append an entry and its audit event in the caller's transaction; None if that
     movement is already recorded (and then no second audit event either).
@@ -44,6 +45,7 @@ def record(
                 payment=payment,
                 payout=payout,
                 refund=refund,
+                milestone=milestone,
             )
     except IntegrityError:
         if LedgerEntry.objects.filter(key=key).exists():
@@ -64,6 +66,7 @@ def record(
             "payment_id": payment.pk if payment is not None else None,
             "payout_id": payout.pk if payout is not None else None,
             "refund_id": refund.pk if refund is not None else None,
+            **({"milestone": milestone.number} if milestone is not None else {}),
             "provider_id": getattr(target, "provider_id", None),
             **({"via": via} if actor is None else {}),
         },
@@ -78,6 +81,17 @@ def balance(engagement_id: int) -> int:
         LedgerEntry.objects.filter(engagement_id=engagement_id).aggregate(
             total=Sum("amount_cents")
         )["total"]
+        or 0
+    )
+
+
+def milestone_balance(milestone_id: int) -> int:
+    """Money the platform still holds for one milestone: its amount while funded and
+    unpaid, 0 once paid out (or refunded)."""
+    return (
+        LedgerEntry.objects.filter(milestone_id=milestone_id).aggregate(total=Sum("amount_cents"))[
+            "total"
+        ]
         or 0
     )
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from engagements.models import Engagement, ScopeExtension
+from engagements.models import Engagement, Milestone, ScopeExtension
 
 
 class Gateway(models.TextChoices):
@@ -268,6 +268,11 @@ class Refund(models.Model):
         FAILED = "failed", "Failed"
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    # On a milestone engagement, the milestone this refund gives back (its amount and its
+    # part of the platform fee), so the ledger balances per milestone.
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
     amount_cents = models.PositiveIntegerField()
     # The part of the refund that is the platform fee (the rest is the student's fee).
     platform_fee_cents = models.PositiveIntegerField(default=0)
@@ -344,6 +349,9 @@ class Payout(models.Model):
     bonus = models.OneToOneField(
         Bonus, null=True, blank=True, on_delete=models.PROTECT, related_name="payout"
     )
+    milestone = models.OneToOneField(
+        Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="payout"
+    )
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts"
     )
@@ -383,6 +391,13 @@ class Payout(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="bonus", bonus__isnull=False) | (~Q(kind="bonus") & Q(bonus=None)),
                 name="payout_bonus_matches_kind",
+            ),
+            # Each milestone is paid out once (the one-to-one field), and only a milestone
+            # payout names one.
+            models.CheckConstraint(
+                condition=Q(kind="milestone", milestone__isnull=False)
+                | (~Q(kind="milestone") & Q(milestone=None)),
+                name="payout_milestone_matches_kind",
             ),
             models.CheckConstraint(
                 condition=Q(delivery="") | Q(status__in=["paid", "reversed"]),
@@ -488,6 +503,10 @@ class LedgerEntry(models.Model):
     )
     refund = models.ForeignKey(
         Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger"
+    )
+    # On a milestone engagement, the milestone the money is for (payments.milestones).
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger"
     )
     description = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)

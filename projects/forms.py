@@ -14,7 +14,10 @@ from marketplace.forms import MoneyField
 from marketplace.money import dollars
 from projects import rules
 from projects.applications import ANSWER_MAX, COVER_NOTE_MAX, RELATION_TO_MAJOR_MAX
+from projects.milestones import MilestonePlan, plan_errors
 from projects.models import (
+    MILESTONES_MAX,
+    MILESTONES_MIN,
     OBJECTIVE_LENGTH_MAX,
     OBJECTIVES_MAX,
     OBJECTIVES_MIN,
@@ -22,6 +25,25 @@ from projects.models import (
     Project,
 )
 from projects.services import ProjectData
+
+MILESTONE_PARTS = ("title", "deliverable", "hours", "amount")
+
+
+class QuarterHoursField(forms.DecimalField):
+    """Hours in quarter steps (0.25, 1.5, 2.75), cleaned to a number of quarter hours."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=5, decimal_places=2, min_value=Decimal("0.25"), **kwargs)
+        self.widget.attrs.update(step="0.25", inputmode="decimal")
+
+    def clean(self, value):
+        hours = super().clean(value)
+        if hours is None:
+            return None
+        quarters = hours * 4
+        if quarters != quarters.to_integral_value():
+            raise ValidationError("Use quarter hours: 0.25, 0.5, 0.75, 1, 1.25…")
+        return int(quarters)
 
 
 class ProjectForm(forms.Form):
@@ -133,6 +155,22 @@ class ProjectForm(forms.Form):
                 else "For example: “Build a pricing comparison "
                 "of five competitors and present it to a manager.”",
             )
+        for number in range(1, MILESTONES_MAX + 1):
+            self.fields[f"milestone_{number}_title"] = forms.CharField(
+                required=False, max_length=120, label=f"Milestone {number}"
+            )
+            self.fields[f"milestone_{number}_deliverable"] = forms.CharField(
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                label="What the student delivers",
+            )
+            self.fields[f"milestone_{number}_hours"] = QuarterHoursField(
+                required=False, label="Share of the hours"
+            )
+            self.fields[f"milestone_{number}_amount"] = MoneyField(
+                required=False, label="Amount (US dollars)"
+            )
         lim = rules.limits()
         self.fields[
             "hours"
@@ -154,6 +192,9 @@ class ProjectForm(forms.Form):
                 ].help_text = "Fixed: a student was accepted. Extend the engagement to add hours."
             for number in range(1, OBJECTIVES_MAX + 1):
                 self.fields[f"objective_{number}"].disabled = True
+            for number in range(1, MILESTONES_MAX + 1):
+                for part in MILESTONE_PARTS:
+                    self.fields[f"milestone_{number}_{part}"].disabled = True
             self.fields[
                 "objective_1"
             ].help_text = (
@@ -212,6 +253,27 @@ class ProjectForm(forms.Form):
                 ),
             ),
             Fieldset(
+                "Split the fee into milestones (optional)",
+                HTML(
+                    '<p class="small" id="milestones-why">Pay the student part by part: '
+                    f"{MILESTONES_MIN} to {MILESTONES_MAX} milestones, each with what the "
+                    "student delivers, its share of the hours and its amount. Together they "
+                    "make the project's hours and fee, and each pays at least the minimum "
+                    "hourly rate. You still fund the whole fee at the start; each milestone "
+                    "is reviewed, approved and paid on its own.</p>"
+                ),
+                *[
+                    Div(
+                        Div(f"milestone_{n}_title", css_class="col-md-6"),
+                        Div(f"milestone_{n}_hours", css_class="col-md-3"),
+                        Div(f"milestone_{n}_amount", css_class="col-md-3"),
+                        Div(f"milestone_{n}_deliverable", css_class="col-12"),
+                        css_class="row milestone-row",
+                    )
+                    for n in range(1, MILESTONES_MAX + 1)
+                ],
+            ),
+            Fieldset(
                 "Screening questions (optional, up to three)",
                 "question_1",
                 "question_2",
@@ -223,7 +285,18 @@ class ProjectForm(forms.Form):
     def initial_from(project: Project) -> dict:
         questions = {q.position: q.text for q in project.questions.all()}
         objectives = {o.position: o.text for o in project.objectives.all()}
+        milestones = {
+            f"milestone_{m.number}_{part}": value
+            for m in project.milestones.all()
+            for part, value in (
+                ("title", m.title),
+                ("deliverable", m.deliverable),
+                ("hours", Decimal(m.quarters) / 4),
+                ("amount", Decimal(m.amount_cents) / 100),
+            )
+        }
         return {
+            **milestones,
             **{f"objective_{n}": objectives.get(n, "") for n in range(1, OBJECTIVES_MAX + 1)},
             "supervisor": project.supervisor_id or "",
             "supervisor_title": project.supervisor_title,
@@ -276,7 +349,53 @@ class ProjectForm(forms.Form):
         if not cleaned.get("is_remote") and not (cleaned.get("location") or "").strip():
             self.add_error("location", "Say where the work happens, or mark it remote.")
         self._clean_learning(cleaned)
+        self._clean_milestones(cleaned)
         return cleaned
+
+    def milestone_plans(self) -> list[MilestonePlan]:
+        """The milestones the employer filled in (a row with any part given counts)."""
+        c = self.cleaned_data
+        plans = []
+        for n in range(1, MILESTONES_MAX + 1):
+            values = {part: c.get(f"milestone_{n}_{part}") for part in MILESTONE_PARTS}
+            if not any(v not in (None, "") for v in values.values()):
+                continue
+            plans.append(
+                MilestonePlan(
+                    title=(values["title"] or "").strip(),
+                    deliverable=(values["deliverable"] or "").strip(),
+                    quarters=values["hours"] or 0,
+                    amount_cents=values["amount"] or 0,
+                )
+            )
+        return plans
+
+    def _clean_milestones(self, cleaned) -> None:
+        if self.frozen:
+            return
+        filled = [
+            n
+            for n in range(1, MILESTONES_MAX + 1)
+            if any(
+                cleaned.get(f"milestone_{n}_{part}") not in (None, "") for part in MILESTONE_PARTS
+            )
+            or any(self.has_error(f"milestone_{n}_{part}") for part in MILESTONE_PARTS)
+        ]
+        if filled and filled != list(range(1, len(filled) + 1)):
+            self.add_error(
+                f"milestone_{filled[0] - 1 if filled[0] > 1 else filled[-1]}_title",
+                "Fill the milestones in order, from the first, with no gap.",
+            )
+            return
+        if any(self.has_error(f"milestone_{n}_{part}") for n in filled for part in MILESTONE_PARTS):
+            return
+        errors = plan_errors(
+            hours=cleaned.get("hours"),
+            fee_cents=cleaned.get("fee"),
+            plans=self.milestone_plans(),
+        )
+        for name, message in errors.items():
+            self.add_error(name, message)
 
     def objectives(self) -> list[str]:
         return [
@@ -339,6 +458,7 @@ class ProjectForm(forms.Form):
             supervisor_name="" if c.get("supervisor") else c.get("supervisor_name", ""),
             supervisor_title=c.get("supervisor_title", ""),
             supervisor_email="" if c.get("supervisor") else c.get("supervisor_email", ""),
+            milestones=None if self.frozen else self.milestone_plans(),
         )
 
 

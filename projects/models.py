@@ -264,6 +264,48 @@ class LearningObjective(models.Model):
         return self.text
 
 
+MILESTONES_MIN, MILESTONES_MAX = 2, 4
+
+
+class ProjectMilestone(models.Model):
+    """A part of the project's fee the student is paid for on its own: the employer may
+    split the fee into MILESTONES_MIN to MILESTONES_MAX milestones, each with its
+    deliverable, its share of the hours (in quarter hours) and its amount. Together they
+    make the project's hours and fee (projects.forms checks it); each keeps the floor rate.
+    Accepting a student snapshots them into the engagement (engagements.Milestone)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=120)
+    deliverable = models.TextField(max_length=1000)
+    quarters = models.PositiveSmallIntegerField("hours share (quarter hours)")
+    amount_cents = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="project_milestone_unique"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=MILESTONES_MAX),
+                name="project_milestone_number_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarters__gte=1), name="project_milestone_has_hours"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_cents__gte=F("quarters") * (RATE_FLOOR_CENTS // 4)),
+                name="project_milestone_rate_at_least_floor",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Milestone {self.number}: {self.title}"
+
+    @property
+    def hours(self):
+        return self.quarters / 4
+
+
 class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     SHORTLISTED = "shortlisted", "Shortlisted"

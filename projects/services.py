@@ -21,6 +21,7 @@ from accounts.models import Organization, Role, User
 from accounts.notifications import notify
 from accounts.services import skills_get_or_create
 from projects import rules
+from projects.milestones import MilestonePlan, plan_errors
 from projects.models import (
     OBJECTIVE_LENGTH_MAX,
     OBJECTIVES_MAX,
@@ -31,6 +32,7 @@ from projects.models import (
     ApplicationStatus,
     LearningObjective,
     Project,
+    ProjectMilestone,
     ProjectStatus,
     ScreeningQuestion,
 )
@@ -62,6 +64,9 @@ class ProjectData:
     supervisor_name: str = ""
     supervisor_title: str = ""
     supervisor_email: str = ""
+    # The fee split into milestones (projects.milestones); [] for none, None to leave the
+    # project's plan as it is (the API does not edit it).
+    milestones: list[MilestonePlan] | None = None
 
 
 def _employer_organization_id(actor: User) -> int:
@@ -99,6 +104,10 @@ def _check_data(data: ProjectData, *, today: date, check_apply_by: bool = True) 
         raise ValidationError(
             {"objectives": f"Keep each objective under {OBJECTIVE_LENGTH_MAX} characters."}
         )
+    if data.milestones:
+        errors = plan_errors(hours=data.hours, fee_cents=data.fee_cents, plans=data.milestones)
+        if errors:
+            raise ValidationError(errors)
     named_without_email = data.supervisor_name.strip() and not data.supervisor_email.strip()
     if data.supervisor_id is None and named_without_email:
         raise ValidationError(
@@ -178,6 +187,36 @@ def _write_relations(project: Project, data: ProjectData) -> None:
         if not ApplicationAnswer.objects.filter(question=question).exists():
             question.delete()
     _write_objectives(project, _objectives(data))
+    _write_milestones(project, data.milestones)
+
+
+def _plans(project: Project) -> list[MilestonePlan]:
+    return [
+        MilestonePlan(m.title, m.deliverable, m.quarters, m.amount_cents)
+        for m in project.milestones.order_by("number")
+    ]
+
+
+def _write_milestones(project: Project, plans: list[MilestonePlan] | None) -> None:
+    if plans is None or _plans(project) == plans:
+        return
+    if project.terms_frozen:
+        # An accepted student's engagement holds these milestones.
+        raise ValidationError(
+            {"milestone_1_title": "Fixed once a student was accepted: they are their terms."}
+        )
+    project.milestones.all().delete()
+    ProjectMilestone.objects.bulk_create(
+        ProjectMilestone(
+            project=project,
+            number=number,
+            title=plan.title,
+            deliverable=plan.deliverable,
+            quarters=plan.quarters,
+            amount_cents=plan.amount_cents,
+        )
+        for number, plan in enumerate(plans, start=1)
+    )
 
 
 def _write_objectives(project: Project, texts: list[str]) -> None:
@@ -254,6 +293,13 @@ def project_update(*, actor: User, project: Project, data: ProjectData) -> Proje
             {"openings": f"{accepted} students are already accepted: at least {accepted} openings."}
         )
     _check_supervisor(project, data)
+    if data.milestones is None and plan_errors(
+        hours=data.hours, fee_cents=data.fee_cents, plans=_plans(project)
+    ):
+        raise ValidationError(
+            "The project's milestones would no longer add up to its hours and fee: "
+            "change them together on the project's page."
+        )
     had = {"objectives": project.objectives.exists(), "supervisor": project.has_named_supervisor}
     _write_fields(project, data)
     if project.status != ProjectStatus.DRAFT:

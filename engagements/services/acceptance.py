@@ -20,6 +20,7 @@ from engagements.models import (
     Engagement,
 )
 from engagements.services.common import record_event, workspace_url
+from engagements.services.milestones import milestones_snapshot
 from marketplace.money import format_cents
 from projects.applications import (
     application_lock_for_employer,
@@ -84,12 +85,14 @@ def engagement_create(*, actor: User, application: Application, at: datetime) ->
         accepted_at=at,
         due_at=at + timedelta(days=project.days_to_complete),
     )
+    milestones = milestones_snapshot(engagement=engagement)
     record_event(
         engagement,
         actor,
         "accepted",
         f"Accepted: {project.hours} hours for {format_cents(project.fee_cents, exact=True)}, "
-        f"due in {project.days_to_complete} days.",
+        f"due in {project.days_to_complete} days"
+        + (f", in {len(milestones)} milestones." if milestones else "."),
     )
     return engagement
 

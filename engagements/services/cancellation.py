@@ -13,6 +13,7 @@ from engagements.lifecycle import By
 from engagements.models import LIVE_ENGAGEMENT_STATUSES, Engagement, EngagementStatus
 from engagements.services import disputes
 from engagements.services.common import record_event, require_side, workspace_url
+from engagements.services.milestones import current_milestone, milestones_cancel_open
 from engagements.signals import announce, engagement_cancelled, engagement_settled
 from marketplace.money import dollars
 from marketplace.timezones import local_text
@@ -41,7 +42,14 @@ def engagement_request_cancel(*, actor: User, engagement: Engagement, reason: st
         if side == By.STUDENT
         else [engagement.student]
     )
-    if engagement.logged_quarters == 0:
+    current = current_milestone(engagement, lock=True)
+    if current is not None and not current.time_entries.exists():
+        # Milestones: what was approved stays paid; the rest, with no hours logged on the
+        # current one, is refunded at once and the engagement ends.
+        _cancel_open_milestones(engagement, side=side, actor=actor, reason=reason.strip())
+        message = f"“{engagement.project.title}” was cancelled"
+        announce(engagement_cancelled, engagement)
+    elif current is None and engagement.logged_quarters == 0:
         lifecycle.transition(
             engagement,
             to=EngagementStatus.CANCELLED,
@@ -104,6 +112,29 @@ def engagement_request_cancel(*, actor: User, engagement: Engagement, reason: st
     return engagement
 
 
+def _cancel_open_milestones(engagement: Engagement, *, side: str, actor: User, reason: str):
+    lifecycle.transition(
+        engagement,
+        to=EngagementStatus.CANCELLED,
+        by=side,
+        also=("cancel_requested_by", "cancel_reason"),
+    )
+    cancelled = milestones_cancel_open(engagement=engagement)
+    ports.money().refund_open_milestones(
+        engagement=engagement,
+        milestones=cancelled,
+        reason=f"Cancelled before any work on it: {reason}",
+    )
+    numbers = ", ".join(str(m.number) for m in cancelled)
+    record_event(
+        engagement,
+        actor,
+        "cancelled",
+        f"Cancelled by {actor.get_full_name()}: {reason} "
+        f"(milestones {numbers} refunded; approved milestones stay paid)",
+    )
+
+
 def engagement_settle(
     *, engagement: Engagement, actor: User, student_cents: int, note: str
 ) -> Engagement:
@@ -122,6 +153,8 @@ def engagement_settle(
     disputes.dispute_decided(
         engagement=engagement, actor=actor, student_cents=student_cents, reasons=note, at=now
     )
+    # Milestones not approved end with the dispute; what was approved stays paid.
+    milestones_cancel_open(engagement=engagement)
     record_event(
         engagement,
         actor,

@@ -6,13 +6,21 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.notifications import notify
 from accounts.selectors import organization_employers
 from engagements import lifecycle
-from engagements.models import QUARTERS_PER_HOUR, WORKING_STATUSES, Engagement, ScopeExtension
+from engagements.models import (
+    OPEN_MILESTONE_STATUSES,
+    QUARTERS_PER_HOUR,
+    WORKING_STATUSES,
+    Engagement,
+    Milestone,
+    ScopeExtension,
+)
 from engagements.services.common import (
     record_event,
     require_employer,
@@ -68,8 +76,13 @@ def extension_propose(
     extra_fee_cents: int,
     extra_days: int,
     reason: str,
+    milestone_number: int | None = None,
 ) -> ScopeExtension:
-    """The employer offers more hours for more pay; the student decides."""
+    """The employer offers more hours for more pay; the student decides.
+
+    On a milestone engagement the extension names the milestone it grows (one not yet
+    approved or cancelled): its hours and amount grow with the engagement's when funded.
+    """
     engagement = lifecycle.lock(engagement)
     require_employer(actor, engagement)
     if engagement.status not in WORKING_STATUSES:
@@ -97,10 +110,18 @@ def extension_propose(
         errors["extra_days"] = f"Between 0 and {settings.PROJECT_DAYS_MAX} more days."
     if not reason.strip():
         errors["reason"] = "Say what the extra hours are for."
+    milestone = None
+    if engagement.milestones.exists():
+        milestone = engagement.milestones.filter(
+            number=milestone_number or 0, status__in=OPEN_MILESTONE_STATUSES
+        ).first()
+        if milestone is None:
+            errors["milestone"] = "Choose the milestone the extra hours are for (one not done)."
     if errors:
         raise ValidationError(errors)
     extension = ScopeExtension.objects.create(
         engagement=engagement,
+        milestone=milestone,
         extra_quarters=extra_quarters,
         extra_fee_cents=extra_fee_cents,
         extra_days=extra_days,
@@ -112,7 +133,8 @@ def extension_propose(
         actor,
         "extension_proposed",
         f"Extension proposed: +{extra_quarters / QUARTERS_PER_HOUR:g} hours for "
-        f"+{dollars(extra_fee_cents)}.",
+        f"+{dollars(extra_fee_cents)}"
+        + (f" on milestone {milestone.number}." if milestone else "."),
     )
     notify(
         recipients=[engagement.student],
@@ -184,6 +206,13 @@ def extension_unpayable_reason(*, extension: ScopeExtension, engagement: Engagem
             f"The engagement is {engagement.get_status_display().lower()}: "
             "the extension can no longer apply."
         )
+    if (
+        extension.milestone_id is not None
+        and not (
+            Milestone.objects.filter(pk=extension.milestone_id, status__in=OPEN_MILESTONE_STATUSES)
+        ).exists()
+    ):
+        return "Its milestone was approved or cancelled before the extension was paid for."
     if _extension_terms_errors(
         engagement,
         extra_quarters=extension.extra_quarters,
@@ -212,6 +241,12 @@ def extension_apply(*, extension_id: int) -> ScopeExtension:
     engagement.fee_cents += extension.extra_fee_cents
     engagement.due_at += timedelta(days=extension.extra_days)
     engagement.save(update_fields=["cap_quarters", "fee_cents", "due_at"])
+    if extension.milestone_id is not None:
+        # The milestones keep summing to the engagement's hours and fee.
+        Milestone.objects.select_for_update().filter(pk=extension.milestone_id).update(
+            quarters=F("quarters") + extension.extra_quarters,
+            amount_cents=F("amount_cents") + extension.extra_fee_cents,
+        )
     record_event(
         engagement,
         None,

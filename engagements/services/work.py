@@ -7,7 +7,7 @@ of the product hears of a submission or an approval through a signal after commi
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +26,8 @@ from engagements.models import (
     WORKING_STATUSES,
     Engagement,
     EngagementStatus,
+    Milestone,
+    MilestoneStatus,
     ScopeExtension,
     Submission,
     SubmissionFile,
@@ -37,8 +39,16 @@ from engagements.services.common import (
     require_student,
     workspace_url,
 )
+from engagements.services.milestones import (
+    current_milestone,
+    milestone_approve,
+    milestone_revise,
+    milestone_submit,
+    milestones_left,
+)
 from engagements.signals import announce, engagement_approved, engagement_submitted
 from engagements.weekly_hours import weekly_cap_error
+from marketplace.money import format_cents
 
 # --- Time -----------------------------------------------------------------------------------
 
@@ -102,6 +112,7 @@ def time_entry_log(
         raise ValidationError(errors)
     entry = TimeEntry.objects.create(
         engagement=engagement,
+        milestone=current_milestone(engagement),
         work_date=work_date,
         quarters=quarters,
         description=description.strip()[:500],
@@ -137,9 +148,11 @@ def submission_create(*, actor: User, engagement: Engagement, data: SubmissionDa
         raise ValidationError({"note": "Add a note: what you deliver and anything to know."})
     if not data.files and not data.links:
         raise ValidationError("Attach at least one file or link.")
+    milestone = current_milestone(engagement, lock=True)
     number = engagement.submissions.count() + 1
     submission = Submission.objects.create(
         engagement=engagement,
+        milestone=milestone,
         number=number,
         note=data.note.strip(),
         links="\n".join(data.links),
@@ -154,19 +167,23 @@ def submission_create(*, actor: User, engagement: Engagement, data: SubmissionDa
         stored.file.save(upload.name, upload, save=False)
         stored.save()
     revision = engagement.status == EngagementStatus.REVISION_REQUESTED
+    if milestone is not None:
+        milestone_submit(milestone=milestone, at=submission.submitted_at)
     lifecycle.transition(engagement, to=EngagementStatus.SUBMITTED, by=By.STUDENT)
+    what = f"milestone {milestone.number} ({milestone.title})" if milestone else "the work"
     record_event(
         engagement,
         actor,
         "submitted",
-        f"{'Resubmitted' if revision else 'Submitted'} the work (round {number}).",
+        f"{'Resubmitted' if revision else 'Submitted'} {what} (round {number}).",
     )
+    work = f"Milestone {milestone.number}" if milestone else "Work"
     notify(
         recipients=organization_employers(engagement.organization_id),
         kind="engagement.submitted",
         key=f"submission-{submission.pk}",
         message=(
-            f"Work {'resubmitted' if revision else 'submitted'} for “{engagement.project.title}”"
+            f"{work} {'resubmitted' if revision else 'submitted'} for “{engagement.project.title}”"
         ),
         url=workspace_url(engagement),
     )
@@ -195,23 +212,52 @@ def _decide(submission: Submission, decision: str, actor: User | None, comment: 
 
 @transaction.atomic(durable=True)
 def submission_approve(
-    *, actor: User | None, engagement: Engagement, comment: str = ""
+    *,
+    actor: User | None,
+    engagement: Engagement,
+    comment: str = "",
+    milestone_number: int | None = None,
+    submitted_before: datetime | None = None,
 ) -> Engagement:
     """Approve the submitted work: the engagement is complete and the student gets paid.
 
     `actor` is None when the work is approved automatically after a silence. The payout is
     created here, in the same transaction (money first); sessions, the verified record and
     the project's completion follow the `engagement_approved` signal after commit.
+
+    On a milestone engagement this approves the submitted milestone and pays it; unless it
+    was the last, the engagement goes back to work on the next one. `milestone_number` is
+    the milestone the employer saw when they clicked: if it is approved already, a second
+    click does nothing. `submitted_before` is the automatic approval's deadline: work
+    handed in since (the next milestone) waits for its own silence.
     """
     engagement = lifecycle.lock(engagement)
     if actor is not None:
         require_employer(actor, engagement)
     if engagement.status in (EngagementStatus.APPROVED, EngagementStatus.PAID):
         return engagement
+    if (
+        milestone_number is not None
+        and engagement.milestones.filter(
+            number=milestone_number, status=MilestoneStatus.APPROVED
+        ).exists()
+    ):
+        return engagement
+    if submitted_before is not None and (
+        engagement.status != EngagementStatus.SUBMITTED
+        or engagement.submitted_at > submitted_before
+    ):
+        return engagement
     if engagement.status != EngagementStatus.SUBMITTED:
         raise ValidationError("Only submitted work can be approved.")
     submission = _pending_submission(engagement)
     _decide(submission, Submission.Decision.APPROVED, actor, comment)
+    if submission.milestone_id is not None:
+        milestone = Milestone.objects.select_for_update().get(pk=submission.milestone_id)
+        milestone_approve(milestone=milestone, actor=actor, at=submission.reviewed_at)
+        ports.money().pay_for_milestone(engagement=engagement, milestone=milestone)
+        if milestones_left(engagement):
+            return _milestone_approved(engagement, milestone, actor, comment)
     lifecycle.transition(
         engagement,
         to=EngagementStatus.APPROVED,
@@ -223,7 +269,8 @@ def submission_approve(
     engagement.extensions.filter(
         status__in=[ScopeExtension.Status.PROPOSED, ScopeExtension.Status.ACCEPTED]
     ).update(status=ScopeExtension.Status.WITHDRAWN, decided_at=submission.reviewed_at)
-    ports.money().pay_for_approved_work(engagement=engagement)
+    if submission.milestone_id is None:
+        ports.money().pay_for_approved_work(engagement=engagement)
     audit(
         actor=actor,
         action="engagement.approved",
@@ -246,9 +293,58 @@ def submission_approve(
             message=f"“{engagement.project.title}” was approved automatically after "
             f"{settings.AUTO_APPROVE_DAYS} days without a review",
             url=workspace_url(engagement),
-            context={"details": "The student is being paid the whole fee."},
+            context={
+                "details": "The student is being paid the last milestone."
+                if submission.milestone_id
+                else "The student is being paid the whole fee."
+            },
         )
     announce(engagement_approved, engagement)
+    return engagement
+
+
+def _milestone_approved(
+    engagement: Engagement, milestone: Milestone, actor: User | None, comment: str
+) -> Engagement:
+    """A milestone that is not the last is approved (and paid): work goes on to the next."""
+    lifecycle.transition(
+        engagement,
+        to=EngagementStatus.ACTIVE,
+        by=By.EMPLOYER if actor is not None else By.SYSTEM,
+    )
+    paid = format_cents(milestone.amount_cents, exact=True)
+    record_event(
+        engagement,
+        actor,
+        "milestone_approved",
+        f"Milestone {milestone.number} ({milestone.title}) approved: {paid} paid.",
+    )
+    audit(
+        actor=actor,
+        action="engagement.milestone_approved",
+        target=engagement,
+        summary=f"Milestone {milestone.number} approved on “{engagement.project.title}”",
+        data={"milestone": milestone.number, "amount_cents": milestone.amount_cents},
+    )
+    notify(
+        recipients=[engagement.student],
+        kind="engagement.milestone_approved",
+        key=f"milestone-{milestone.pk}-approved",
+        message=f"Milestone {milestone.number} of “{engagement.project.title}” is approved: "
+        f"you are paid {paid}",
+        url=workspace_url(engagement),
+        context={"details": comment.strip()},
+    )
+    if actor is None:
+        notify(
+            recipients=organization_employers(engagement.organization_id),
+            kind="engagement.auto_approved",
+            key=f"milestone-{milestone.pk}-auto-approved",
+            message=f"Milestone {milestone.number} of “{engagement.project.title}” was approved "
+            f"automatically after {settings.AUTO_APPROVE_DAYS} days without a review",
+            url=workspace_url(engagement),
+            context={"details": f"The student is being paid {paid} for it."},
+        )
     return engagement
 
 
@@ -264,15 +360,24 @@ def submission_request_revision(*, actor: User, engagement: Engagement, comment:
         raise ValidationError({"comment": "Say what should change."})
     submission = _pending_submission(engagement)
     _decide(submission, Submission.Decision.REVISION, actor, comment)
+    milestone = None
+    if submission.milestone_id is not None:
+        milestone = Milestone.objects.select_for_update().get(pk=submission.milestone_id)
+        milestone_revise(milestone=milestone)
     lifecycle.transition(engagement, to=EngagementStatus.REVISION_REQUESTED, by=By.EMPLOYER)
+    on = f" on milestone {milestone.number}" if milestone else ""
     record_event(
-        engagement, actor, "revision_requested", f"Revision requested (round {submission.number})."
+        engagement,
+        actor,
+        "revision_requested",
+        f"Revision requested{on} (round {submission.number}).",
     )
     notify(
         recipients=[engagement.student],
         kind="engagement.revision_requested",
         key=f"submission-{submission.pk}-revision",
-        message=f"A revision is requested on “{engagement.project.title}”",
+        message=f"A revision is requested{on + ' of' if milestone else ' on'} "
+        f"“{engagement.project.title}”",
         url=workspace_url(engagement),
         context={"details": f"The employer's comments:\n{comment.strip()}"},
     )

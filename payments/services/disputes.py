@@ -8,6 +8,7 @@ from accounts.models import User
 from engagements import services as engagement_services
 from engagements.models import Engagement, EngagementStatus
 from marketplace.money import dollars
+from payments import milestones as milestone_ledger
 from payments.models import (
     Payment,
     PaymentStatus,
@@ -36,13 +37,16 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
         .order_by("-created_at")
     )
     funded_fee = sum(p.fee_cents for p in payments)
+    platform_fee = sum(p.platform_fee_cents for p in payments)
+    what = "the fee that was funded"
+    # Approved milestones are paid already: only the rest is shared out.
+    pool = milestone_ledger.unpaid_pool(engagement)
+    if pool is not None:
+        (funded_fee, platform_fee), what = pool, "the part of the fee not paid for milestones"
     if not 0 <= student_cents <= funded_fee:
-        raise ValidationError(
-            {"student_amount": f"Between $0 and {dollars(funded_fee)}, the fee that was funded."}
-        )
+        raise ValidationError({"student_amount": f"Between $0 and {dollars(funded_fee)}, {what}."})
     if not note.strip():
         raise ValidationError({"note": "Explain the decision: both sides will read it."})
-    platform_fee = sum(p.platform_fee_cents for p in payments)
     fee_kept = (platform_fee * student_cents + funded_fee // 2) // funded_fee if funded_fee else 0
     refund_fee_part = platform_fee - fee_kept
     # The part of the fee not paid to the student goes back to whoever paid it: each

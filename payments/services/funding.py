@@ -17,6 +17,7 @@ from engagements.models import Engagement, EngagementStatus, ScopeExtension
 from marketplace.money import dollars
 from marketplace.pricing import price
 from payments import gateways, ledger
+from payments import milestones as milestone_ledger
 from payments.gateways import GatewayError
 from payments.gateways.base import PaymentIntentInfo
 from payments.models import (
@@ -185,28 +186,34 @@ def payment_apply(
                 "unpayable_reason",
             ]
         )
-        ledger.record(
-            engagement=engagement,
-            kind=LedgerEntry.Kind.FUNDING_RECEIVED,
-            amount_cents=payment.amount_cents,
-            key=f"payment:{payment.pk}:received",
-            description=f"{payment.get_kind_display()} received (receipt {payment.receipt_number})",
-            actor=actor,
-            action="payment.succeeded",
-            via=via,
-            payment=payment,
-        )
-        ledger.record(
-            engagement=engagement,
-            kind=LedgerEntry.Kind.PLATFORM_FEE,
-            amount_cents=-payment.platform_fee_cents,
-            key=f"payment:{payment.pk}:platform_fee",
-            description=f"Platform fee ({settings.PLATFORM_FEE_PERCENT}%)",
-            actor=actor,
-            action="payment.platform_fee",
-            via=via,
-            payment=payment,
-        )
+        # A milestone engagement records the payment milestone by milestone.
+        if not milestone_ledger.record_received(
+            payment=payment, engagement=engagement, actor=actor, via=via
+        ):
+            ledger.record(
+                engagement=engagement,
+                kind=LedgerEntry.Kind.FUNDING_RECEIVED,
+                amount_cents=payment.amount_cents,
+                key=f"payment:{payment.pk}:received",
+                description=(
+                    f"{payment.get_kind_display()} received (receipt {payment.receipt_number})"
+                ),
+                actor=actor,
+                action="payment.succeeded",
+                via=via,
+                payment=payment,
+            )
+            ledger.record(
+                engagement=engagement,
+                kind=LedgerEntry.Kind.PLATFORM_FEE,
+                amount_cents=-payment.platform_fee_cents,
+                key=f"payment:{payment.pk}:platform_fee",
+                description=f"Platform fee ({settings.PLATFORM_FEE_PERCENT}%)",
+                actor=actor,
+                action="payment.platform_fee",
+                via=via,
+                payment=payment,
+            )
         if not reason:
             sponsors.sponsor_share_received(
                 payment=payment, engagement=engagement, actor=actor, via=via

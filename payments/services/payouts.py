@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.notifications import notify
 from accounts.selectors import platform_admins
 from engagements import services as engagement_services
-from engagements.models import Engagement
+from engagements.models import Engagement, Milestone
 from marketplace.money import dollars
 from marketplace.queueing import delay_on_commit
 from payments import gateways, ledger, tasks
@@ -61,7 +61,11 @@ WAITING_STATUSES = (Payout.Status.WAITING_FOR_ACCOUNT, Payout.Status.WAITING_FOR
 
 
 def payout_create(
-    *, engagement: Engagement, amount_cents: int, bonus: Bonus | None = None
+    *,
+    engagement: Engagement,
+    amount_cents: int,
+    bonus: Bonus | None = None,
+    milestone: Milestone | None = None,
 ) -> Payout | None:
     """Called inside the transaction that approves (or settles) an engagement, or that
     receives a bonus's payment.
@@ -73,6 +77,8 @@ def payout_create(
     """
     if bonus is not None:
         kind, existing = Payout.Kind.BONUS, Payout.objects.filter(bonus=bonus).first()
+    elif milestone is not None:
+        kind, existing = Payout.Kind.MILESTONE, Payout.objects.filter(milestone=milestone).first()
     else:
         kind = Payout.Kind.FEE
         existing = Payout.objects.filter(engagement=engagement, kind=kind).first()
@@ -85,6 +91,7 @@ def payout_create(
         engagement=engagement,
         kind=kind,
         bonus=bonus,
+        milestone=milestone,
         student_id=engagement.student_id,
         amount_cents=amount_cents,
         gateway=gateway_name(),
@@ -92,6 +99,8 @@ def payout_create(
         next_attempt_at=timezone.now() if account else None,
     )
     what = "A bonus of " if bonus is not None else ""
+    if milestone is not None:
+        what = f"Milestone {milestone.number}: "
     tracker.record_step(
         payout,
         PayoutEvent.Step.APPROVED,
@@ -230,7 +239,7 @@ def payout_apply(
     *, payout_id: int, provider_id: str, reversed: bool = False, via: str = "automatic"
 ) -> Payout:
     """The provider made the transfer: record it once, and the engagement is paid."""
-    payout = Payout.objects.select_for_update().get(pk=payout_id)
+    payout = Payout.objects.select_for_update().select_related("milestone").get(pk=payout_id)
     engagement = lock_engagement(payout.engagement_id)
     if reversed:
         return _payout_reversed(payout, engagement, via=via)
@@ -253,11 +262,13 @@ def payout_apply(
         kind=LedgerEntry.Kind.PAYOUT,
         amount_cents=-payout.amount_cents,
         key=f"payout:{payout.pk}",
-        description="Payout to the student",
+        description="Payout to the student"
+        + (f" (milestone {payout.milestone.number})" if payout.milestone_id else ""),
         actor=None,
         action="payout.paid",
         via=via,
         payout=payout,
+        milestone=payout.milestone,
     )
     if payout.kind != Payout.Kind.BONUS and _fee_all_paid(engagement):
         engagement_services.engagement_mark_paid(engagement=engagement)
@@ -296,6 +307,7 @@ def _payout_reversed(payout: Payout, engagement: Engagement, *, via: str) -> Pay
             action="payout.reversed",
             via=via,
             payout=payout,
+            milestone=payout.milestone,
         )
     payout.status = Payout.Status.REVERSED
     payout.save(update_fields=["status"])

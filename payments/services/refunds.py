@@ -13,10 +13,11 @@ from django.utils import timezone
 from accounts.audit import audit
 from accounts.notifications import notify
 from accounts.selectors import platform_admins
-from engagements.models import Engagement
+from engagements.models import Engagement, Milestone
 from marketplace.money import dollars
 from marketplace.queueing import delay_on_commit
 from payments import gateways, ledger, tasks
+from payments import milestones as milestone_ledger
 from payments.gateways import GatewayError
 from payments.models import (
     LedgerEntry,
@@ -100,6 +101,35 @@ def engagement_refund_all(*, engagement: Engagement, reason: str) -> list[Refund
     )
     for payment in on_the_way:
         sponsors.sponsor_release(payment=payment, why="the engagement was cancelled")
+    return refunds
+
+
+def milestones_refund(
+    *, engagement: Engagement, milestones: list[Milestone], reason: str
+) -> list[Refund]:
+    """Refund milestones cancelled before any work on them: for each, what every payment
+    brought for it, platform fee part included (one refund row per milestone and payment,
+    so the ledger balances per milestone). Called inside the cancelling transaction."""
+    refunds = []
+    for payment in Payment.objects.select_for_update().filter(
+        engagement=engagement, status=PaymentStatus.SUCCEEDED, unpayable_reason=""
+    ):
+        for milestone in milestones:
+            total, fee_part = milestone_ledger.held_for(milestone=milestone, payment=payment)
+            if total <= 0:
+                continue
+            refund = Refund.objects.create(
+                payment=payment,
+                milestone=milestone,
+                amount_cents=total,
+                platform_fee_cents=fee_part,
+                reason=f"Milestone {milestone.number}: {reason}"[:300],
+            )
+            enqueue_refund(refund.pk)
+            refunds.append(refund)
+    Payment.objects.filter(
+        engagement=engagement, status__in=[PaymentStatus.CREATED, PaymentStatus.PROCESSING]
+    ).update(status=PaymentStatus.CANCELED, failure_message="The engagement was cancelled.")
     return refunds
 
 
@@ -219,7 +249,11 @@ def refunds_retry_due() -> int:
 def refund_apply(
     *, refund_id: int, provider_id: str, status: str, via: str = "automatic"
 ) -> Refund:
-    refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+    refund = (
+        Refund.objects.select_for_update(of=("self", "payment"))
+        .select_related("payment", "milestone")
+        .get(pk=refund_id)
+    )
     if refund.status == Refund.Status.SUCCEEDED:
         return refund
     refund.provider_id = refund.provider_id or provider_id
@@ -239,6 +273,7 @@ def refund_apply(
             via=via,
             payment=payment,
             refund=refund,
+            milestone=refund.milestone,
         )
         if refund.platform_fee_cents:
             ledger.record(
@@ -252,6 +287,7 @@ def refund_apply(
                 via=via,
                 payment=payment,
                 refund=refund,
+                milestone=refund.milestone,
             )
         notify(
             recipients=[payment.created_by],
