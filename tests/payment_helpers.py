@@ -51,3 +51,34 @@ def disputed_engagement(*, hours=20, fee_cents=40000, quarters=12):
     run_after_commit()
     engagement.refresh_from_db()
     return engagement
+
+
+# 20 hours for $400 in three milestones: 6 h for $120, 8 h for $160, 6 h for $120.
+THREE_MILESTONES = ((24, 12000), (32, 16000), (24, 12000))
+
+
+def milestone_project(plan=THREE_MILESTONES, **fields):
+    """An open project whose fee is split into milestones (quarter hours, cents)."""
+    from projects.models import ProjectMilestone
+    from tests.factories import ProjectFactory
+
+    fields.setdefault("hours", sum(q for q, _ in plan) // 4)
+    fields.setdefault("fee_cents", sum(a for _, a in plan))
+    project = ProjectFactory(**fields)
+    for number, (quarters, amount) in enumerate(plan, start=1):
+        ProjectMilestone.objects.create(
+            project=project,
+            number=number,
+            title=f"Part {number}",
+            deliverable=f"The deliverable of part {number}",
+            quarters=quarters,
+            amount_cents=amount,
+        )
+    return project
+
+
+def milestone_engagement(plan=THREE_MILESTONES, **fields):
+    """A funded engagement on a milestone project, the student's payout account connected."""
+    engagement = funded_engagement(project=milestone_project(plan, **fields))
+    connect(engagement.student)
+    return engagement
