@@ -19,6 +19,7 @@ from engagements.models import (
     Engagement,
     EngagementStatus,
     Message,
+    Milestone,
     ScopeExtension,
     Submission,
     SubmissionFile,
@@ -165,6 +166,9 @@ class Workspace:
     # A dispute (once cancellation was asked for after hours were logged) and its evidence.
     dispute: Dispute | None = None
     evidence: list = field(default_factory=list)
+    # The fee split into milestones (empty without), and the one being worked on.
+    milestones: list = field(default_factory=list)
+    current_milestone: Milestone | None = None
 
 
 def workspace(engagement: Engagement, role: str) -> Workspace:
@@ -185,7 +189,10 @@ def workspace(engagement: Engagement, role: str) -> Workspace:
                 engagement=engagement, fee_cents=open_extension.extra_fee_cents
             )
     dispute, evidence = dispute_with_evidence(engagement)
+    milestones = list(Milestone.objects.filter(engagement=engagement).order_by("number"))
     return Workspace(
+        milestones=milestones,
+        current_milestone=next((m for m in milestones if m.is_open), None),
         engagement=engagement,
         role=role,
         platform_fee_cents=platform_fee,
@@ -196,7 +203,7 @@ def workspace(engagement: Engagement, role: str) -> Workspace:
         time_entries=list(TimeEntry.objects.filter(engagement=engagement)),
         submissions=list(
             Submission.objects.filter(engagement=engagement)
-            .select_related("reviewed_by")
+            .select_related("reviewed_by", "milestone")
             .prefetch_related("files")
         ),
         messages=list(Message.objects.filter(engagement=engagement).select_related("author")),

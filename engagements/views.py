@@ -72,14 +72,16 @@ def _workspace_context(engagement, role: str, **overrides) -> dict:
     """The workspace page's data and its empty forms; a form with errors replaces its own.
     The parts other apps add (sessions, evaluations, payments, coaching) read their own
     forms from `overrides` through their template tags."""
+    ws = selectors.workspace(engagement, role)
+    current = ws.current_milestone
     return {
         "now": timezone.now(),
-        "ws": selectors.workspace(engagement, role),
+        "ws": ws,
         "engagement": engagement,
         "role": role,
         "time_form": TimeEntryForm(),
         "submission_form": SubmissionForm(),
-        "review_form": ReviewForm(),
+        "review_form": ReviewForm(initial={"milestone": current.number if current else None}),
         "message_form": MessageForm(),
         "cancel_form": CancelEngagementForm(),
         "extension_form": ExtensionForm(engagement=engagement),
@@ -188,12 +190,18 @@ def review(request, pk: int):
         pk,
         ReviewForm,
         act,
-        "Approved: the engagement is complete."
+        _approved_message(request.POST.get("milestone"))
         if decision == "approve"
         else "Revision requested. The student has been told.",
         "deliverables",
         "review_form",
     )
+
+
+def _approved_message(milestone: str | None) -> str:
+    if milestone and milestone.isdigit():
+        return f"Milestone {milestone} approved: the student is being paid for it."
+    return "Approved: the engagement is complete."
 
 
 @require_POST

@@ -316,7 +316,7 @@ def project_for_viewer_or_404(viewer, project_id: int) -> Project:
     """Published projects are public; drafts and cancelled ones only for their organization."""
     project = (
         Project.objects.select_related("organization", "supervisor")
-        .prefetch_related("skills", "questions", "objectives")
+        .prefetch_related("skills", "questions", "objectives", "milestones")
         .annotate(
             accepted_count=Count(
                 "applications", filter=Q(applications__status=ApplicationStatus.ACCEPTED)

@@ -39,3 +39,12 @@ def workspace_bonuses(context):
         "bonuses": bonuses,
         "can_add": role == "employer" and engagement.status in BONUS_STATUSES,
     }
+
+
+@register.simple_tag
+def milestone_payouts(engagement) -> dict:
+    """Each milestone's payout by the milestone's id (one query): the workspace's table."""
+    return {
+        payout.milestone_id: payout
+        for payout in Payout.objects.filter(engagement=engagement, kind=Payout.Kind.MILESTONE)
+    }
