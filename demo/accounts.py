@@ -99,6 +99,7 @@ DEMO_LOGINS = [
     ("opt.student@demo.test", "graduate on F-1 post-completion OPT"),
     ("new.student@demo.test", "student whose school claim awaits career services"),
     ("dispute.student@demo.test", "student in a dispute awaiting the platform's decision"),
+    ("milestones.student@demo.test", "student paid milestone 1 of 3, milestone 2 in review"),
     ("employer@demo.test", "employer, Brightline Analytics (verified), admin of a 3-member team"),
     ("new.hire@demo.test", "employer asking to join Brightline Analytics"),
     ("new.employer@demo.test", "employer, Harbor & Pine Studio (awaiting verification)"),

@@ -18,6 +18,7 @@ from marketplace.csv_export import csv_response
 from marketplace.forms import MoneyField, add_service_errors
 from marketplace.templatetags.money import money_exact
 from payments import ledger, services, statements, webhooks
+from payments import milestones as milestone_ledger
 from payments.models import (
     Bonus,
     LedgerEntry,
@@ -244,6 +245,8 @@ def settle_dispute_view(request, engagement_id: int):
             "fee_cents"
         )
     )
+    # On a milestone engagement only what approved milestones have not taken is shared.
+    pool = milestone_ledger.unpaid_pool(engagement)
     dispute, evidence = engagement_selectors.dispute_with_evidence(engagement)
     return render(
         request,
@@ -254,6 +257,7 @@ def settle_dispute_view(request, engagement_id: int):
             "engagement": engagement,
             "form": form,
             "funded_fee_cents": funded_fee,
+            "unpaid_fee_cents": pool[0] if pool is not None else None,
             "balance_cents": ledger.balance(engagement.pk),
             "is_disputed": engagement.status == EngagementStatus.DISPUTED,
             "dispute": dispute,

@@ -17,6 +17,7 @@ from projects.models import (
     ApplicationAnswer,
     LearningObjective,
     Project,
+    ProjectMilestone,
     ScreeningQuestion,
 )
 
@@ -37,6 +38,11 @@ class ObjectiveInline(ReadOnlyInline):
     fields = ("position", "text")
 
 
+class MilestoneInline(ReadOnlyInline):
+    model = ProjectMilestone
+    fields = ("number", "title", "deliverable", "quarters", "amount_cents")
+
+
 @admin.register(Project)
 class ProjectAdmin(PlatformAdminReadOnly, admin.ModelAdmin):
     list_display = (
@@ -54,7 +60,7 @@ class ProjectAdmin(PlatformAdminReadOnly, admin.ModelAdmin):
     search_fields = ("title", "organization__name")
     list_select_related = ("organization",)
     date_hierarchy = "published_at"
-    inlines = [ObjectiveInline, QuestionInline]
+    inlines = [ObjectiveInline, QuestionInline, MilestoneInline]
     readonly_fields = [
         f.name for f in Project._meta.fields if f.name not in ("search_document",)
     ] + ["skills"]

@@ -884,10 +884,10 @@ def test_automatic_approval_goes_on_past_an_engagement_that_fails(clock, monkeyp
     submit(fine)
     real_approve = engagements.submission_approve
 
-    def approve_or_fail(*, actor, engagement, comment=""):
+    def approve_or_fail(*, actor, engagement, comment="", **more):
         if engagement.pk == broken.pk:
             raise RuntimeError("the database hiccuped")
-        return real_approve(actor=actor, engagement=engagement, comment=comment)
+        return real_approve(actor=actor, engagement=engagement, comment=comment, **more)
 
     monkeypatch.setattr(engagements, "submission_approve", approve_or_fail)
     clock.shift(7 * DAY)

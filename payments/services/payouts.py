@@ -239,7 +239,9 @@ def payout_apply(
     *, payout_id: int, provider_id: str, reversed: bool = False, via: str = "automatic"
 ) -> Payout:
     """The provider made the transfer: record it once, and the engagement is paid."""
-    payout = Payout.objects.select_for_update().select_related("milestone").get(pk=payout_id)
+    payout = (
+        Payout.objects.select_for_update(of=("self",)).select_related("milestone").get(pk=payout_id)
+    )
     engagement = lock_engagement(payout.engagement_id)
     if reversed:
         return _payout_reversed(payout, engagement, via=via)

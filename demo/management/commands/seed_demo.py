@@ -11,6 +11,7 @@ from demo.credit import FACULTY_EMAIL, seed_credit
 from demo.datarights import seed_datarights
 from demo.disputes import seed_disputes
 from demo.integrations import calendar_addresses, seed_integrations
+from demo.milestones import seed_milestones
 from demo.outcomes import seed_outcomes
 from demo.oversight import seed_oversight
 from demo.payouts import seed_payouts
@@ -39,6 +40,7 @@ class Command(BaseCommand):
                 created = seed_compliance() or created
                 created = seed_disputes() or created
                 created = seed_payouts() or created
+                created = seed_milestones() or created
                 faculty_url = seed_credit()
                 created = bool(faculty_url) or created
                 created = seed_sponsors() or created
