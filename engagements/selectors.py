@@ -173,7 +173,11 @@ class Workspace:
 
 def workspace(engagement: Engagement, role: str) -> Workspace:
     """The engagement's own part of the workspace page, in a fixed number of queries."""
-    extensions = list(ScopeExtension.objects.filter(engagement=engagement).order_by("-proposed_at"))
+    extensions = list(
+        ScopeExtension.objects.filter(engagement=engagement)
+        .select_related("milestone")
+        .order_by("-proposed_at")
+    )
     open_extension = next((x for x in extensions if x.status in ("proposed", "accepted")), None)
     _, platform_fee, total = price(engagement.fee_cents)
     extension_total = price(open_extension.extra_fee_cents)[2] if open_extension else 0

@@ -477,6 +477,7 @@ def project_duplicate(*, actor: User, project: Project) -> Project:
         LearningObjective(project=copy, position=o.position, text=o.text)
         for o in source.objectives.all()
     )
+    _write_milestones(copy, _plans(source))
     audit(
         actor=actor,
         action="project.duplicated",

@@ -563,3 +563,34 @@ def test_an_edit_without_the_plan_keeps_it_and_refuses_terms_it_no_longer_fits()
     data = dataclasses.replace(data, fee_cents=50000)
     with pytest.raises(ValidationError, match="no longer add up"):
         project_services.project_update(actor=employer_of(project), project=project, data=data)
+
+
+def test_a_duplicated_project_keeps_its_milestone_plan():
+    project = milestone_project()
+
+    copy = project_services.project_duplicate(actor=employer_of(project), project=project)
+
+    assert list(copy.milestones.values_list("number", "quarters", "amount_cents")) == [
+        (1, 24, 12000),
+        (2, 32, 16000),
+        (3, 24, 12000),
+    ]
+
+
+def test_the_employer_proposes_an_extension_of_a_milestone_from_the_workspace(client):
+    engagement = milestone_engagement()
+    client.force_login(employer_of(engagement.project))
+    url = reverse("engagements:propose_extension", args=[engagement.pk])
+    proposal = {"extra_hours": "2", "extra_fee": "40", "extra_days": "0", "reason": "More"}
+
+    refused = client.post(url, proposal)
+    assert refused.status_code == 400
+    assert "This field is required" in refused.content.decode()
+    assert not engagement.extensions.exists()
+    response = client.post(url, {**proposal, "milestone": "2"})
+
+    assert response.status_code == 302
+    extension = engagement.extensions.get()
+    assert extension.milestone.number == 2
+    page = client.get(reverse("engagements:workspace", args=[engagement.pk])).content.decode()
+    assert "on milestone 2" in page
