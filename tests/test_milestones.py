@@ -455,9 +455,19 @@ def test_cancelling_after_hours_on_the_current_milestone_opens_a_dispute_over_th
     engagement.refresh_from_db()
     assert engagement.status == "cancelled"
     assert statuses(engagement) == ["approved", "cancelled", "cancelled"]
-    assert sorted(Payout.objects.values_list("amount_cents", flat=True)) == [8000, 12000]
-    assert Refund.objects.get().amount_cents == 20000 + (Refund.objects.get().platform_fee_cents)
+    paid = Payout.objects.order_by("milestone__number")
+    assert [(p.milestone.number, p.amount_cents, p.status) for p in paid] == [
+        (1, 12000, "paid"),
+        (2, 8000, "paid"),
+    ]
+    refunds = Refund.objects.order_by("milestone__number")
+    assert [(r.milestone.number, r.amount_cents, r.platform_fee_cents) for r in refunds] == [
+        (2, 8800, 800),
+        (3, 13200, 1200),
+    ]
+    assert all(ledger.milestone_balance(m.pk) == 0 for m in engagement.milestones.all())
     assert ledger.balance(engagement.pk) == 0
+    assert engagement.paid_at is not None
 
 
 # --- The project form ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.db import transaction
 from accounts.audit import audit
 from accounts.models import User
 from engagements import services as engagement_services
-from engagements.models import Engagement, EngagementStatus
+from engagements.models import Engagement, EngagementStatus, Milestone
 from marketplace.money import dollars
 from payments import milestones as milestone_ledger
 from payments.models import (
@@ -48,43 +48,51 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
     if not note.strip():
         raise ValidationError({"note": "Explain the decision: both sides will read it."})
     fee_kept = (platform_fee * student_cents + funded_fee // 2) // funded_fee if funded_fee else 0
-    refund_fee_part = platform_fee - fee_kept
-    # The part of the fee not paid to the student goes back to whoever paid it: each
-    # sponsor gets its share of it (rounded down), the employer the rest.
-    sponsor_returns = {
-        p.pk: sponsors.dispute_sponsor_return(
-            p, refunded_fee_cents=funded_fee - student_cents, funded_fee=funded_fee
+    # A milestone engagement is settled milestone by milestone (a sponsored one, whose
+    # sponsor takes its share back, is settled whole).
+    if pool is not None and not any(p.sponsored_cents for p in payments):
+        refunds, payouts = _settle_milestones(
+            engagement, payments, student_cents=student_cents, fee_kept=fee_kept, note=note
         )
-        for p in payments
-    }
-    for payment in payments:
-        sponsors.sponsor_return(
-            payment=payment,
-            engagement=engagement,
-            cents=sponsor_returns[payment.pk],
-            key=f"payment:{payment.pk}:dispute",
-            why=f"dispute settled with {dollars(student_cents)} to the student",
-        )
-    refund_total = funded_fee - student_cents - sum(sponsor_returns.values()) + refund_fee_part
-    refunds = []
-    for payment in payments:
-        if refund_total <= 0:
-            break
-        amount = min(refund_total, refundable_cents(payment))
-        if amount <= 0:
-            continue
-        fee_part = min(refund_fee_part, payment.platform_fee_cents, amount)
-        refund = Refund.objects.create(
-            payment=payment,
-            amount_cents=amount,
-            platform_fee_cents=fee_part,
-            reason=f"Dispute settled: {note.strip()}"[:300],
-        )
-        refunds.append(refund)
-        enqueue_refund(refund.pk)
-        refund_total -= amount
-        refund_fee_part -= fee_part
-    payout = payout_create(engagement=engagement, amount_cents=student_cents)
+        payout = payouts[0] if payouts else None
+    else:
+        refund_fee_part = platform_fee - fee_kept
+        # The part of the fee not paid to the student goes back to whoever paid it: each
+        # sponsor gets its share of it (rounded down), the employer the rest.
+        sponsor_returns = {
+            p.pk: sponsors.dispute_sponsor_return(
+                p, refunded_fee_cents=funded_fee - student_cents, funded_fee=funded_fee
+            )
+            for p in payments
+        }
+        for payment in payments:
+            sponsors.sponsor_return(
+                payment=payment,
+                engagement=engagement,
+                cents=sponsor_returns[payment.pk],
+                key=f"payment:{payment.pk}:dispute",
+                why=f"dispute settled with {dollars(student_cents)} to the student",
+            )
+        refund_total = funded_fee - student_cents - sum(sponsor_returns.values()) + refund_fee_part
+        refunds = []
+        for payment in payments:
+            if refund_total <= 0:
+                break
+            amount = min(refund_total, refundable_cents(payment))
+            if amount <= 0:
+                continue
+            fee_part = min(refund_fee_part, payment.platform_fee_cents, amount)
+            refund = Refund.objects.create(
+                payment=payment,
+                amount_cents=amount,
+                platform_fee_cents=fee_part,
+                reason=f"Dispute settled: {note.strip()}"[:300],
+            )
+            refunds.append(refund)
+            enqueue_refund(refund.pk)
+            refund_total -= amount
+            refund_fee_part -= fee_part
+        payout = payout_create(engagement=engagement, amount_cents=student_cents)
     engagement_services.engagement_settle(
         engagement=engagement, actor=actor, student_cents=student_cents, note=note.strip()
     )
@@ -104,3 +112,53 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
         },
     )
     return payout
+
+
+def _settle_milestones(
+    engagement: Engagement, payments: list[Payment], *, student_cents: int, fee_kept: int, note: str
+) -> tuple[list[Refund], list]:
+    """Share a milestone engagement's settlement milestone by milestone, so that each ends
+    at 0 in the ledger: the student's part fills the milestones not approved in order (a
+    payout for each), the platform keeps its fee on each in proportion, and the rest of
+    each is refunded from what each payment brought for it."""
+    open_ones = list(
+        engagement.milestones.exclude(status=Milestone.Status.APPROVED).order_by("number")
+    )
+    held = {
+        (m.pk, p.pk): milestone_ledger.held_for(milestone=m, payment=p)
+        for m in open_ones
+        for p in payments
+    }
+    fees = [sum(held[m.pk, p.pk][0] - held[m.pk, p.pk][1] for p in payments) for m in open_ones]
+    to_student, left = [], student_cents
+    for fee in fees:
+        to_student.append(min(left, fee))
+        left -= to_student[-1]
+    kept = milestone_ledger.split_by_largest_remainder(fee_kept, to_student)
+    refunds, payouts = [], []
+    for milestone, fee, paid, keep in zip(open_ones, fees, to_student, kept, strict=True):
+        platform_fee = sum(held[milestone.pk, p.pk][1] for p in payments)
+        refund_fee = platform_fee - min(keep, platform_fee)
+        refund_total = fee - paid + refund_fee
+        for payment in payments:
+            brought, fee_brought = held[milestone.pk, payment.pk]
+            amount = min(refund_total, brought)
+            if amount <= 0:
+                continue
+            fee_part = min(refund_fee, fee_brought, amount)
+            refund = Refund.objects.create(
+                payment=payment,
+                milestone=milestone,
+                amount_cents=amount,
+                platform_fee_cents=fee_part,
+                reason=f"Dispute settled, milestone {milestone.number}: {note.strip()}"[:300],
+            )
+            refunds.append(refund)
+            enqueue_refund(refund.pk)
+            refund_total -= amount
+            refund_fee -= fee_part
+        if paid:
+            payouts.append(
+                payout_create(engagement=engagement, amount_cents=paid, milestone=milestone)
+            )
+    return refunds, payouts
