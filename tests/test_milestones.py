@@ -604,3 +604,22 @@ def test_the_employer_proposes_an_extension_of_a_milestone_from_the_workspace(cl
     assert extension.milestone.number == 2
     page = client.get(reverse("engagements:workspace", args=[engagement.pk])).content.decode()
     assert "on milestone 2" in page
+
+
+def test_a_platform_admin_sees_the_milestones_on_the_engagement_and_the_settlement_page(
+    client, on_commit
+):
+    engagement = milestone_engagement()
+    submit(engagement)
+    approve(on_commit, engagement)
+    client.force_login(AdminFactory())
+
+    page = client.get(
+        reverse("admin:engagements_engagement_change", args=[engagement.pk])
+    ).content.decode()
+    settle = client.get(
+        reverse("admin:payments_settle_dispute", args=[engagement.pk])
+    ).content.decode()
+
+    assert "Part 2" in page
+    assert "not yet paid for approved milestones" in settle and "$280.00" in settle

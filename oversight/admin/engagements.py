@@ -17,6 +17,7 @@ from engagements.models import (
     Engagement,
     EngagementEvent,
     EngagementStatus,
+    Milestone,
     ScopeExtension,
     Submission,
     TimeEntry,
@@ -97,6 +98,11 @@ class TermFilter(admin.SimpleListFilter):
         if term is None:
             return queryset
         return queryset.filter(accepted_at__date__gte=term.start, accepted_at__date__lte=term.end)
+
+
+class MilestoneInline(ReadOnlyInline):
+    model = Milestone
+    fields = ("number", "title", "quarters", "amount_cents", "status", "approved_at")
 
 
 class TimeEntryInline(ReadOnlyInline):
@@ -230,6 +236,7 @@ class EngagementAdmin(SchoolScopedAdmin):
         FlagInline,
         CoachingInline,
         SessionInline,
+        MilestoneInline,
         TimeEntryInline,
         SubmissionInline,
         ExtensionInline,
