@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -623,3 +624,21 @@ def test_a_platform_admin_sees_the_milestones_on_the_engagement_and_the_settleme
 
     assert "Part 2" in page
     assert "not yet paid for approved milestones" in settle and "$280.00" in settle
+
+
+def test_the_workspace_reads_the_milestones_in_a_fixed_number_of_queries(client, on_commit):
+    two = milestone_engagement(plan=((40, 20000), (40, 20000)))
+    four = milestone_engagement(plan=((20, 10000), (20, 10000), (20, 10000), (20, 10000)))
+    for engagement in (two, four):
+        submit(engagement)
+        approve(on_commit, engagement)
+        submit(engagement)
+
+    def queries(engagement):
+        client.force_login(employer_of(engagement.project))
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("engagements:workspace", args=[engagement.pk]))
+        assert response.status_code == 200
+        return len(captured)
+
+    assert queries(four) == queries(two)
