@@ -642,3 +642,23 @@ def test_the_workspace_reads_the_milestones_in_a_fixed_number_of_queries(client,
         return len(captured)
 
     assert queries(four) == queries(two)
+
+
+def test_an_unfunded_extension_of_a_milestone_lapses_when_the_milestone_is_approved(on_commit):
+    engagement = milestone_engagement()
+    extension = engagements.extension_propose(
+        actor=employer_of(engagement.project),
+        engagement=engagement,
+        extra_quarters=4,
+        extra_fee_cents=2000,
+        extra_days=0,
+        reason="More sources",
+        milestone_number=1,
+    )
+    submit(engagement)
+
+    approve(on_commit, engagement)
+
+    extension.refresh_from_db()
+    assert extension.status == "withdrawn"
+    assert engagement.milestones.get(number=1).amount_cents == 12000

@@ -307,6 +307,11 @@ def _milestone_approved(
     engagement: Engagement, milestone: Milestone, actor: User | None, comment: str
 ) -> Engagement:
     """A milestone that is not the last is approved (and paid): work goes on to the next."""
+    # An extension of this milestone that was never funded lapses with it.
+    engagement.extensions.filter(
+        milestone=milestone,
+        status__in=[ScopeExtension.Status.PROPOSED, ScopeExtension.Status.ACCEPTED],
+    ).update(status=ScopeExtension.Status.WITHDRAWN, decided_at=milestone.approved_at)
     lifecycle.transition(
         engagement,
         to=EngagementStatus.ACTIVE,
