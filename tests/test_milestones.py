@@ -662,3 +662,16 @@ def test_an_unfunded_extension_of_a_milestone_lapses_when_the_milestone_is_appro
     extension.refresh_from_db()
     assert extension.status == "withdrawn"
     assert engagement.milestones.get(number=1).amount_cents == 12000
+
+
+def test_the_final_review_is_planned_when_the_last_milestone_is_handed_in(on_commit):
+    engagement = milestone_engagement(plan=((40, 20000), (40, 20000)))
+
+    with on_commit():
+        submit(engagement)
+    assert not engagement.feedback_sessions.filter(kind="final_review").exists()
+    approve(on_commit, engagement)
+    with on_commit():
+        submit(engagement)
+
+    assert engagement.feedback_sessions.filter(kind="final_review").count() == 1

@@ -187,8 +187,21 @@ def submission_create(*, actor: User, engagement: Engagement, data: SubmissionDa
         ),
         url=workspace_url(engagement),
     )
-    announce(engagement_submitted, engagement)
+    # On a milestone engagement the work is handed in with its last milestone (the final
+    # review follows it); the earlier ones are parts of it.
+    if milestone is None or milestone.number == _last_milestone_number(engagement):
+        announce(engagement_submitted, engagement)
     return submission
+
+
+def _last_milestone_number(engagement: Engagement) -> int | None:
+    return (
+        Milestone.objects.filter(engagement=engagement)
+        .exclude(status=MilestoneStatus.CANCELLED)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
 
 
 def _pending_submission(engagement: Engagement) -> Submission:
