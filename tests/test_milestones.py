@@ -675,3 +675,17 @@ def test_the_final_review_is_planned_when_the_last_milestone_is_handed_in(on_com
         submit(engagement)
 
     assert engagement.feedback_sessions.filter(kind="final_review").count() == 1
+
+
+def test_the_engagement_list_flags_a_failed_milestone_payout_behind_a_paid_one(client, on_commit):
+    engagement = milestone_engagement()
+    for _ in range(2):
+        submit(engagement)
+        approve(on_commit, engagement)
+    first = Payout.objects.get(milestone__number=1)
+    Payout.objects.filter(pk=first.pk).update(status="failed", delivery="", paid_at=None)
+    client.force_login(AdminFactory())
+
+    page = client.get(reverse("admin:engagements_engagement_changelist")).content.decode()
+
+    assert "payout failed" in page

@@ -1,7 +1,7 @@
 """Engagements in the admin, with the integrity figures career services follow."""
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Subquery, Sum
+from django.db.models import Case, Exists, OuterRef, Subquery, Sum, When
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
@@ -244,7 +244,12 @@ class EngagementAdmin(SchoolScopedAdmin):
     ]
 
     def get_queryset(self, request):
-        payout = Payout.objects.filter(engagement=OuterRef("pk")).exclude(kind=Payout.Kind.BONUS)
+        # A milestone engagement has a payout per milestone: a failed one shows first.
+        payout = (
+            Payout.objects.filter(engagement=OuterRef("pk"))
+            .exclude(kind=Payout.Kind.BONUS)
+            .order_by(Case(When(status=Payout.Status.FAILED, then=0), default=1), "-created_at")
+        )
         # The F-1 weekly cap: the student's hours this week across all their engagements,
         # and the school's term today (which decides the cap; accounts.work_rules).
         today = timezone.localdate()
