@@ -25,7 +25,13 @@ from projects.forms import ProjectForm
 from projects.milestones import MilestonePlan, plan_errors
 from projects.models import Project
 from projects.services import ProjectData
-from tests.factories import AdminFactory, EmployerFactory, StudentFactory, employer_of
+from tests.factories import (
+    AdminFactory,
+    EmployerFactory,
+    StudentFactory,
+    accepted_engagement,
+    employer_of,
+)
 from tests.helpers import run_after_commit
 from tests.payment_helpers import milestone_engagement, milestone_project
 from tests.test_project_posting import project_form
@@ -689,3 +695,27 @@ def test_the_engagement_list_flags_a_failed_milestone_payout_behind_a_paid_one(c
     page = client.get(reverse("admin:engagements_engagement_changelist")).content.decode()
 
     assert "payout failed" in page
+
+
+def test_a_sponsored_milestone_engagement_pays_each_milestone_and_balances(on_commit):
+    from tests.factories import SchoolFactory
+    from tests.payment_helpers import connect, fund
+    from tests.sponsor_helpers import make_sponsor, nonprofit
+
+    school = SchoolFactory()
+    make_sponsor(school)
+    project = milestone_project(organization=nonprofit())
+    engagement = accepted_engagement(
+        project=project, student=StudentFactory(school=school).user, funded=False
+    )
+    payment = fund(engagement)
+    connect(engagement.student)
+    assert payment.sponsored_cents > 0
+
+    for _ in range(3):
+        submit(engagement)
+        approve(on_commit, engagement)
+
+    assert engagement.status == "paid"
+    assert sorted(Payout.objects.values_list("amount_cents", flat=True)) == [12000, 12000, 16000]
+    assert ledger.balance(engagement.pk) == 0
