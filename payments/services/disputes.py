@@ -54,7 +54,7 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
         refunds, payouts = _settle_milestones(
             engagement, payments, student_cents=student_cents, fee_kept=fee_kept, note=note
         )
-        payout = payouts[0] if payouts else None
+        payout, sponsor_returns = (payouts[0] if payouts else None), {}
     else:
         refund_fee_part = platform_fee - fee_kept
         # The part of the fee not paid to the student goes back to whoever paid it: each
