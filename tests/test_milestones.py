@@ -697,25 +697,111 @@ def test_the_engagement_list_flags_a_failed_milestone_payout_behind_a_paid_one(c
     assert "payout failed" in page
 
 
-def test_a_sponsored_milestone_engagement_pays_each_milestone_and_balances(on_commit):
+def sponsored_milestone_engagement(settings):
+    """A three-milestone engagement ($120, $160, $120) whose sponsor pays half the fee."""
     from tests.factories import SchoolFactory
     from tests.payment_helpers import connect, fund
     from tests.sponsor_helpers import make_sponsor, nonprofit
 
+    settings.PLATFORM_FEE_PERCENT = 10
     school = SchoolFactory()
-    make_sponsor(school)
-    project = milestone_project(organization=nonprofit())
+    sponsor = make_sponsor(school)
     engagement = accepted_engagement(
-        project=project, student=StudentFactory(school=school).user, funded=False
+        project=milestone_project(organization=nonprofit()),
+        student=StudentFactory(school=school).user,
+        funded=False,
     )
     payment = fund(engagement)
     connect(engagement.student)
-    assert payment.sponsored_cents > 0
+    assert (payment.sponsored_cents, payment.amount_cents) == (20000, 24000)
+    return engagement, sponsor
+
+
+def by_milestone(engagement, kind):
+    return list(
+        LedgerEntry.objects.filter(engagement=engagement, kind=kind)
+        .order_by("milestone__number")
+        .values_list("milestone__number", "amount_cents")
+    )
+
+
+def test_a_sponsored_milestone_engagement_pays_each_milestone_and_balances(on_commit, settings):
+    engagement, _ = sponsored_milestone_engagement(settings)
+
+    # Each milestone holds its amount: the employer's part, the sponsor's and the platform
+    # fee's, each shared in proportion to the milestones' amounts.
+    assert by_milestone(engagement, "funding_received") == [(1, 7200), (2, 9600), (3, 7200)]
+    assert by_milestone(engagement, "sponsor_share") == [(1, 6000), (2, 8000), (3, 6000)]
+    assert by_milestone(engagement, "platform_fee") == [(1, -1200), (2, -1600), (3, -1200)]
+    assert [ledger.milestone_balance(m.pk) for m in engagement.milestones.order_by("number")] == [
+        12000,
+        16000,
+        12000,
+    ]
 
     for _ in range(3):
         submit(engagement)
         approve(on_commit, engagement)
 
+    engagement.refresh_from_db()
     assert engagement.status == "paid"
     assert sorted(Payout.objects.values_list("amount_cents", flat=True)) == [12000, 12000, 16000]
+    assert all(ledger.milestone_balance(m.pk) == 0 for m in engagement.milestones.all())
+    assert ledger.balance(engagement.pk) == 0
+
+
+def test_cancelling_a_sponsored_milestone_engagement_gives_each_payer_its_part(on_commit, settings):
+    from payments.services.sponsors import available_cents
+
+    engagement, sponsor = sponsored_milestone_engagement(settings)
+    before = available_cents(sponsor.pk)
+    submit(engagement)
+    approve(on_commit, engagement)
+
+    with on_commit():
+        engagements.engagement_request_cancel(
+            actor=employer_of(engagement.project), engagement=engagement, reason="Budget cut"
+        )
+
+    refunds = Refund.objects.order_by("milestone__number")
+    assert [(r.milestone.number, r.amount_cents, r.platform_fee_cents) for r in refunds] == [
+        (2, 9600, 1600),
+        (3, 7200, 1200),
+    ]
+    assert by_milestone(engagement, "sponsor_return") == [(2, -8000), (3, -6000)]
+    assert available_cents(sponsor.pk) == before + 14000
+    assert all(ledger.milestone_balance(m.pk) == 0 for m in engagement.milestones.all())
+    assert ledger.balance(engagement.pk) == 0
+
+
+def test_settling_a_sponsored_milestone_engagement_balances_every_milestone(on_commit, settings):
+    from payments.services.sponsors import available_cents
+
+    engagement, sponsor = sponsored_milestone_engagement(settings)
+    before = available_cents(sponsor.pk)
+    submit(engagement)
+    approve(on_commit, engagement)
+    log(engagement, 4)
+    with on_commit():
+        engagements.engagement_request_cancel(
+            actor=employer_of(engagement.project), engagement=engagement, reason="Too slow"
+        )
+
+    with on_commit():
+        payments.dispute_settle(
+            actor=AdminFactory(), engagement=engagement, student_cents=8000, note="Half of part 2"
+        )
+
+    paid = Payout.objects.order_by("milestone__number")
+    assert [(p.milestone.number, p.amount_cents) for p in paid] == [(1, 12000), (2, 8000)]
+    # The half of milestone 2 not paid goes back half to the sponsor, half to the employer
+    # (with the platform fee on it); milestone 3 goes back whole to each payer.
+    assert by_milestone(engagement, "sponsor_return") == [(2, -4000), (3, -6000)]
+    refunds = Refund.objects.order_by("milestone__number")
+    assert [(r.milestone.number, r.amount_cents, r.platform_fee_cents) for r in refunds] == [
+        (2, 4800, 800),
+        (3, 7200, 1200),
+    ]
+    assert available_cents(sponsor.pk) == before + 10000
+    assert all(ledger.milestone_balance(m.pk) == 0 for m in engagement.milestones.all())
     assert ledger.balance(engagement.pk) == 0

@@ -48,13 +48,18 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
     if not note.strip():
         raise ValidationError({"note": "Explain the decision: both sides will read it."})
     fee_kept = (platform_fee * student_cents + funded_fee // 2) // funded_fee if funded_fee else 0
-    # A milestone engagement is settled milestone by milestone (a sponsored one, whose
-    # sponsor takes its share back, is settled whole).
-    if pool is not None and not any(p.sponsored_cents for p in payments):
-        refunds, payouts = _settle_milestones(
-            engagement, payments, student_cents=student_cents, fee_kept=fee_kept, note=note
+    why = f"dispute settled with {dollars(student_cents)} to the student"
+    # A milestone engagement is settled milestone by milestone.
+    if pool is not None:
+        refunds, payouts, returned = _settle_milestones(
+            engagement,
+            payments,
+            student_cents=student_cents,
+            fee_kept=fee_kept,
+            note=note,
+            why=why,
         )
-        payout, sponsor_returns = (payouts[0] if payouts else None), {}
+        payout = payouts[0] if payouts else None
     else:
         refund_fee_part = platform_fee - fee_kept
         # The part of the fee not paid to the student goes back to whoever paid it: each
@@ -65,14 +70,16 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
             )
             for p in payments
         }
-        for payment in payments:
+        returned = sum(
             sponsors.sponsor_return(
                 payment=payment,
                 engagement=engagement,
                 cents=sponsor_returns[payment.pk],
                 key=f"payment:{payment.pk}:dispute",
-                why=f"dispute settled with {dollars(student_cents)} to the student",
+                why=why,
             )
+            for payment in payments
+        )
         refund_total = funded_fee - student_cents - sum(sponsor_returns.values()) + refund_fee_part
         refunds = []
         for payment in payments:
@@ -107,7 +114,7 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
             "platform_fee_kept_cents": fee_kept,
             "payout_id": payout.pk if payout is not None else None,
             "refunds": [{"refund_id": r.pk, "amount_cents": r.amount_cents} for r in refunds],
-            "sponsor_returns_cents": sum(sponsor_returns.values()),
+            "sponsor_returns_cents": returned,
             "note": note.strip(),
         },
     )
@@ -115,12 +122,20 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
 
 
 def _settle_milestones(
-    engagement: Engagement, payments: list[Payment], *, student_cents: int, fee_kept: int, note: str
-) -> tuple[list[Refund], list]:
+    engagement: Engagement,
+    payments: list[Payment],
+    *,
+    student_cents: int,
+    fee_kept: int,
+    note: str,
+    why: str,
+) -> tuple[list[Refund], list, int]:
     """Share a milestone engagement's settlement milestone by milestone, so that each ends
     at 0 in the ledger: the student's part fills the milestones not approved in order (a
     payout for each), the platform keeps its fee on each in proportion, and the rest of
-    each is refunded from what each payment brought for it."""
+    each milestone's fee goes back to whoever paid it: each sponsor its share of it
+    (rounded down), the employer the rest, from what each payment brought for it.
+    Returns the refunds, the payouts and what went back to sponsors."""
     open_ones = list(
         engagement.milestones.exclude(status=Milestone.Status.APPROVED).order_by("number")
     )
@@ -129,23 +144,36 @@ def _settle_milestones(
         for m in open_ones
         for p in payments
     }
-    fees = [sum(held[m.pk, p.pk][0] - held[m.pk, p.pk][1] for p in payments) for m in open_ones]
+    fees = [sum(held[m.pk, p.pk].fee for p in payments) for m in open_ones]
     to_student, left = [], student_cents
     for fee in fees:
         to_student.append(min(left, fee))
         left -= to_student[-1]
     kept = milestone_ledger.split_by_largest_remainder(fee_kept, to_student)
-    refunds, payouts = [], []
+    refunds, payouts, returned = [], [], 0
     for milestone, fee, paid, keep in zip(open_ones, fees, to_student, kept, strict=True):
-        platform_fee = sum(held[milestone.pk, p.pk][1] for p in payments)
+        platform_fee = sum(held[milestone.pk, p.pk].platform_fee for p in payments)
         refund_fee = platform_fee - min(keep, platform_fee)
-        refund_total = fee - paid + refund_fee
+        sponsor_back = 0
         for payment in payments:
-            brought, fee_brought = held[milestone.pk, payment.pk]
-            amount = min(refund_total, brought)
+            share = held[milestone.pk, payment.pk].sponsor_share
+            back = share * (fee - paid) // fee if fee else 0
+            sponsor_back += back
+            returned += sponsors.sponsor_return(
+                payment=payment,
+                engagement=engagement,
+                cents=back,
+                key=f"payment:{payment.pk}:dispute:m{milestone.number}",
+                why=why,
+                milestone=milestone,
+            )
+        refund_total = fee - paid - sponsor_back + refund_fee
+        for payment in payments:
+            brought = held[milestone.pk, payment.pk]
+            amount = min(refund_total, brought.received)
             if amount <= 0:
                 continue
-            fee_part = min(refund_fee, fee_brought, amount)
+            fee_part = min(refund_fee, brought.platform_fee, amount)
             refund = Refund.objects.create(
                 payment=payment,
                 milestone=milestone,
@@ -161,4 +189,4 @@ def _settle_milestones(
             payouts.append(
                 payout_create(engagement=engagement, amount_cents=paid, milestone=milestone)
             )
-    return refunds, payouts
+    return refunds, payouts, returned

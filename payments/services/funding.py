@@ -187,9 +187,10 @@ def payment_apply(
             ]
         )
         # A milestone engagement records the payment milestone by milestone.
-        if not milestone_ledger.record_received(
+        sponsor_parts = milestone_ledger.record_received(
             payment=payment, engagement=engagement, actor=actor, via=via
-        ):
+        )
+        if sponsor_parts is None:
             ledger.record(
                 engagement=engagement,
                 kind=LedgerEntry.Kind.FUNDING_RECEIVED,
@@ -216,7 +217,7 @@ def payment_apply(
             )
         if not reason:
             sponsors.sponsor_share_received(
-                payment=payment, engagement=engagement, actor=actor, via=via
+                payment=payment, engagement=engagement, actor=actor, via=via, parts=sponsor_parts
             )
         if reason:
             # The money arrived for something that can no longer take it (cancelled while

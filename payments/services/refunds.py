@@ -109,20 +109,29 @@ def milestones_refund(
 ) -> list[Refund]:
     """Refund milestones cancelled before any work on them: for each, what every payment
     brought for it, platform fee part included (one refund row per milestone and payment,
-    so the ledger balances per milestone). Called inside the cancelling transaction."""
+    so the ledger balances per milestone), and its sponsor's share back to the sponsor.
+    Called inside the cancelling transaction."""
     refunds = []
     for payment in Payment.objects.select_for_update().filter(
         engagement=engagement, status=PaymentStatus.SUCCEEDED, unpayable_reason=""
     ):
         for milestone in milestones:
-            total, fee_part = milestone_ledger.held_for(milestone=milestone, payment=payment)
-            if total <= 0:
+            held = milestone_ledger.held_for(milestone=milestone, payment=payment)
+            sponsors.sponsor_return(
+                payment=payment,
+                engagement=engagement,
+                cents=held.sponsor_share,
+                key=f"payment:{payment.pk}:cancelled:m{milestone.number}",
+                why=reason,
+                milestone=milestone,
+            )
+            if held.received <= 0:
                 continue
             refund = Refund.objects.create(
                 payment=payment,
                 milestone=milestone,
-                amount_cents=total,
-                platform_fee_cents=fee_part,
+                amount_cents=held.received,
+                platform_fee_cents=held.platform_fee,
                 reason=f"Milestone {milestone.number}: {reason}"[:300],
             )
             enqueue_refund(refund.pk)

@@ -39,7 +39,7 @@ from accounts.audit import audit
 from accounts.models import Organization, User
 from accounts.models.organizations import OrganizationIndustry
 from accounts.notifications import notify
-from engagements.models import Engagement
+from engagements.models import Engagement, Milestone
 from marketplace.money import dollars
 from payments import gateways, ledger
 from payments.gateways import GatewayError
@@ -225,9 +225,17 @@ def sponsor_release(*, payment: Payment, why: str) -> None:
         )
 
 
-def sponsor_share_received(*, payment: Payment, engagement: Engagement, actor, via: str) -> None:
+def sponsor_share_received(
+    *,
+    payment: Payment,
+    engagement: Engagement,
+    actor,
+    via: str,
+    parts: list[tuple[Milestone, int]] | None = None,
+) -> None:
     """A sponsored payment succeeded: the sponsor's share joins the money held for the
-    engagement. Called under the payment's and the engagement's locks."""
+    engagement, whole, or milestone by milestone in `parts` (`payments.milestones`).
+    Called under the payment's and the engagement's locks."""
     if payment.sponsor_id is None or not payment.sponsored_cents:
         return
     with transaction.atomic():
@@ -246,21 +254,31 @@ def sponsor_share_received(*, payment: Payment, engagement: Engagement, actor, v
                 "after it was given up",
                 payment=payment,
             )
-        ledger.record(
-            engagement=engagement,
-            kind=LedgerEntry.Kind.SPONSOR_SHARE,
-            amount_cents=payment.sponsored_cents,
-            key=f"payment:{payment.pk}:sponsor_share",
-            description=f"Share of the fee paid by {sponsor.name}",
-            actor=actor,
-            action="payment.sponsor_share",
-            via=via,
-            payment=payment,
-        )
+        for milestone, cents in parts or [(None, payment.sponsored_cents)]:
+            ledger.record(
+                engagement=engagement,
+                kind=LedgerEntry.Kind.SPONSOR_SHARE,
+                amount_cents=cents,
+                key=f"payment:{payment.pk}:sponsor_share"
+                + (f":m{milestone.number}" if milestone is not None else ""),
+                description=f"Share of the fee paid by {sponsor.name}"
+                + (f", milestone {milestone.number}" if milestone is not None else ""),
+                actor=actor,
+                action="payment.sponsor_share",
+                via=via,
+                payment=payment,
+                milestone=milestone,
+            )
 
 
 def sponsor_return(
-    *, payment: Payment, engagement: Engagement, cents: int, key: str, why: str
+    *,
+    payment: Payment,
+    engagement: Engagement,
+    cents: int,
+    key: str,
+    why: str,
+    milestone: Milestone | None = None,
 ) -> int:
     """Give the sponsor back `cents` of a succeeded payment's share (at most what is still
     with the engagement): out of the engagement's ledger, into the sponsor's. Returns the
@@ -287,6 +305,7 @@ def sponsor_return(
             actor=None,
             action="payment.sponsor_return",
             payment=payment,
+            milestone=milestone,
         )
         if entry is None:
             return 0
