@@ -805,3 +805,28 @@ def test_settling_a_sponsored_milestone_engagement_balances_every_milestone(on_c
     assert available_cents(sponsor.pk) == before + 10000
     assert all(ledger.milestone_balance(m.pk) == 0 for m in engagement.milestones.all())
     assert ledger.balance(engagement.pk) == 0
+
+
+def test_a_milestone_paid_after_a_cancellation_says_so_in_the_history(on_commit):
+    from engagements.models import EngagementEvent
+    from tests.payment_helpers import connect, funded_engagement
+
+    engagement = funded_engagement(project=milestone_project())
+    submit(engagement)
+    approve(on_commit, engagement)
+    assert Payout.objects.get().status == "waiting_for_account"
+    with on_commit():
+        engagements.engagement_request_cancel(
+            actor=employer_of(engagement.project), engagement=engagement, reason="Budget cut"
+        )
+
+    connect(engagement.student)
+
+    engagement.refresh_from_db()
+    assert engagement.status == "cancelled" and engagement.paid_at is not None
+    assert Payout.objects.get().status == "paid"
+    assert EngagementEvent.objects.filter(
+        engagement=engagement,
+        kind="paid",
+        description="The milestones approved before the cancellation were paid to the student.",
+    ).exists()

@@ -185,8 +185,16 @@ def engagement_mark_paid(*, engagement: Engagement) -> Engagement:
             engagement, None, "paid", f"The student was paid {dollars(engagement.fee_cents)}."
         )
     elif engagement.status == EngagementStatus.CANCELLED and engagement.paid_at is None:
-        # A settled dispute stays cancelled; the date says the settled amount went out.
+        # A settled dispute, or milestones approved before a cancellation, stay cancelled;
+        # the date says what the student was owed went out.
         engagement.paid_at = timezone.now()
         engagement.save(update_fields=["paid_at"])
-        record_event(engagement, None, "paid", "The settled amount was paid to the student.")
+        record_event(
+            engagement,
+            None,
+            "paid",
+            "The settled amount was paid to the student."
+            if engagement.settled_at
+            else "The milestones approved before the cancellation were paid to the student.",
+        )
     return engagement
