@@ -14,8 +14,9 @@ from accounts.access import role_required
 from accounts.models import Organization, Role
 from marketplace.csv_export import csv_response
 from marketplace.forms import MoneyField, add_service_errors
-from payments import gateways, sponsor_receipts
+from payments import sponsor_receipts
 from payments import sponsor_selectors as selectors
+from payments.card_page import card_payment_context
 from payments.gateways import GatewayError
 from payments.models import Sponsor, SponsorDeposit
 from payments.services import sponsors as sponsor_services
@@ -102,24 +103,16 @@ def deposit_pay(request, deposit_id: int):
     deposit = deposit_for_manager_or_404(request.user, deposit_id)
     if deposit.status == "succeeded":
         return redirect("payments:sponsor_deposit_receipt", deposit_id=deposit.pk)
-    gateway = gateways.get_gateway()
-    client_secret = ""
-    if not gateway.hosted_here and deposit.provider_id:
-        try:
-            client_secret = gateway.retrieve_payment(deposit.provider_id).client_secret
-        except GatewayError as error:
-            messages.error(request, error.message)
     return render(
         request,
         "payments/sponsors/deposit_pay.html",
         {
             "deposit": deposit,
             "sponsor": deposit.sponsor,
-            "hosted_here": gateway.hosted_here,
-            "client_secret": client_secret,
-            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
-            "return_url": request.build_absolute_uri(
-                reverse("payments:sponsor_deposit_returned", args=[deposit.pk])
+            **card_payment_context(
+                request,
+                provider_id=deposit.provider_id,
+                return_url=reverse("payments:sponsor_deposit_returned", args=[deposit.pk]),
             ),
         },
     )

@@ -18,6 +18,7 @@ from engagements.models import ScopeExtension
 from marketplace.csv_export import csv_response
 from marketplace.forms import MoneyField, add_service_errors
 from payments import gateways, selectors, services, statements, webhooks
+from payments.card_page import card_payment_context
 from payments.gateways import GatewayError
 from payments.models import Bonus, Payment, Payout, PayoutAccount, Refund, TaxForm
 from payments.services import tracker
@@ -166,24 +167,16 @@ def pay(request, payment_id: int):
     payment = payment_for_employer_or_404(request.user, payment_id)
     if payment.status == "succeeded":
         return redirect("payments:receipt", payment_id=payment.pk)
-    gateway = gateways.get_gateway()
-    client_secret = ""
-    if not gateway.hosted_here and payment.provider_id:
-        try:
-            client_secret = gateway.retrieve_payment(payment.provider_id).client_secret
-        except GatewayError as error:
-            messages.error(request, error.message)
     return render(
         request,
         "payments/pay.html",
         {
             "payment": payment,
             "engagement": payment.engagement,
-            "hosted_here": gateway.hosted_here,
-            "client_secret": client_secret,
-            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
-            "return_url": request.build_absolute_uri(
-                reverse("payments:returned", args=[payment.pk])
+            **card_payment_context(
+                request,
+                provider_id=payment.provider_id,
+                return_url=reverse("payments:returned", args=[payment.pk]),
             ),
         },
     )
