@@ -81,24 +81,12 @@ def dispute_settle(*, actor: User, engagement: Engagement, student_cents: int, n
             for payment in payments
         )
         refund_total = funded_fee - student_cents - sum(sponsor_returns.values()) + refund_fee_part
-        refunds = []
-        for payment in payments:
-            if refund_total <= 0:
-                break
-            amount = min(refund_total, refundable_cents(payment))
-            if amount <= 0:
-                continue
-            fee_part = min(refund_fee_part, payment.platform_fee_cents, amount)
-            refund = Refund.objects.create(
-                payment=payment,
-                amount_cents=amount,
-                platform_fee_cents=fee_part,
-                reason=f"Dispute settled: {note.strip()}"[:300],
-            )
-            refunds.append(refund)
-            enqueue_refund(refund.pk)
-            refund_total -= amount
-            refund_fee_part -= fee_part
+        refunds = _refund_in_turn(
+            [(p, refundable_cents(p), p.platform_fee_cents) for p in payments],
+            total=refund_total,
+            fee_part=refund_fee_part,
+            reason=f"Dispute settled: {note.strip()}",
+        )
         payout = payout_create(engagement=engagement, amount_cents=student_cents)
     engagement_services.engagement_settle(
         engagement=engagement, actor=actor, student_cents=student_cents, note=note.strip()
@@ -167,26 +155,48 @@ def _settle_milestones(
                 why=why,
                 milestone=milestone,
             )
-        refund_total = fee - paid - sponsor_back + refund_fee
-        for payment in payments:
-            brought = held[milestone.pk, payment.pk]
-            amount = min(refund_total, brought.received)
-            if amount <= 0:
-                continue
-            fee_part = min(refund_fee, brought.platform_fee, amount)
-            refund = Refund.objects.create(
-                payment=payment,
-                milestone=milestone,
-                amount_cents=amount,
-                platform_fee_cents=fee_part,
-                reason=f"Dispute settled, milestone {milestone.number}: {note.strip()}"[:300],
-            )
-            refunds.append(refund)
-            enqueue_refund(refund.pk)
-            refund_total -= amount
-            refund_fee -= fee_part
+        refunds += _refund_in_turn(
+            [
+                (p, held[milestone.pk, p.pk].received, held[milestone.pk, p.pk].platform_fee)
+                for p in payments
+            ],
+            total=fee - paid - sponsor_back + refund_fee,
+            fee_part=refund_fee,
+            reason=f"Dispute settled, milestone {milestone.number}: {note.strip()}",
+            milestone=milestone,
+        )
         if paid:
             payouts.append(
                 payout_create(engagement=engagement, amount_cents=paid, milestone=milestone)
             )
     return refunds, payouts, returned
+
+
+def _refund_in_turn(
+    sources: list[tuple[Payment, int, int]],
+    *,
+    total: int,
+    fee_part: int,
+    reason: str,
+    milestone: Milestone | None = None,
+) -> list[Refund]:
+    """Refund `total` (of which `fee_part` is platform fee) from the payments in turn, each
+    at most its (amount, platform fee) cap; the refunds leave after commit."""
+    refunds = []
+    for payment, cap, fee_cap in sources:
+        amount = min(total, cap)
+        if amount <= 0:
+            continue
+        fee = min(fee_part, fee_cap, amount)
+        refund = Refund.objects.create(
+            payment=payment,
+            milestone=milestone,
+            amount_cents=amount,
+            platform_fee_cents=fee,
+            reason=reason[:300],
+        )
+        refunds.append(refund)
+        enqueue_refund(refund.pk)
+        total -= amount
+        fee_part -= fee
+    return refunds
