@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.scopes import SCOPES
-from engagements.models import EngagementStatus
+from engagements.models import EngagementStatus, MilestoneStatus
 from projects.models import ApplicationStatus, Category, ProjectStatus
 
 
@@ -38,6 +38,29 @@ class MeSerializer(serializers.Serializer):
 # --- Projects ---------------------------------------------------------------------------------
 
 
+class MilestonePlanSerializer(serializers.Serializer):
+    """One part of a fee split into milestones: what is delivered, its share of the hours,
+    its amount. The amounts add up to the fee."""
+
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    deliverable = serializers.CharField()
+    hours = serializers.FloatField()
+    amount_cents = serializers.IntegerField()
+
+
+class MilestoneSerializer(MilestonePlanSerializer):
+    """A milestone of an engagement, submitted, approved and paid on its own."""
+
+    status = serializers.ChoiceField(choices=MilestoneStatus.choices)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+
+
+def _by_number(rows) -> list:
+    return sorted(rows, key=lambda row: row.number)
+
+
 class ProjectSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -54,6 +77,7 @@ class ProjectSerializer(serializers.Serializer):
     is_remote = serializers.BooleanField()
     location = serializers.CharField()
     questions = serializers.SerializerMethodField()
+    milestones = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=ProjectStatus.choices)
     created_at = serializers.DateTimeField()
     published_at = serializers.DateTimeField(allow_null=True)
@@ -67,6 +91,11 @@ class ProjectSerializer(serializers.Serializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_questions(self, project) -> list[str]:
         return [q.text for q in sorted(project.questions.all(), key=lambda q: q.position)]
+
+    @extend_schema_field(MilestonePlanSerializer(many=True))
+    def get_milestones(self, project) -> list[dict]:
+        """The fee's milestones, in order; empty when it is paid in one go."""
+        return MilestonePlanSerializer(_by_number(project.milestones.all()), many=True).data
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, project) -> str:
@@ -206,9 +235,16 @@ class EngagementSerializer(serializers.Serializer):
     approved_at = serializers.DateTimeField(allow_null=True)
     paid_at = serializers.DateTimeField(allow_null=True)
     cancelled_at = serializers.DateTimeField(allow_null=True)
+    milestones = serializers.SerializerMethodField()
 
     def get_hours_logged(self, engagement) -> float:
         return engagement.logged_quarters / 4
+
+    @extend_schema_field(MilestoneSerializer(many=True))
+    def get_milestones(self, engagement) -> list[dict]:
+        """The engagement's milestones and where each stands; empty when the fee is paid in
+        one go."""
+        return MilestoneSerializer(_by_number(engagement.milestones.all()), many=True).data
 
 
 class IntegritySerializer(serializers.Serializer):

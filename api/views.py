@@ -135,7 +135,9 @@ class MeView(ApiView):
 
 
 def _project_rows():
-    return Project.objects.select_related("organization").prefetch_related("skills", "questions")
+    return Project.objects.select_related("organization").prefetch_related(
+        "skills", "questions", "milestones"
+    )
 
 
 # The web form's fields for the API's: errors found by the form are reported under the
@@ -309,7 +311,9 @@ class ApplicantListView(ApiList):
 
 
 def _engagements_of(user):
-    rows = Engagement.objects.select_related("project", "organization", "student")
+    rows = Engagement.objects.select_related("project", "organization", "student").prefetch_related(
+        "milestones"
+    )
     if user.role == EMPLOYER:
         return rows.filter(organization_id=user.employer_profile.organization_id)
     return rows.filter(student=user)
@@ -407,8 +411,10 @@ class SchoolEngagementListView(_SchoolList):
     def get_queryset(self):
         if self.faking:
             return Engagement.objects.none()
-        rows = school_rows(Engagement, self.school_id()).select_related(
-            "project", "organization", "student"
+        rows = (
+            school_rows(Engagement, self.school_id())
+            .select_related("project", "organization", "student")
+            .prefetch_related("milestones")
         )
         return with_integrity(rows)
 

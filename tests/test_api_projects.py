@@ -223,3 +223,47 @@ def test_another_organization_s_projects_are_not_listed(client, auth):
     response = client.get(reverse("api:projects"), **auth)
 
     assert response.json()["results"] == []
+
+
+def test_a_fee_split_into_milestones_reads_the_same_through_the_api(client):
+    from engagements import services as engagements
+    from tests.factories import employer_of
+    from tests.helpers import run_after_commit
+    from tests.payment_helpers import milestone_engagement
+
+    engagement = milestone_engagement()
+    employer = employer_of(engagement.project)
+    engagements.time_entry_log(
+        actor=engagement.student,
+        engagement=engagement,
+        work_date=timezone.localdate(),
+        quarters=4,
+        description="Part 1",
+    )
+    engagements.submission_create(
+        actor=engagement.student,
+        engagement=engagement,
+        data=engagements.SubmissionData(note="Part 1", links=["https://example.com/1"], files=[]),
+    )
+    engagements.submission_approve(actor=employer, engagement=engagement)
+    run_after_commit()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {make_token(employer)}"}
+
+    project = client.get(reverse("api:project", args=[engagement.project_id]), **auth).json()
+    plan = [(m["number"], m["hours"], m["amount_cents"]) for m in project["milestones"]]
+    assert plan == [
+        (m.number, m.quarters / 4, m.amount_cents)
+        for m in engagement.project.milestones.order_by("number")
+    ]
+    assert sum(amount for _, _, amount in plan) == project["fee_cents"]
+
+    for who in (employer, engagement.student):
+        token = {"HTTP_AUTHORIZATION": f"Bearer {make_token(who)}"}
+        row = client.get(reverse("api:engagement", args=[engagement.pk]), **token).json()
+        assert [m["status"] for m in row["milestones"]] == ["approved", "pending", "pending"]
+        assert row["milestones"][0]["approved_at"] is not None
+    # A fee paid in one go has no milestones.
+    whole = ProjectFactory(organization=engagement.project.organization, created_by=employer)
+    listed = {p["id"]: p for p in client.get(reverse("api:projects"), **auth).json()["results"]}
+    assert listed[whole.pk]["milestones"] == []
+    assert listed[engagement.project_id]["milestones"] == project["milestones"]
