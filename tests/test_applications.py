@@ -143,9 +143,10 @@ def test_applying_to_a_project_not_taking_applications_is_refused(student, make_
 def test_applying_after_the_apply_by_date_is_refused(client, student):
     from datetime import timedelta
 
-    from django.utils import timezone
+    from projects.rules import apply_by_today
 
-    project = ProjectFactory(apply_by=timezone.localdate() - timedelta(days=1))
+    # Apply-by days end at midnight in APPLY_BY_TIME_ZONE, whoever looks.
+    project = ProjectFactory(apply_by=apply_by_today() - timedelta(days=1))
     client.force_login(student)
 
     response = client.post(reverse("projects:apply", args=[project.pk]), apply_form(project))

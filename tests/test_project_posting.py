@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from projects import services
+from projects import rules, services
 from projects.forms import ProjectForm
 from projects.models import Application, ApplicationStatus, Project, ProjectStatus
 from tests.factories import (
@@ -151,7 +151,8 @@ def test_a_project_outside_the_rules_is_refused_with_a_clear_message_and_not_sav
 
 def test_an_apply_by_date_in_the_past_is_refused(client, employer):
     client.force_login(employer)
-    yesterday = today_for(employer) - timedelta(days=1)
+    # The past as the rule reads it: apply-by days end at midnight in APPLY_BY_TIME_ZONE.
+    yesterday = rules.apply_by_today() - timedelta(days=1)
 
     response = client.post(
         reverse("projects:create"), project_form(employer, apply_by=yesterday.isoformat())
@@ -642,7 +643,7 @@ def test_a_draft_is_seen_only_by_its_organization_and_platform_admins(
 
 
 def test_the_sweep_closes_open_projects_whose_apply_by_date_has_passed():
-    today = timezone.localdate()
+    today = rules.apply_by_today()
     passed = ProjectFactory(apply_by=today - timedelta(days=1))
     due_today = ProjectFactory(apply_by=today)
     later = ProjectFactory(apply_by=today + timedelta(days=5))
@@ -661,7 +662,7 @@ def test_the_sweep_closes_open_projects_whose_apply_by_date_has_passed():
 
 
 def test_running_the_sweep_twice_changes_nothing_more():
-    passed = ProjectFactory(apply_by=timezone.localdate() - timedelta(days=2))
+    passed = ProjectFactory(apply_by=rules.apply_by_today() - timedelta(days=2))
     services.projects_close_past_apply_by()
     passed.refresh_from_db()
     first_closed_at = passed.closed_at

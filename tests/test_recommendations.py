@@ -11,6 +11,7 @@ from engagements.models import Engagement, EngagementStatus
 from feedback.models import StudentEvaluation
 from outcomes.recommendations import recommended_projects
 from projects.models import Category, ProjectStatus
+from projects.rules import apply_by_today
 from tests.factories import (
     ApplicationFactory,
     OrganizationFactory,
@@ -90,7 +91,7 @@ def world():
     ProjectFactory(
         title="Past its apply-by date",
         skills=[python, sql, excel],
-        apply_by=timezone.localdate() - timedelta(days=1),
+        apply_by=apply_by_today() - timedelta(days=1),
     )
     ProjectFactory(title="Lukewarm", organization=lukewarm, category=Category.RESEARCH)
     ProjectFactory(title="Secret", organization=secret, category=Category.RESEARCH)
