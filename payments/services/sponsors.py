@@ -61,18 +61,6 @@ logger = logging.getLogger(__name__)
 # --- Eligibility and shares -------------------------------------------------------------
 
 
-def covers_organization(sponsor: Sponsor, organization: Organization) -> bool:
-    """Does the sponsor's rule take this organization (verification aside)?"""
-    if sponsor.covers_nonprofits and organization.industry == OrganizationIndustry.NONPROFIT:
-        return True
-    if (
-        sponsor.covers_small_businesses
-        and organization.size in settings.SPONSOR_SMALL_BUSINESS_SIZES
-    ):
-        return True
-    return sponsor.organizations.filter(pk=organization.pk).exists()
-
-
 def eligible_sponsors(engagement: Engagement):
     """Active sponsors of the engagement's school whose rule covers its organization, oldest
     first; none unless the organization is verified."""
