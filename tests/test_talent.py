@@ -326,7 +326,8 @@ def test_the_pool_filters_by_tag_and_searches_by_name_and_skill(client, employer
         ("Cyd", "Data", []),
     ]:
         profile = StudentFactory(skills=skills)
-        profile.user.first_name = first
+        # A fixed last name: a generated one ("Brooks") could match another's search.
+        profile.user.first_name, profile.user.last_name = first, "Lee"
         profile.user.save()
         accepted_engagement(project=project_of(employer), student=profile.user)
         save(employer, profile.user, tags=tags)
